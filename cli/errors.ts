@@ -1,0 +1,11 @@
+// One-line descriptions of the errors tsbpf reports to people, in the style of clang's
+// `file: error: where: what`. An error we do not recognise is a bug and keeps its stack.
+import { AssemblyError, InstructionDecodeError } from "../runtime/isa/index.js";
+import { ObjectFormatError } from "../runtime/object/format-error.js";
+
+export function describeError(file: string, e: unknown): string {
+  if (e instanceof ObjectFormatError || e instanceof InstructionDecodeError) return `${file}: ${e.message}`;
+  if (e instanceof AssemblyError) return `${file}:${e.message}`;
+  if (e instanceof Error && "code" in e && typeof e.code === "string" && "path" in e) return `${file}: ${e.message}`;
+  throw e;
+}

@@ -1,0 +1,225 @@
+// buildElf: assembles a new relocatable EM_BPF object model from sections,
+// symbols and relocations named by string, in clang's arrangement:
+//   [0] null, [1] .strtab, then each given section in order, each followed by
+//   its .rel<name> when it has relocations, then .symtab last.
+// Symbols: the null symbol, the STT_FILE symbol (when fileName is given), one
+// unnamed STT_SECTION symbol per section that a relocation targets "against
+// the section" (in section order), the other locals in given order, then the
+// globals/weaks in given order; .symtab sh_info = index of the first non-local.
+// .rel sections: SHT_REL, SHF_INFO_LINK, entsize 16, align 8, link .symtab,
+// info = the patched section. Names share one tail-merged .strtab (writer).
+// Invariant: the result satisfies every check readElf makes; a spec that
+// would violate one throws ObjectFormatError naming the section involved.
+import { expectFormat } from "../format-error.js";
+import {
+  ET_REL,
+  REL_SIZE,
+  RELOCATION_TYPE_NAMES,
+  RELOCATION_WIDTHS,
+  SHF_INFO_LINK,
+  SHN_ABS,
+  SHN_UNDEF,
+  SHT_NOBITS,
+  SHT_NULL,
+  SHT_PROGBITS,
+  SHT_REL,
+  SHT_STRTAB,
+  SHT_SYMTAB,
+  STB_LOCAL,
+  STT_FILE,
+  STT_SECTION,
+  STV_DEFAULT,
+  SYM_SIZE,
+} from "./constants.js";
+import type { ElfFile, ElfRelocation, ElfSection, ElfSymbol } from "./types.js";
+
+export interface ElfSectionSpec {
+  name: string;
+  /** sh_type; SHT_PROGBITS when omitted. */
+  type?: number;
+  /** sh_flags, e.g. SHF_ALLOC | SHF_EXECINSTR for a program section. */
+  flags: bigint;
+  /** sh_addralign (a power of two, or 0). */
+  align: number;
+  /** Contents; omit for SHT_NOBITS. */
+  data?: Uint8Array;
+  /** sh_size of a SHT_NOBITS section. */
+  size?: number;
+  entsize?: number;
+}
+
+export interface ElfSymbolSpec {
+  name: string;
+  /** Name of the defining section; omitted for an undefined (extern) symbol. */
+  section?: string;
+  value?: number | bigint;
+  size?: number | bigint;
+  /** STB_*. */
+  bind: number;
+  /** STT_*. */
+  type: number;
+  /** st_other (visibility); STV_DEFAULT when omitted. */
+  other?: number;
+}
+
+export interface ElfRelocationSpec {
+  /** Name of the section being patched. */
+  section: string;
+  offset: number | bigint;
+  /** R_BPF_*. */
+  type: number;
+  /** A symbol from spec.symbols, or with against: "section" a section name. */
+  symbol: string;
+  /** "section": relocate against the section's STT_SECTION symbol (as clang does for .text calls). */
+  against?: "symbol" | "section";
+}
+
+export interface ElfBuildSpec {
+  sections: ElfSectionSpec[];
+  symbols?: ElfSymbolSpec[];
+  relocations?: ElfRelocationSpec[];
+  /** Emits a local STT_FILE symbol with this name (clang emits the source file name). */
+  fileName?: string;
+  /** e_flags; 0 when omitted. */
+  flags?: number;
+}
+
+const SYMTAB = ".symtab";
+const STRTAB = ".strtab";
+
+function section(name: string, type: number, flags: bigint, align: number, fields: Partial<ElfSection> = {}): ElfSection {
+  return {
+    name,
+    type,
+    flags,
+    addr: 0n,
+    addralign: BigInt(align),
+    entsize: 0n,
+    link: 0,
+    info: 0,
+    data: new Uint8Array(0),
+    size: 0n,
+    ...fields,
+  };
+}
+
+function userSection(spec: ElfSectionSpec): ElfSection {
+  const type = spec.type ?? SHT_PROGBITS;
+  expectFormat(
+    Number.isInteger(spec.align) && spec.align >= 0 && (spec.align & (spec.align - 1)) === 0,
+    { section: spec.name, offset: 0 },
+    `alignment ${spec.align} is not 0 or a power of two`,
+  );
+  const nobits = type === SHT_NOBITS;
+  expectFormat(
+    nobits ? spec.data === undefined || spec.data.length === 0 : spec.size === undefined || spec.size === spec.data?.length,
+    { section: spec.name, offset: 0 },
+    nobits ? `a SHT_NOBITS section has no data, only a size` : `size ${spec.size} given for a section with data`,
+  );
+  const data = nobits ? new Uint8Array(0) : (spec.data ?? new Uint8Array(0));
+  return section(spec.name, type, spec.flags, spec.align, {
+    data,
+    size: BigInt(nobits ? (spec.size ?? 0) : data.length),
+    entsize: BigInt(spec.entsize ?? 0),
+  });
+}
+
+export function buildElf(spec: ElfBuildSpec): ElfFile {
+  const symbolSpecs = spec.symbols ?? [];
+  const relocationSpecs = spec.relocations ?? [];
+
+  // Section table: null, .strtab, user sections (+ .rel<name>), .symtab.
+  const relocated = new Set(relocationSpecs.map((r) => r.section));
+  const sections: ElfSection[] = [section("", SHT_NULL, 0n, 0), section(STRTAB, SHT_STRTAB, 0n, 1)];
+  const indexOf = new Map<string, number>([
+    [STRTAB, 1],
+    ["", 0],
+  ]);
+  const relIndexOf = new Map<string, number>();
+  const add = (s: ElfSection): number => {
+    expectFormat(!indexOf.has(s.name), { section: s.name, offset: 0 }, `duplicate section name ${JSON.stringify(s.name)}`);
+    indexOf.set(s.name, sections.length);
+    sections.push(s);
+    return sections.length - 1;
+  };
+  for (const s of spec.sections) {
+    expectFormat(s.name !== SYMTAB, { section: s.name, offset: 0 }, `${SYMTAB} is generated by buildElf`);
+    const index = add(userSection(s));
+    if (relocated.has(s.name)) {
+      relIndexOf.set(s.name, add(section(`.rel${s.name}`, SHT_REL, SHF_INFO_LINK, 8, { entsize: BigInt(REL_SIZE), info: index })));
+    }
+  }
+  const symtabIndex = add(section(SYMTAB, SHT_SYMTAB, 0n, 8, { entsize: BigInt(SYM_SIZE), link: 1 }));
+  for (const relIndex of relIndexOf.values()) sections[relIndex]!.link = symtabIndex;
+
+  const sectionIndex = (name: string, where: string): number => {
+    const index = spec.sections.some((s) => s.name === name) ? indexOf.get(name) : undefined;
+    expectFormat(index !== undefined, { section: where, offset: 0 }, `no section named ${JSON.stringify(name)}`);
+    return index;
+  };
+
+  // Symbols: null, FILE, section symbols, other locals, then non-locals.
+  const symbols: ElfSymbol[] = [{ name: "", value: 0n, size: 0n, bind: STB_LOCAL, type: 0, other: 0, shndx: SHN_UNDEF }];
+  if (spec.fileName !== undefined) {
+    symbols.push({ name: spec.fileName, value: 0n, size: 0n, bind: STB_LOCAL, type: STT_FILE, other: 0, shndx: SHN_ABS });
+  }
+  const sectionSymbolOf = new Map<number, number>();
+  const againstSections = new Set(
+    relocationSpecs.filter((r) => r.against === "section").map((r) => sectionIndex(r.symbol, `.rel${r.section}`)),
+  );
+  for (const index of [...againstSections].sort((a, b) => a - b)) {
+    sectionSymbolOf.set(index, symbols.length);
+    symbols.push({ name: "", value: 0n, size: 0n, bind: STB_LOCAL, type: STT_SECTION, other: 0, shndx: index });
+  }
+  const symbolOf = new Map<string, number>();
+  const ordered = [...symbolSpecs.filter((s) => s.bind === STB_LOCAL), ...symbolSpecs.filter((s) => s.bind !== STB_LOCAL)];
+  for (const s of ordered) {
+    expectFormat(s.name !== "", { section: SYMTAB, offset: symbols.length * SYM_SIZE }, `symbol without a name`);
+    expectFormat(
+      !symbolOf.has(s.name),
+      { section: SYMTAB, offset: symbols.length * SYM_SIZE },
+      `duplicate symbol name ${JSON.stringify(s.name)}`,
+    );
+    symbolOf.set(s.name, symbols.length);
+    symbols.push({
+      name: s.name,
+      value: BigInt(s.value ?? 0),
+      size: BigInt(s.size ?? 0),
+      bind: s.bind,
+      type: s.type,
+      other: s.other ?? STV_DEFAULT,
+      shndx: s.section === undefined ? SHN_UNDEF : sectionIndex(s.section, SYMTAB),
+    });
+  }
+  const firstGlobal = symbols.findIndex((s) => s.bind !== STB_LOCAL);
+  sections[symtabIndex]!.info = firstGlobal < 0 ? symbols.length : firstGlobal;
+
+  // Relocations, checked the way readElf checks them.
+  const relocations = new Map<number, ElfRelocation[]>();
+  relocationSpecs.forEach((r) => {
+    const target = sectionIndex(r.section, `.rel${r.section}`);
+    const list = relocations.get(target) ?? [];
+    const where = { section: `.rel${r.section}`, offset: list.length * REL_SIZE };
+    const symbol = r.against === "section" ? sectionSymbolOf.get(sectionIndex(r.symbol, where.section)) : symbolOf.get(r.symbol);
+    expectFormat(symbol !== undefined, where, `no symbol named ${JSON.stringify(r.symbol)}`);
+    const width = RELOCATION_WIDTHS.get(r.type);
+    expectFormat(width !== undefined, where, `unknown BPF relocation type ${r.type}`);
+    const offset = BigInt(r.offset);
+    const targetSection = sections[target]!;
+    expectFormat(targetSection.type !== SHT_NOBITS, where, `${r.section} is SHT_NOBITS and cannot be relocated`);
+    expectFormat(
+      offset >= 0n && offset + BigInt(width) <= targetSection.size,
+      where,
+      `${RELOCATION_TYPE_NAMES.get(r.type)} at 0x${offset.toString(16)} needs ${width} bytes, past the end of ${r.section} (size 0x${targetSection.size.toString(16)})`,
+    );
+    list.push({ offset, type: r.type, symbol });
+    relocations.set(target, list);
+  });
+
+  return {
+    header: { type: ET_REL, osabi: 0, abiversion: 0, flags: spec.flags ?? 0, entry: 0n, shstrndx: 1 },
+    sections,
+    symbols,
+    relocations,
+  };
+}
