@@ -1,7 +1,9 @@
 // Reads a .BTF section (or a raw BTF file: the same bytes) into the `Btf` model.
 //
 // Invariants of what readBtf returns:
-//   - the header, every type record and every string offset were inside the section;
+//   - the header, every type record and every string offset were inside the section,
+//     and the string section follows the type section, as libbpf and the kernel require;
+//   - a name is "" only when its offset is 0 (anonymous), never an empty string elsewhere;
 //   - every kind is 1..19 and every unused bit or field the model cannot hold is zero,
 //     so writing the model back loses nothing but the string table layout;
 //   - every referenced type id is in range, FUNC refers to a FUNC_PROTO, DATASEC entries
@@ -34,6 +36,7 @@ import {
 
 /** A Btf as read from bytes, with the string table .BTF.ext offsets resolve against. */
 export interface LoadedBtf extends Btf {
+  /** The section's original string table; readBtfExt needs it, the writers ignore it. */
   strings: BtfStringTable;
 }
 
@@ -84,7 +87,7 @@ const FLOAT_SIZES = [2, 4, 8, 12, 16];
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export function readBtf(bytes: Uint8Array): LoadedBtf {
-  const v = new SectionView(".BTF", bytes);
+  const v: SectionView = new SectionView(".BTF", bytes);
   const layout = readHeader(v);
   const strings = readStringSection(v, layout);
   const decoder = new TypeDecoder(v, strings);

@@ -13,9 +13,9 @@
 // before adding its access string. Anything else made while emitting a body is
 // completed at the next function (or at the end), after the types before it.
 //
-// Invariant: this only orders strings; it adds every string either one of the types
-// or ext refers to at most once, and any string it misses is appended later by the
-// encoders, so the output is always complete, merely not clang-ordered.
+// Invariant: this only orders strings. Each string is added once (the builder
+// deduplicates); a string it does not reach is appended later by the encoders, so
+// the table is always complete, merely not in clang's order.
 import type { StringTableBuilder } from "./strings.js";
 import type { BtfExt, CoreReloRecord, LineInfoRecord } from "./ext-types.js";
 import type { Btf, BtfType } from "./types.js";
