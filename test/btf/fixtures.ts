@@ -1,16 +1,21 @@
-// Test support for the BTF suites: temp dirs, compiling small C programs with
-// clang-19 into objects whose BTF uses every kind, and running bpftool on files.
+// Test support for the BTF suites: a temp dir per suite (removed after it), compiling
+// small C programs with clang-19 into objects whose BTF uses every kind, running
+// bpftool on files, and a built BTF (with .BTF.ext) that uses every kind and flag.
 // Tools that are missing make the helpers return undefined (callers skip).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { requireTool, run } from "../support/tools.js";
 import { BtfBuilder } from "../../runtime/object/btf/builder.js";
 import type { BtfExt } from "../../runtime/object/btf/ext-types.js";
 import { FuncLinkage, IntEncoding, VarLinkage, type Btf } from "../../runtime/object/btf/types.js";
 
+/** A fresh temp dir, removed after the calling suite; call it at a suite's top level. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "tsbpf-btf-"));
+  const dir = mkdtempSync(join(tmpdir(), "tsbpf-btf-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** `bpftool btf dump file PATH` output, or undefined when bpftool is missing. */

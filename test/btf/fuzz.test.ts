@@ -80,6 +80,8 @@ function acceptOrFormatError<T>(fn: () => T): T | undefined {
 }
 
 describe("fuzzed BTF input", () => {
+  const dir = tempDir();
+
   test(`.BTF: ${BTF_RUNS} mutated sections read or fail with ObjectFormatError`, () => {
     let accepted = 0;
     fc.assert(
@@ -122,7 +124,6 @@ describe("fuzzed BTF input", () => {
   test("accepted mutations dump exactly like bpftool", () => {
     const bpftool = requireTool("bpftool");
     if (!bpftool) return;
-    const dir = tempDir();
     let compared = 0;
     let refused = 0;
     for (const [n, m] of fc.sample(mutation, { numRuns: 4000, seed: 7 }).entries()) {

@@ -15,6 +15,8 @@ import { bpftoolDump, compileC, CORE_C, everyKind, everyKindExt, KINDS_C, tempDi
 import { btfSections } from "./sections.js";
 
 describe("every BTF kind", () => {
+  const dir = tempDir();
+
   test("builder output covers all 19 kinds and both values of every kflag", () => {
     const btf = everyKind();
     const kinds = new Set(btf.types.map((t) => t.kind));
@@ -31,7 +33,7 @@ describe("every BTF kind", () => {
     const bytes = writeBtf(btf);
     const read = readBtf(bytes);
     expect(read.types).toEqual(btf.types);
-    const file = join(tempDir(), "every-kind.btf");
+    const file = join(dir, "every-kind.btf");
     writeFileSync(file, bytes);
     const expected = bpftoolDump(file);
     if (expected === undefined) return;
