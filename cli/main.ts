@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The tsbpf command line: argument parsing and printing only; the work lives in runtime/ and compiler/.
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { renderObjdump } from "./objdump.js";
 import { renderBtf } from "./btf.js";
+import { runCommand } from "./run.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
 
@@ -55,6 +56,38 @@ program
   .description("print the object's BTF as `bpftool btf dump file` does")
   .argument("<file>", "BPF ELF object, or a raw BTF file")
   .action((file: string) => guarded(file, () => renderBtf(readInput(file))));
+
+program
+  .command("run")
+  .description("run a program in the VM like `bpftool prog run` runs it in the kernel")
+  .argument("<file>", "BPF ELF object")
+  .requiredOption("--prog <name>", "program (function) name")
+  .option("--data-in <file>", "input frame")
+  .option("--data-out <file>", "write the frame after the program here")
+  .option("--repeat <n>", "run this many times (the frame is not reset between runs)", "1")
+  .option("--pcap <file>", "replay a pcap or pcapng capture and count the actions")
+  .option("--cpu <n>", "CPU the program runs on", "0")
+  .option("--cpus <n>", "possible CPUs, for per-CPU maps", "1")
+  .action((file: string, o: { prog: string; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu: string; cpus: string }) =>
+    guarded(file, () =>
+      runCommand({
+        file,
+        prog: o.prog,
+        ...(o.dataIn !== undefined ? { dataIn: o.dataIn } : {}),
+        ...(o.dataOut !== undefined ? { dataOut: o.dataOut } : {}),
+        ...(o.pcap !== undefined ? { pcap: o.pcap } : {}),
+        repeat: positiveInt(o.repeat, "--repeat"),
+        cpu: Number(o.cpu),
+        cpus: positiveInt(o.cpus, "--cpus"),
+      }),
+    ),
+  );
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a positive integer, not '${text}'`);
+  return n;
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`tsbpf: error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,0 +1,28 @@
+// `npm run bench`: tsbpf's benchmarks, side by side with the kernel in the same run.
+// A benchmark, not a test: it prints figures and ratios and never fails on them.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kernelOracle } from "./kernel-oracle.js";
+import { benchVm } from "./vm.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const referenceDir = process.env.TSBPF_SHARED ? join(process.env.TSBPF_SHARED, "reference") : join(root, "..", "shared", "reference");
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+const num = (v: number | undefined, digits = 0): string => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
+
+async function main(): Promise<void> {
+  const kernel = kernelOracle();
+  console.log(`tsbpf bench — kernel oracle: ${kernel.ok ? "bpftool prog run (JIT), repeat 1000000" : `unavailable (${kernel.why})`}\n`);
+  console.log("VM interpreter vs kernel, ns per packet on ipv4_udp_dns");
+  console.log(`${pad("program", 36)} ${"VM ns".padStart(10)} ${"kernel ns".padStart(10)} ${"VM/kernel".padStart(10)}`);
+  for (const r of await benchVm(referenceDir, kernel)) {
+    const ratio = r.kernelNs ? `${(r.vmNs / r.kernelNs).toFixed(0)}x` : "-";
+    console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${num(r.kernelNs).padStart(10)} ${ratio.padStart(10)}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,185 @@
+// Static linking of one program, as libbpf does before BPF_PROG_LOAD: the entry function
+// followed by every subprogram it reaches (calls and function addresses), call offsets and
+// function addresses rewritten for the new layout, map references turned into map-index
+// pseudo loads (src 5 / 6 with the value offset), and func_info / line_info carried over.
+// The result is what both the VM and the kernel loader consume.
+
+import { decodeProgram, InstructionDecodeError, Pseudo, SLOT_BYTES, type Instruction } from "../isa/index.js";
+import type { LineInfoRecord } from "./btf/ext-types.js";
+import { R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, STB_GLOBAL, STT_FUNC, STT_SECTION } from "./elf/constants.js";
+import type { ElfRelocation } from "./elf/types.js";
+import { ObjectFormatError } from "./format-error.js";
+import type { MapDefinition } from "./map-defs.js";
+import type { ObjectFile } from "./object-file.js";
+
+/** A function symbol of an executable section. */
+export interface ObjectFunction {
+  readonly name: string;
+  readonly section: string;
+  readonly sectionIndex: number;
+  /** First slot in the section, and slot count. */
+  readonly slot: number;
+  readonly slots: number;
+  readonly global: boolean;
+}
+
+export interface LinkedProgram {
+  readonly name: string;
+  readonly section: string;
+  readonly insns: readonly (Instruction | undefined)[];
+  readonly functions: readonly { readonly name: string; readonly slot: number; readonly funcTypeId?: number }[];
+  readonly lineInfo: readonly (LineInfoRecord & { readonly slot: number })[];
+}
+
+const loc = (section: string, slot: number): { section: string; offset: number } => ({ section, offset: slot * SLOT_BYTES });
+
+/** Every function of the object's code sections, by section then address. */
+export function objectFunctions(obj: ObjectFile): ObjectFunction[] {
+  const out: ObjectFunction[] = [];
+  obj.elf.sections.forEach((s, index) => {
+    if ((s.flags & SHF_EXECINSTR) === 0n || s.data.length === 0) return;
+    const syms = obj.elf.symbols.filter((sym) => sym.shndx === index && sym.type === STT_FUNC).sort((a, b) => Number(a.value - b.value));
+    for (const sym of syms) {
+      const slot = Number(sym.value) / SLOT_BYTES;
+      const slots = Number(sym.size) / SLOT_BYTES;
+      if (!Number.isInteger(slot) || !Number.isInteger(slots) || slots === 0 || (slot + slots) * SLOT_BYTES > s.data.length) {
+        throw new ObjectFormatError(loc(s.name, Math.floor(slot)), `function '${sym.name}' (value ${sym.value}, size ${sym.size}) does not fit its section in whole instructions`);
+      }
+      out.push({ name: sym.name, section: s.name, sectionIndex: index, slot, slots, global: sym.bind === STB_GLOBAL });
+    }
+  });
+  return out;
+}
+
+/** The programs of an object: global functions in sections other than .text, as libbpf finds them. */
+export function objectPrograms(obj: ObjectFile): ObjectFunction[] {
+  return objectFunctions(obj).filter((f) => f.section !== ".text" && f.global);
+}
+
+interface SectionCode {
+  readonly insns: (Instruction | undefined)[];
+  readonly relocs: Map<number, ElfRelocation>;
+}
+
+export function linkProgram(obj: ObjectFile, programName: string, maps: readonly MapDefinition[]): LinkedProgram {
+  const functions = objectFunctions(obj);
+  const entry = functions.find((f) => f.name === programName && f.section !== ".text");
+  if (!entry) throw new ObjectFormatError({ section: ".symtab", offset: 0 }, `no program named '${programName}'`);
+  const codeCache = new Map<number, SectionCode>();
+  const code = (sectionIndex: number): SectionCode => {
+    let c = codeCache.get(sectionIndex);
+    if (!c) {
+      const s = obj.elf.sections[sectionIndex]!;
+      const insns: (Instruction | undefined)[] = new Array(s.data.length / SLOT_BYTES).fill(undefined);
+      try {
+        for (const { slot, insn } of decodeProgram(s.data)) insns[slot] = insn;
+      } catch (e) {
+        if (e instanceof InstructionDecodeError) throw new ObjectFormatError(loc(s.name, e.slot), e.problem);
+        throw e;
+      }
+      const relocs = new Map<number, ElfRelocation>();
+      for (const r of obj.elf.relocations.get(sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
+      codeCache.set(sectionIndex, (c = { insns, relocs }));
+    }
+    return c;
+  };
+  const functionAt = (sectionIndex: number, slot: number): ObjectFunction | undefined =>
+    functions.find((f) => f.sectionIndex === sectionIndex && f.slot === slot);
+
+  // Layout: entry first, then subprograms in the order they are first reached.
+  const placed: { fn: ObjectFunction; at: number }[] = [{ fn: entry, at: 0 }];
+  let total = entry.slots;
+  const placeOf = (fn: ObjectFunction): number => {
+    const p = placed.find((x) => x.fn === fn);
+    if (p) return p.at;
+    placed.push({ fn, at: total });
+    total += fn.slots;
+    return total - fn.slots;
+  };
+
+  const out: (Instruction | undefined)[] = [];
+  for (let i = 0; i < placed.length; i++) {
+    const { fn, at } = placed[i]!;
+    const { insns, relocs } = code(fn.sectionIndex);
+    for (let k = 0; k < fn.slots; k++) {
+      const slot = fn.slot + k;
+      const insn = insns[slot];
+      const here = at + k;
+      const reloc = relocs.get(slot);
+      const where = loc(fn.section, slot);
+      if (insn === undefined) {
+        out[here] = undefined;
+        continue;
+      }
+      if (insn.kind === "call" && insn.target === "local") {
+        const target = callTarget(obj, fn, slot, insn.imm, reloc, where);
+        const callee = functionAt(target.sectionIndex, target.slot);
+        if (!callee) throw new ObjectFormatError(where, `call target (instruction ${target.slot} of ${obj.elf.sections[target.sectionIndex]!.name}) is not the start of a function`);
+        out[here] = { ...insn, imm: placeOf(callee) - (here + 1) };
+        continue;
+      }
+      if (insn.kind === "lddw" && reloc) {
+        out[here] = relocateLddw(obj, insn, reloc, where, maps, (sectionIndex, targetSlot) => {
+          const callee = functionAt(sectionIndex, targetSlot);
+          if (!callee) throw new ObjectFormatError(where, `function address (instruction ${targetSlot}) is not the start of a function`);
+          return placeOf(callee) - (here + 1);
+        });
+        continue;
+      }
+      if (reloc && reloc.type !== 0) throw new ObjectFormatError(where, `relocation of type ${reloc.type} on a ${insn.kind} instruction is not supported`);
+      out[here] = insn;
+    }
+  }
+
+  const funcInfo = obj.btfExt?.funcInfo ?? [];
+  const lineInfo = obj.btfExt?.lineInfo ?? [];
+  return {
+    name: entry.name,
+    section: entry.section,
+    insns: out,
+    functions: placed.map(({ fn, at }) => {
+      const rec = funcInfo.find((f) => f.section === fn.section)?.records.find((r) => r.insnOff === fn.slot * SLOT_BYTES);
+      return { name: fn.name, slot: at, ...(rec ? { funcTypeId: rec.typeId } : {}) };
+    }),
+    lineInfo: placed.flatMap(({ fn, at }) =>
+      (lineInfo.find((l) => l.section === fn.section)?.records ?? [])
+        .filter((r) => r.insnOff >= fn.slot * SLOT_BYTES && r.insnOff < (fn.slot + fn.slots) * SLOT_BYTES)
+        .map((r) => ({ ...r, slot: at + r.insnOff / SLOT_BYTES - fn.slot })),
+    ),
+  };
+}
+
+function callTarget(obj: ObjectFile, fn: ObjectFunction, slot: number, imm: number, reloc: ElfRelocation | undefined, where: { section: string; offset: number }): { sectionIndex: number; slot: number } {
+  if (!reloc) return { sectionIndex: fn.sectionIndex, slot: slot + 1 + imm };
+  if (reloc.type !== R_BPF_64_32) throw new ObjectFormatError(where, `call relocated with type ${reloc.type}, expected R_BPF_64_32`);
+  const sym = obj.elf.symbols[reloc.symbol]!;
+  // libbpf: callee instruction = symbol value / 8 + imm + 1.
+  return { sectionIndex: sym.shndx, slot: Number(sym.value) / SLOT_BYTES + imm + 1 };
+}
+
+function relocateLddw(
+  obj: ObjectFile,
+  insn: Extract<Instruction, { kind: "lddw" }>,
+  reloc: ElfRelocation,
+  where: { section: string; offset: number },
+  maps: readonly MapDefinition[],
+  funcOffset: (sectionIndex: number, slot: number) => number,
+): Instruction {
+  if (reloc.type !== R_BPF_64_64) throw new ObjectFormatError(where, `lddw relocated with type ${reloc.type}, expected R_BPF_64_64`);
+  const sym = obj.elf.symbols[reloc.symbol]!;
+  const section = obj.elf.sections[sym.shndx];
+  if (!section) throw new ObjectFormatError(where, `lddw refers to symbol '${sym.name}', which is not defined in this object`);
+  if ((section.flags & SHF_EXECINSTR) !== 0n) {
+    const byte = Number(sym.value) + insn.lo;
+    return { ...insn, pseudo: Pseudo.FUNC, lo: funcOffset(sym.shndx, byte / SLOT_BYTES), hi: 0 };
+  }
+  if (section.name === ".maps" || section.name === "maps") {
+    const index = maps.findIndex((m) => m.dataSection === undefined && m.name === sym.name);
+    if (index < 0) throw new ObjectFormatError(where, `lddw refers to '${sym.name}' in ${section.name}, which is not a map definition`);
+    return { ...insn, pseudo: Pseudo.MAP_IDX, lo: index, hi: 0 };
+  }
+  const index = maps.findIndex((m) => m.dataSection === section.name);
+  if (index < 0) throw new ObjectFormatError(where, `lddw refers to '${sym.name || section.name}' in section ${section.name}, which is neither a map nor global data`);
+  const offset = (sym.type === STT_SECTION ? 0 : Number(sym.value)) + insn.lo;
+  return { ...insn, pseudo: Pseudo.MAP_IDX_VALUE, lo: index, hi: offset };
+}

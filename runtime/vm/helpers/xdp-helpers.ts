@@ -1,0 +1,113 @@
+// XDP helpers with the kernel's checks and results: adjust_head/meta/tail, load/store
+// bytes, buffer length, redirect and redirect_map. fib_lookup lives in fib-lookup.ts.
+
+import { XskMap, type BpfMap } from "../maps/index.js";
+import { MapType } from "../../object/map-types.js";
+import { ETH_HLEN, XDP_FRAME_SIZE, XDP_FRAME_STRUCT_SIZE, XDP_SHARED_INFO_SIZE, syncWindow, xdpState } from "../xdp-state.js";
+import { EINVAL, EOPNOTSUPP, errno } from "./errno.js";
+import { fibLookup } from "./fib-lookup.js";
+import type { HelperFn } from "./registry.js";
+
+const XDP_ABORTED = 0n;
+const XDP_REDIRECT = 4n;
+const EACCES = 13;
+const EFAULT = 14;
+const BPF_F_ACTION_MASK = 3n;
+const BPF_F_BROADCAST = 1n << 3n;
+const BPF_F_EXCLUDE_INGRESS = 1n << 4n;
+
+const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+const adjustHead: HelperFn = (m, _ctx, delta) => {
+  const s = xdpState(m, "bpf_xdp_adjust_head");
+  const offset = s32(delta);
+  const data = s.data + offset;
+  if (data < XDP_FRAME_STRUCT_SIZE || data > s.dataEnd - ETH_HLEN) return errno(EINVAL);
+  const metalen = s.data - s.dataMeta;
+  if (metalen > 0) s.packet.bytes.copyWithin(s.dataMeta + offset, s.dataMeta, s.data);
+  s.dataMeta += offset;
+  s.data = data;
+  syncWindow(s);
+  return 0n;
+};
+
+const adjustMeta: HelperFn = (m, _ctx, delta) => {
+  const s = xdpState(m, "bpf_xdp_adjust_meta");
+  const meta = s.dataMeta + s32(delta);
+  const metalen = s.data - meta;
+  if (meta < XDP_FRAME_STRUCT_SIZE || meta > s.data) return errno(EINVAL);
+  if (metalen % 4 !== 0 || metalen > 32) return errno(EACCES);
+  s.dataMeta = meta;
+  syncWindow(s);
+  return 0n;
+};
+
+const adjustTail: HelperFn = (m, _ctx, delta) => {
+  const s = xdpState(m, "bpf_xdp_adjust_tail");
+  const offset = s32(delta);
+  const dataEnd = s.dataEnd + offset;
+  if (dataEnd > XDP_FRAME_SIZE - XDP_SHARED_INFO_SIZE) return errno(EINVAL);
+  if (dataEnd < s.data + ETH_HLEN) return errno(EINVAL);
+  // The kernel clears grown memory, which could hold stale data.
+  if (offset > 0) s.packet.bytes.fill(0, s.dataEnd, dataEnd);
+  s.dataEnd = dataEnd;
+  syncWindow(s);
+  return 0n;
+};
+
+const buffLen: HelperFn = (m) => {
+  const s = xdpState(m, "bpf_xdp_get_buff_len");
+  return BigInt(s.dataEnd - s.data);
+};
+
+/** load_bytes/store_bytes: `len` bytes at `offset` from data, all inside data..data_end. */
+function copyBytes(store: boolean): HelperFn {
+  const name = store ? "bpf_xdp_store_bytes" : "bpf_xdp_load_bytes";
+  return (m, _ctx, offset, bufPtr, len) => {
+    const s = xdpState(m, name);
+    const off = Number(offset & 0xffffffffn);
+    const n = Number(len & 0xffffffffn);
+    if (off > 0xffff || n > 0xffff) return errno(EFAULT);
+    if (off + n > s.dataEnd - s.data) return errno(EINVAL);
+    const buf = m.mem.bytes(bufPtr, n, !store);
+    const at = s.data + off;
+    if (store) s.packet.bytes.set(buf, at);
+    else buf.set(s.packet.bytes.subarray(at, at + n));
+    return 0n;
+  };
+}
+
+const redirect: HelperFn = (m, ifindex, flags) => {
+  const s = xdpState(m, "bpf_redirect");
+  if (flags !== 0n) return XDP_ABORTED;
+  s.redirect = { kind: "ifindex", ifindex: Number(ifindex & 0xffffffffn), flags: 0 };
+  return XDP_REDIRECT;
+};
+
+const redirectTargets = new Set([MapType.DEVMAP, MapType.DEVMAP_HASH, MapType.CPUMAP, MapType.XSKMAP]);
+
+const redirectMap: HelperFn = (m, mapPtr, key, flags) => {
+  const s = xdpState(m, "bpf_redirect_map");
+  const map: BpfMap = m.mapAt(mapPtr, "bpf_redirect_map's map argument (r1)");
+  if (!redirectTargets.has(map.def.type)) return errno(EOPNOTSUPP);
+  const allowed = BPF_F_ACTION_MASK | (map.def.type === MapType.DEVMAP || map.def.type === MapType.DEVMAP_HASH ? BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS : 0n);
+  if ((flags & ~allowed) !== 0n) return XDP_ABORTED;
+  const k = Number(key & 0xffffffffn);
+  const broadcast = (flags & BPF_F_BROADCAST) !== 0n;
+  const value = broadcast ? undefined : map instanceof XskMap ? (map.getSocket(k) === undefined ? undefined : new Uint8Array(0)) : map.redirectTarget?.(k);
+  if (!broadcast && value === undefined) return flags & BPF_F_ACTION_MASK;
+  s.redirect = { kind: "map", map: map.def.name, key: k, value: value?.slice(), flags: Number(flags) };
+  return XDP_REDIRECT;
+};
+
+export const xdpHelpers: [number, HelperFn][] = [
+  [23, redirect],
+  [44, adjustHead],
+  [51, redirectMap],
+  [54, adjustMeta],
+  [65, adjustTail],
+  [69, fibLookup],
+  [188, buffLen],
+  [189, copyBytes(false)],
+  [190, copyBytes(true)],
+];

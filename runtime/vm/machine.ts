@@ -1,0 +1,121 @@
+// The state of one program run, shared by the interpreter and the helpers: the address
+// space, the regions already given to maps, map values and functions (one per object, so
+// the same value always has the same address within a run), captured output, the XDP
+// packet state, and the run's configuration (CPU, clocks, random numbers).
+
+import { AddressSpace, type Region } from "./memory.js";
+import { RawFault } from "./errors.js";
+import type { BpfMap } from "./maps/types.js";
+import type { ExecProgram } from "./program.js";
+
+export interface VmConfig {
+  /** CPU the program runs on: bpf_get_smp_processor_id and the per-CPU map slot. */
+  readonly cpu: number;
+  /** Instructions one run may execute before it is stopped. */
+  readonly budget: number;
+  /** bpf_ktime_get_ns. */
+  readonly clock: () => bigint;
+  /** bpf_ktime_get_boot_ns. */
+  readonly bootClock: () => bigint;
+  /** bpf_get_prandom_u32: a u32. */
+  readonly random: () => number;
+}
+
+/** A function address inside a linked program, as held by a func region. */
+export interface FunctionRef {
+  readonly program: ExecProgram;
+  readonly slot: number;
+}
+
+/** Runs a function of the current program with arguments; used by bpf_loop and friends. */
+export type Invoke = (fn: FunctionRef, args: readonly bigint[]) => bigint;
+
+export class Machine {
+  readonly mem = new AddressSpace();
+  readonly trace: string[] = [];
+  tailCalls = 0;
+  /** Call depth of the frame running now (callbacks start above their caller's frame). */
+  depth = 0;
+  /** Instructions left in this run's budget (callbacks share it). */
+  budgetLeft: number;
+  /** Set by the interpreter while it runs, so helpers can call back into program code. */
+  invoke: Invoke | undefined;
+  /** Helper-specific state (XDP packet, redirect target, ringbuf reservations), keyed by owner. */
+  readonly extensions = new Map<string, unknown>();
+  private readonly mapRegions = new Map<BpfMap, bigint>();
+  private readonly valueRegions = new Map<Uint8Array, bigint>();
+  private readonly funcRegions = new Map<ExecProgram, Map<number, bigint>>();
+  private readonly stacks: { top: bigint; bytes: Uint8Array }[] = [];
+
+  constructor(readonly config: VmConfig) {
+    this.budgetLeft = config.budget;
+  }
+
+  /** The address standing for a map (what an lddw of a map fd yields). */
+  mapAddress(map: BpfMap): bigint {
+    let a = this.mapRegions.get(map);
+    if (a === undefined) {
+      a = this.mem.add({ kind: "map", label: `map ${map.def.name}`, bytes: new Uint8Array(0), lo: 0, hi: 0, writable: false, payload: map });
+      this.mapRegions.set(map, a);
+    }
+    return a;
+  }
+
+  /** The map a pointer argument stands for, or a fault naming the argument. */
+  mapAt(addr: bigint, what: string): BpfMap {
+    const r = this.mem.region(addr);
+    if (r?.kind !== "map") throw new RawFault("helper", `${what} is not a map pointer`);
+    return r.payload as BpfMap;
+  }
+
+  /** The address of a live map value (the same bytes always get the same address in a run). */
+  valueAddress(map: BpfMap, value: Uint8Array, writable: boolean): bigint {
+    let a = this.valueRegions.get(value);
+    if (a === undefined) {
+      a = this.mem.add({ kind: "map_value", label: `value of map ${map.def.name}`, bytes: value, lo: 0, hi: value.length, writable });
+      this.valueRegions.set(value, a);
+    }
+    return a;
+  }
+
+  /** The address of a function (what an lddw of a function, pseudo src 4, yields). */
+  funcAddress(program: ExecProgram, slot: number): bigint {
+    let byProgram = this.funcRegions.get(program);
+    if (!byProgram) this.funcRegions.set(program, (byProgram = new Map()));
+    let a = byProgram.get(slot);
+    if (a === undefined) {
+      const ref: FunctionRef = { program, slot };
+      a = this.mem.add({ kind: "func", label: `function at instruction ${slot} of ${program.name}`, bytes: new Uint8Array(0), lo: 0, hi: 0, writable: false, payload: ref });
+      byProgram.set(slot, a);
+    }
+    return a;
+  }
+
+  /** The function a callback argument stands for. */
+  functionAt(addr: bigint, what: string): FunctionRef {
+    const r = this.mem.region(addr);
+    if (r?.kind !== "func") throw new RawFault("helper", `${what} is not a function pointer`);
+    return r.payload as FunctionRef;
+  }
+
+  /**
+   * The frame pointer (top of a zeroed 512-byte stack) for call depth `depth`. Stacks are
+   * reused across calls and repeated runs on this machine, so memory stays bounded.
+   */
+  stackTop(depth: number, size: number): bigint {
+    let s = this.stacks[depth];
+    if (!s) {
+      const bytes = new Uint8Array(size);
+      s = { top: this.mem.add({ kind: "stack", label: `stack of frame ${depth}`, bytes, lo: 0, hi: size, writable: true }) + BigInt(size), bytes };
+      this.stacks[depth] = s;
+    } else {
+      s.bytes.fill(0);
+    }
+    return s.top;
+  }
+
+  /** Maps a scratch buffer (e.g. a ringbuf reservation) and returns its address. */
+  scratch(kind: Region["kind"], label: string, bytes: Uint8Array, writable = true): bigint {
+    return this.mem.add({ kind, label, bytes, lo: 0, hi: bytes.length, writable });
+  }
+}

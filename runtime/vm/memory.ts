@@ -1,0 +1,124 @@
+// The VM's address space for one program run. Every pointer a program holds is a 64-bit
+// value `region index << 32 | byte offset`; region 0 is unmapped, so null and small
+// integers never reach memory. Each region has bytes, an accessible window [lo, hi) and a
+// writability, and every load and store is checked against them: a violation is a RawFault
+// naming the address, the region and why, never a host exception or a stray write.
+//
+//   63                     32 31                       0
+//  +-------------------------+--------------------------+
+//  |     region index        |     offset in region     |
+//  +-------------------------+--------------------------+
+
+import { RawFault } from "./errors.js";
+
+export type RegionKind = "ctx" | "packet" | "stack" | "map_value" | "map" | "func" | "ringbuf" | "scratch";
+
+export interface Region {
+  readonly kind: RegionKind;
+  /** Human name for messages: "packet", "stack of frame 1", "map value of counts"... */
+  readonly label: string;
+  bytes: Uint8Array;
+  view: DataView;
+  /** Accessible window; for the packet it moves with adjust_head/tail/meta. */
+  lo: number;
+  hi: number;
+  readonly writable: boolean;
+  /** Loads from the ctx are translated (xdp_md's u32 fields hold 64-bit pointers in the VM). */
+  readonly readCtx?: (offset: number, size: number) => bigint | undefined;
+  /** What a map or func region stands for. */
+  readonly payload?: unknown;
+}
+
+export const REGION_SHIFT = 32n;
+const OFFSET_MASK = 0xffffffffn;
+
+export function regionBase(index: number): bigint {
+  return BigInt(index) << REGION_SHIFT;
+}
+
+const hexAddr = (a: bigint): string => `0x${a.toString(16)}`;
+
+export class AddressSpace {
+  private readonly regions: (Region | undefined)[] = [undefined];
+
+  /** Maps a region and returns the address of its byte 0. */
+  add(region: Omit<Region, "view"> & { view?: DataView }): bigint {
+    const r = region as Region;
+    r.view ??= new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength);
+    this.regions.push(r);
+    return regionBase(this.regions.length - 1);
+  }
+
+  region(addr: bigint): Region | undefined {
+    return this.regions[Number(addr >> REGION_SHIFT)];
+  }
+
+  /** The region and offset of an access of `size` bytes at `addr`, checked. */
+  resolve(addr: bigint, size: number, write: boolean): { region: Region; offset: number } {
+    const index = Number(addr >> REGION_SHIFT);
+    const region = index < this.regions.length ? this.regions[index] : undefined;
+    if (!region) {
+      const what = addr === 0n ? "null pointer" : addr < 1n << REGION_SHIFT ? "a scalar, not a pointer" : "unmapped memory";
+      throw new RawFault("memory", `${write ? "store" : "load"} of ${size} bytes at ${hexAddr(addr)}: ${what}`);
+    }
+    const offset = Number(addr & OFFSET_MASK);
+    if (region.kind === "map" || region.kind === "func") {
+      throw new RawFault("memory", `${write ? "store" : "load"} of ${size} bytes through a ${region.kind === "map" ? "map" : "function"} pointer (${region.label})`);
+    }
+    if (offset < region.lo || offset + size > region.hi) {
+      throw new RawFault(
+        "memory",
+        `${write ? "store" : "load"} of ${size} bytes at ${hexAddr(addr)} is outside the ${region.label} (offset ${offset - region.lo}, accessible size ${region.hi - region.lo})`,
+      );
+    }
+    if (write && !region.writable) throw new RawFault("memory", `store of ${size} bytes at ${hexAddr(addr)}: the ${region.label} is read-only`);
+    return { region, offset };
+  }
+
+  load(addr: bigint, size: number): bigint {
+    const { region, offset } = this.resolve(addr, size, false);
+    if (region.readCtx) {
+      const v = region.readCtx(offset, size);
+      if (v === undefined) throw new RawFault("memory", `load of ${size} bytes at offset ${offset} of the ${region.label} is not a valid field access`);
+      return v;
+    }
+    const view = region.view;
+    switch (size) {
+      case 1:
+        return BigInt(view.getUint8(offset));
+      case 2:
+        return BigInt(view.getUint16(offset, true));
+      case 4:
+        return BigInt(view.getUint32(offset, true));
+      default:
+        return view.getBigUint64(offset, true);
+    }
+  }
+
+  store(addr: bigint, size: number, value: bigint): void {
+    const { region, offset } = this.resolve(addr, size, true);
+    if (region.readCtx) throw new RawFault("memory", `store to the ${region.label} is not allowed`);
+    const view = region.view;
+    switch (size) {
+      case 1:
+        view.setUint8(offset, Number(value & 0xffn));
+        return;
+      case 2:
+        view.setUint16(offset, Number(value & 0xffffn), true);
+        return;
+      case 4:
+        view.setUint32(offset, Number(value & 0xffffffffn), true);
+        return;
+      default:
+        view.setBigUint64(offset, BigInt.asUintN(64, value), true);
+    }
+  }
+
+  /** A checked view of `len` bytes at `addr`, for helpers that read or write buffers. */
+  bytes(addr: bigint, len: number, write: boolean): Uint8Array {
+    if (len === 0) return new Uint8Array(0);
+    const { region, offset } = this.resolve(addr, len, write);
+    if (region.readCtx) throw new RawFault("memory", `the ${region.label} cannot be used as a buffer`);
+    return region.bytes.subarray(offset, offset + len);
+  }
+}

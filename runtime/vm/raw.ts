@@ -1,0 +1,36 @@
+// Runs a bare instruction sequence with no object around it, under the conformance suite's
+// contract: r1 = address of an input buffer and r2 = its length (0 and 0 without one),
+// r10 = top of a 512-byte stack; helpers are the VM's (id 5, ktime_get_ns, returns normally).
+
+import { slotCount, type Instruction } from "../isa/index.js";
+import { Interpreter } from "./interpreter.js";
+import { Machine } from "./machine.js";
+import { helperTable } from "./helpers/registry.js";
+import type { ExecProgram } from "./program.js";
+import { vmConfig, type RunOptions } from "./xdp.js";
+
+const interpreter = new Interpreter((id) => helperTable.get(id), () => undefined);
+
+/** Lays instructions out by slot (an lddw leaves its second slot undefined). */
+export function toExecProgram(name: string, insns: readonly Instruction[]): ExecProgram {
+  const code: (Instruction | undefined)[] = [];
+  for (const insn of insns) {
+    code.push(insn);
+    if (slotCount(insn) === 2) code.push(undefined);
+  }
+  return { name, section: "", code, functions: [{ name, slot: 0 }], lines: new Map(), maps: [] };
+}
+
+export interface RawResult {
+  readonly r0: bigint;
+  /** The input buffer after the run. */
+  readonly memory: Uint8Array | undefined;
+}
+
+export function runRaw(insns: readonly Instruction[], memory?: Uint8Array, options: RunOptions = {}): RawResult {
+  const m = new Machine(vmConfig(options));
+  const buf = memory?.slice();
+  const args = buf ? [m.scratch("scratch", "input memory", buf), BigInt(buf.length)] : [0n, 0n];
+  const r0 = interpreter.run(m, toExecProgram("program", insns), args);
+  return { r0, memory: buf };
+}

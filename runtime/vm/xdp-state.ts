@@ -1,0 +1,112 @@
+// The XDP frame of one run, laid out as the kernel's BPF_PROG_TEST_RUN lays it out: a
+// 4096-byte frame, the packet at 256 bytes of headroom, 320 bytes of tailroom reserved for
+// skb_shared_info, and the first 40 bytes (struct xdp_frame) never reachable by adjust_head.
+// The ctx (struct xdp_md) is a region whose u32 data/data_end/data_meta fields read as
+// 64-bit packet pointers, as the kernel's ctx rewrite makes them.
+//
+//   0        40                256                                      4096-320   4096
+//   +--------+------------------+----------+-------------+--------------+----------+
+//   | xdp_   |   headroom       | metadata |   packet    |   free       | shared   |
+//   | frame  |                  |          | data..end   |   tailroom   | info     |
+//   +--------+------------------+----------+-------------+--------------+----------+
+
+import { RawFault, VmUsageError } from "./errors.js";
+import type { Machine } from "./machine.js";
+import type { Region } from "./memory.js";
+
+export const XDP_FRAME_SIZE = 4096;
+export const XDP_PACKET_HEADROOM = 256;
+export const XDP_SHARED_INFO_SIZE = 320;
+export const XDP_FRAME_STRUCT_SIZE = 40;
+export const ETH_HLEN = 14;
+/** Largest frame test_run accepts in the linear buffer. */
+export const XDP_MAX_LINEAR = XDP_FRAME_SIZE - XDP_PACKET_HEADROOM - XDP_SHARED_INFO_SIZE;
+
+export type RedirectTarget =
+  | { readonly kind: "ifindex"; readonly ifindex: number; readonly flags: number }
+  | { readonly kind: "map"; readonly map: string; readonly key: number; readonly value: Uint8Array | undefined; readonly flags: number };
+
+export interface XdpState {
+  readonly packet: Region;
+  readonly packetBase: bigint;
+  readonly ctxAddress: bigint;
+  data: number;
+  dataEnd: number;
+  dataMeta: number;
+  readonly ingressIfindex: number;
+  readonly rxQueueIndex: number;
+  redirect: RedirectTarget | undefined;
+}
+
+const XDP_KEY = "xdp";
+
+export interface XdpInput {
+  readonly frame: Uint8Array;
+  readonly ingressIfindex?: number;
+  readonly rxQueueIndex?: number;
+}
+
+/** Maps the frame and the ctx into the machine; returns the state (ctx address is r1). */
+export function setupXdp(m: Machine, input: XdpInput): XdpState {
+  if (input.frame.length > XDP_MAX_LINEAR) {
+    throw new VmUsageError(`frame of ${input.frame.length} bytes exceeds the ${XDP_MAX_LINEAR}-byte linear XDP buffer (multi-buffer frames are not supported by the VM)`);
+  }
+  const bytes = new Uint8Array(XDP_FRAME_SIZE);
+  bytes.set(input.frame, XDP_PACKET_HEADROOM);
+  const data = XDP_PACKET_HEADROOM;
+  const packetRegion = { kind: "packet" as const, label: "packet", bytes, lo: data, hi: data + input.frame.length, writable: true };
+  const packetBase = m.mem.add(packetRegion);
+  const packet = m.mem.region(packetBase)!;
+  const state: XdpState = {
+    packet,
+    packetBase,
+    ctxAddress: 0n,
+    data,
+    dataEnd: data + input.frame.length,
+    dataMeta: data,
+    ingressIfindex: input.ingressIfindex ?? 0,
+    rxQueueIndex: input.rxQueueIndex ?? 0,
+    redirect: undefined,
+  };
+  const readCtx = (offset: number, size: number): bigint | undefined => {
+    if (size !== 4) return undefined;
+    switch (offset) {
+      case 0:
+        return packetBase + BigInt(state.data);
+      case 4:
+        return packetBase + BigInt(state.dataEnd);
+      case 8:
+        return packetBase + BigInt(state.dataMeta);
+      case 12:
+        return BigInt(state.ingressIfindex);
+      case 16:
+        return BigInt(state.rxQueueIndex);
+      case 20:
+        return 0n;
+      default:
+        return undefined;
+    }
+  };
+  const ctxAddress = m.mem.add({ kind: "ctx", label: "xdp_md context", bytes: new Uint8Array(24), lo: 0, hi: 24, writable: false, readCtx });
+  (state as { ctxAddress: bigint }).ctxAddress = ctxAddress;
+  m.extensions.set(XDP_KEY, state);
+  return state;
+}
+
+/** The XDP state of the run, for XDP helpers; a fault when the program is not an XDP run. */
+export function xdpState(m: Machine, helper: string): XdpState {
+  const s = m.extensions.get(XDP_KEY) as XdpState | undefined;
+  if (!s) throw new RawFault("helper", `${helper} is only available to XDP programs`);
+  return s;
+}
+
+/** Moves the accessible window of the packet region after an adjust. */
+export function syncWindow(s: XdpState): void {
+  s.packet.lo = s.dataMeta;
+  s.packet.hi = s.dataEnd;
+}
+
+/** The frame as the kernel returns it from test_run: data .. data_end. */
+export function frameOut(s: XdpState): Uint8Array {
+  return s.packet.bytes.slice(s.data, s.dataEnd);
+}

@@ -1,0 +1,117 @@
+// ARRAY and PERCPU_ARRAY against the kernel: random sequences of update (any/noexist/exist),
+// lookup, delete, getnext and dumps, with indexes inside and past max_entries. Arrays walk in
+// index order, so getnext and dumps are compared exactly, as are all return codes and values.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MapType } from "../../../runtime/object/map-types.js";
+import { createMap, type ArrayMap, type PercpuArrayMap } from "../../../runtime/vm/maps/index.js";
+import { kernelAccess, pinDir } from "../../support/kernel.js";
+import {
+  type DiffSequence,
+  type DiffStep,
+  cmd,
+  kernelDump,
+  kernelNextKey,
+  kernelPercpuValue,
+  kernelStatus,
+  kernelValue,
+  runDifferential,
+  status,
+  UPDATE_FLAGS,
+  vmDump,
+  vmNextKey,
+  vmPercpuValue,
+  vmValue,
+} from "./differential.js";
+import { hex, u32 } from "./fixtures.js";
+import { BpftoolBatch, possibleCpus, Rng } from "./kernel-oracle.js";
+
+const k = kernelAccess();
+const CPUS = possibleCpus(readFileSync("/sys/devices/system/cpu/possible", "utf8"));
+
+function arraySequence(seed: number, dir: string, percpu: boolean): DiffSequence {
+  const rng = new Rng(seed);
+  const pin = `${dir}/${percpu ? "p" : "a"}${seed}`;
+  const valueSize = rng.pick([4, 8, 13]);
+  const maxEntries = 1 + rng.int(6);
+  const flags = percpu ? 0 : rng.pick([0, 0x400]); // BPF_F_MMAPABLE changes nothing visible
+  const type = percpu ? MapType.PERCPU_ARRAY : MapType.ARRAY;
+  const map = createMap({ name: "m", type, keySize: 4, valueSize, maxEntries, flags }, { cpus: CPUS }) as ArrayMap | PercpuArrayMap;
+  const percpuShape = percpu ? { valueSize, cpus: CPUS } : undefined;
+  const dump: DiffStep = { label: "dump", cmd: cmd.dump(pin), model: () => vmDump(map, false, percpuShape), kernel: (r) => kernelDump(r, false) };
+  const steps: DiffStep[] = [
+    {
+      label: `create ${MapType[type]} value ${valueSize} entries ${maxEntries} flags ${flags}`,
+      cmd: cmd.create(pin, percpu ? "percpu_array" : "array", 4, valueSize, maxEntries, flags),
+      model: () => ({ errno: 0 }),
+      kernel: kernelStatus,
+    },
+  ];
+  for (let n = 8 + rng.int(11); n > 0; n--) {
+    // Mostly valid indexes, sometimes one past the end or far out.
+    const index = rng.int(5) === 0 ? rng.pick([maxEntries, maxEntries + 1, 0xffff_ffff]) : rng.int(maxEntries);
+    const key = u32(index);
+    const op = rng.int(20);
+    if (op < 9) {
+      const value = rng.bytes(valueSize);
+      const [word, flag] = rng.pick(UPDATE_FLAGS);
+      const userValue = percpu ? replicate(value, CPUS) : value;
+      steps.push({
+        label: `update ${index} = ${hex(value)} ${word}`,
+        cmd: cmd.update(pin, key, value, word),
+        model: () => status(map.userUpdate(key, userValue, flag)),
+        kernel: kernelStatus,
+      });
+    } else if (op < 12) {
+      steps.push({
+        label: `lookup ${index}`,
+        cmd: cmd.lookup(pin, key),
+        model: () => (percpu ? vmPercpuValue(map.userLookup(key), valueSize, CPUS) : vmValue(map.userLookup(key))),
+        kernel: percpu ? kernelPercpuValue : kernelValue,
+      });
+    } else if (op < 13) {
+      steps.push({ label: `delete ${index}`, cmd: cmd.delete(pin, key), model: () => status(map.userDelete(key)), kernel: kernelStatus });
+    } else if (op < 17) {
+      const probe = rng.int(4) === 0 ? undefined : key;
+      steps.push({
+        label: `getnext ${probe ? index : "(none)"}`,
+        cmd: cmd.getnext(pin, probe),
+        model: () => vmNextKey(map.nextKey(probe)),
+        kernel: kernelNextKey,
+      });
+    } else {
+      steps.push(dump);
+    }
+  }
+  steps.push(dump);
+  return { seed, steps };
+}
+
+function replicate(value: Uint8Array, cpus: number): Uint8Array {
+  const stride = Math.ceil(value.length / 8) * 8;
+  const out = new Uint8Array(stride * cpus);
+  for (let c = 0; c < cpus; c++) out.set(value, c * stride);
+  return out;
+}
+
+describe.skipIf(!k)("ARRAY and PERCPU_ARRAY against the kernel", () => {
+  let pins: ReturnType<typeof pinDir>;
+  let batch: BpftoolBatch;
+  beforeAll(() => {
+    pins = pinDir("tsbpf-maps-array");
+    batch = new BpftoolBatch(k!);
+  });
+  afterAll(() => {
+    batch?.cleanup();
+    pins?.cleanup();
+  });
+
+  it("ARRAY: 200 random sequences give the kernel's return codes, values, key walk and contents", async () => {
+    const { steps } = await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => arraySequence(seed, pins.dir, false)));
+    expect(steps).toBeGreaterThan(200 * 10);
+  });
+
+  it("PERCPU_ARRAY: 60 random sequences, every CPU's value compared", async () => {
+    await runDifferential(batch, Array.from({ length: 60 }, (_, seed) => arraySequence(5000 + seed, pins.dir, true)));
+  });
+});
