@@ -7,14 +7,12 @@
 import { Pseudo, type Instruction } from "../isa/index.js";
 import { alu32, alu64, compare, endian, immToU64, signExtend } from "./alu.js";
 import { RawFault, VmFault, type FaultKind } from "./errors.js";
-import type { FunctionRef, Machine } from "./machine.js";
+import { MAX_FRAMES as MAX_CALL_FRAMES, type FunctionRef, type Machine } from "./machine.js";
 import { regionBase } from "./memory.js";
 import { sourceAt, type ExecProgram } from "./program.js";
 import type { HelperFn } from "./helpers/registry.js";
 import { helperName } from "./helpers/names.js";
 
-export const STACK_SIZE = 512;
-export const MAX_CALL_FRAMES = 8;
 export const MAX_TAIL_CALLS = 33;
 export const HELPER_TAIL_CALL = 12;
 
@@ -66,12 +64,13 @@ export class Interpreter {
     const frames: Frame[] = [];
     // Callbacks run above the frames of the run that invoked them.
     const baseDepth = m.depth;
-    const newStack = (depth: number): bigint => m.stackTop(baseDepth + depth, STACK_SIZE);
-    regs[10] = newStack(0);
+    const newStack = (depth: number): bigint => m.stackTop(baseDepth + depth);
     const fault: (kind: FaultKind, problem: string, at?: number) => never = (kind, problem, at = pc) => {
       const source = sourceAt(program, at);
       throw new VmFault(kind, { program: program.name, slot: at, ...(source ? { source } : {}) }, problem);
     };
+    if (baseDepth >= MAX_CALL_FRAMES) fault("call", `callbacks nested beyond ${MAX_CALL_FRAMES} frames`);
+    regs[10] = newStack(0);
     /** The target of a jump by `off` from pc, checked to be an instruction of the program. */
     const jump = (off: number): number => {
       const target = pc + 1 + off;

@@ -1,7 +1,9 @@
-// The state of one program run, shared by the interpreter and the helpers: the address
-// space, the regions already given to maps, map values and functions (one per object, so
-// the same value always has the same address within a run), captured output, the XDP
-// packet state, and the run's configuration (CPU, clocks, random numbers).
+// The state of program runs, shared by the interpreter and the helpers: the address space,
+// the regions already given to maps, map values and functions (one per object, so the same
+// value always has the same address within a run), captured output, helper state (the XDP
+// packet), and the run's configuration (CPU, clocks, random numbers). A machine serves many
+// runs: beginRun() drops what one run mapped and keeps what was set up before seal() (the
+// stacks, the packet buffer and ctx), so a run allocates almost nothing.
 
 import { AddressSpace, type Region } from "./memory.js";
 import { RawFault } from "./errors.js";
@@ -30,9 +32,13 @@ export interface FunctionRef {
 /** Runs a function of the current program with arguments; used by bpf_loop and friends. */
 export type Invoke = (fn: FunctionRef, args: readonly bigint[]) => bigint;
 
+/** Frames of bpf-to-bpf calls (and callbacks) one run may use, each with its own stack. */
+export const MAX_FRAMES = 8;
+export const STACK_SIZE = 512;
+
 export class Machine {
   readonly mem = new AddressSpace();
-  readonly trace: string[] = [];
+  trace: string[] = [];
   tailCalls = 0;
   /** Call depth of the frame running now (callbacks start above their caller's frame). */
   depth = 0;
@@ -46,9 +52,35 @@ export class Machine {
   private readonly valueRegions = new Map<Uint8Array, bigint>();
   private readonly funcRegions = new Map<ExecProgram, Map<number, bigint>>();
   private readonly stacks: { top: bigint; bytes: Uint8Array }[] = [];
+  private sealed = 0;
 
-  constructor(readonly config: VmConfig) {
+  constructor(public config: VmConfig) {
     this.budgetLeft = config.budget;
+    for (let depth = 0; depth < MAX_FRAMES; depth++) {
+      const bytes = new Uint8Array(STACK_SIZE);
+      const base = this.mem.add({ kind: "stack", label: `stack of frame ${depth}`, bytes, lo: 0, hi: STACK_SIZE, writable: true });
+      this.stacks.push({ top: base + BigInt(STACK_SIZE), bytes });
+    }
+    this.seal();
+  }
+
+  /** Keeps every region mapped so far across runs. */
+  seal(): void {
+    this.sealed = this.mem.size;
+  }
+
+  /** Starts a run: a fresh budget, output and helper state; regions of earlier runs unmapped. */
+  beginRun(config: VmConfig): void {
+    this.config = config;
+    this.budgetLeft = config.budget;
+    this.tailCalls = 0;
+    this.depth = 0;
+    this.trace = [];
+    this.extensions.clear();
+    this.mem.truncate(this.sealed);
+    this.mapRegions.clear();
+    this.valueRegions.clear();
+    this.funcRegions.clear();
   }
 
   /** The address standing for a map (what an lddw of a map fd yields). */
@@ -98,19 +130,10 @@ export class Machine {
     return r.payload as FunctionRef;
   }
 
-  /**
-   * The frame pointer (top of a zeroed 512-byte stack) for call depth `depth`. Stacks are
-   * reused across calls and repeated runs on this machine, so memory stays bounded.
-   */
-  stackTop(depth: number, size: number): bigint {
-    let s = this.stacks[depth];
-    if (!s) {
-      const bytes = new Uint8Array(size);
-      s = { top: this.mem.add({ kind: "stack", label: `stack of frame ${depth}`, bytes, lo: 0, hi: size, writable: true }) + BigInt(size), bytes };
-      this.stacks[depth] = s;
-    } else {
-      s.bytes.fill(0);
-    }
+  /** The frame pointer (top of the zeroed 512-byte stack) for call depth `depth` < MAX_FRAMES. */
+  stackTop(depth: number): bigint {
+    const s = this.stacks[depth]!;
+    s.bytes.fill(0);
     return s.top;
   }
 

@@ -49,6 +49,16 @@ export class AddressSpace {
     return regionBase(this.regions.length - 1);
   }
 
+  /** Number of mapped regions (plus the unmapped region 0): a mark for truncate. */
+  get size(): number {
+    return this.regions.length;
+  }
+
+  /** Unmaps every region added after `mark` (from size). */
+  truncate(mark: number): void {
+    this.regions.length = Math.max(1, Math.min(mark, this.regions.length));
+  }
+
   region(addr: bigint): Region | undefined {
     return this.regions[Number(addr >> REGION_SHIFT)];
   }

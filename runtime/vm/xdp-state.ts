@@ -33,8 +33,8 @@ export interface XdpState {
   data: number;
   dataEnd: number;
   dataMeta: number;
-  readonly ingressIfindex: number;
-  readonly rxQueueIndex: number;
+  ingressIfindex: number;
+  rxQueueIndex: number;
   redirect: RedirectTarget | undefined;
 }
 
@@ -46,27 +46,21 @@ export interface XdpInput {
   readonly rxQueueIndex?: number;
 }
 
-/** Maps the frame and the ctx into the machine; returns the state (ctx address is r1). */
-export function setupXdp(m: Machine, input: XdpInput): XdpState {
-  if (input.frame.length > XDP_MAX_LINEAR) {
-    throw new VmUsageError(`frame of ${input.frame.length} bytes exceeds the ${XDP_MAX_LINEAR}-byte linear XDP buffer (multi-buffer frames are not supported by the VM)`);
-  }
+/** Maps a frame buffer and the ctx into the machine, once; loadFrame then fills them per run. */
+export function createXdpState(m: Machine): XdpState {
   const bytes = new Uint8Array(XDP_FRAME_SIZE);
-  bytes.set(input.frame, XDP_PACKET_HEADROOM);
-  const data = XDP_PACKET_HEADROOM;
-  const packetRegion = { kind: "packet" as const, label: "packet", bytes, lo: data, hi: data + input.frame.length, writable: true };
-  const packetBase = m.mem.add(packetRegion);
+  const packetBase = m.mem.add({ kind: "packet", label: "packet", bytes, lo: XDP_PACKET_HEADROOM, hi: XDP_PACKET_HEADROOM, writable: true });
   const packet = m.mem.region(packetBase)!;
-  const state: XdpState = {
+  const state = {
     packet,
     packetBase,
     ctxAddress: 0n,
-    data,
-    dataEnd: data + input.frame.length,
-    dataMeta: data,
-    ingressIfindex: input.ingressIfindex ?? 0,
-    rxQueueIndex: input.rxQueueIndex ?? 0,
-    redirect: undefined,
+    data: XDP_PACKET_HEADROOM,
+    dataEnd: XDP_PACKET_HEADROOM,
+    dataMeta: XDP_PACKET_HEADROOM,
+    ingressIfindex: 0,
+    rxQueueIndex: 0,
+    redirect: undefined as RedirectTarget | undefined,
   };
   const readCtx = (offset: number, size: number): bigint | undefined => {
     if (size !== 4) return undefined;
@@ -87,10 +81,25 @@ export function setupXdp(m: Machine, input: XdpInput): XdpState {
         return undefined;
     }
   };
-  const ctxAddress = m.mem.add({ kind: "ctx", label: "xdp_md context", bytes: new Uint8Array(24), lo: 0, hi: 24, writable: false, readCtx });
-  (state as { ctxAddress: bigint }).ctxAddress = ctxAddress;
-  m.extensions.set(XDP_KEY, state);
+  state.ctxAddress = m.mem.add({ kind: "ctx", label: "xdp_md context", bytes: new Uint8Array(24), lo: 0, hi: 24, writable: false, readCtx });
   return state;
+}
+
+/** Puts a frame in the buffer as test_run does (zeroed buffer, 256 bytes of headroom) and attaches the state to this run. */
+export function loadFrame(m: Machine, s: XdpState, input: XdpInput): void {
+  if (input.frame.length > XDP_MAX_LINEAR) {
+    throw new VmUsageError(`frame of ${input.frame.length} bytes exceeds the ${XDP_MAX_LINEAR}-byte linear XDP buffer (multi-buffer frames are not supported by the VM)`);
+  }
+  s.packet.bytes.fill(0);
+  s.packet.bytes.set(input.frame, XDP_PACKET_HEADROOM);
+  s.data = XDP_PACKET_HEADROOM;
+  s.dataMeta = XDP_PACKET_HEADROOM;
+  s.dataEnd = XDP_PACKET_HEADROOM + input.frame.length;
+  s.ingressIfindex = input.ingressIfindex ?? 0;
+  s.rxQueueIndex = input.rxQueueIndex ?? 0;
+  s.redirect = undefined;
+  syncWindow(s);
+  m.extensions.set(XDP_KEY, s);
 }
 
 /** The XDP state of the run, for XDP helpers; a fault when the program is not an XDP run. */

@@ -11,7 +11,7 @@ import type { ExecProgram } from "./program.js";
 import type { VmObject } from "./loader.js";
 import type { BpfMap } from "./maps/types.js";
 import { VmUsageError } from "./errors.js";
-import { ETH_HLEN, frameOut, setupXdp, type RedirectTarget } from "./xdp-state.js";
+import { ETH_HLEN, createXdpState, frameOut, loadFrame, type RedirectTarget, type XdpState } from "./xdp-state.js";
 
 export const XdpAction = { ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 } as const;
 const actionNames = ["XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"];
@@ -87,22 +87,44 @@ export function vmConfig(options: RunOptions): VmConfig {
   return { cpu: options.cpu ?? 0, budget: options.budget ?? 10_000_000, clock, bootClock: options.bootClock ?? clock, random };
 }
 
+/** One machine per loaded object, with its frame buffer and ctx mapped once and reused by every run. */
+const sessions = new WeakMap<VmObject, { m: Machine; state: XdpState }>();
+
+function session(obj: VmObject, config: VmConfig): { m: Machine; state: XdpState } {
+  let s = sessions.get(obj);
+  if (!s) {
+    const m = new Machine(config);
+    const state = createXdpState(m);
+    m.seal();
+    s = { m, state };
+    sessions.set(obj, s);
+  }
+  s.m.beginRun(config);
+  return s;
+}
+
 /** Runs `program` of `obj` on one frame. Map state persists in `obj` between runs, as in the kernel. */
 export function runXdp(obj: VmObject, program: string, frame: Uint8Array, options: RunOptions = {}, config: VmConfig = vmConfig(options)): XdpResult {
   const prog = obj.programs.get(program);
   if (!prog) throw new VmUsageError(`no program '${program}' in the object (it has ${[...obj.programs.keys()].join(", ") || "none"})`);
   if (frame.length < ETH_HLEN) throw new XdpInputError("EINVAL", `frame of ${frame.length} bytes is shorter than an Ethernet header (${ETH_HLEN}); the kernel's test run refuses it with EINVAL`);
   if (config.cpu >= obj.cpus) throw new VmUsageError(`cpu ${config.cpu} is not one of the object's ${obj.cpus} possible CPUs`);
-  const m = new Machine(config);
+  const { m, state } = session(obj, config);
   if (options.fib) m.extensions.set(FIB_KEY, options.fib);
-  const state = setupXdp(m, { frame, ...(options.ingressIfindex !== undefined ? { ingressIfindex: options.ingressIfindex } : {}), ...(options.rxQueueIndex !== undefined ? { rxQueueIndex: options.rxQueueIndex } : {}) });
+  loadFrame(m, state, { frame, ...(options.ingressIfindex !== undefined ? { ingressIfindex: options.ingressIfindex } : {}), ...(options.rxQueueIndex !== undefined ? { rxQueueIndex: options.rxQueueIndex } : {}) });
   const repeat = options.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1) throw new VmUsageError(`repeat must be a positive integer, not ${repeat}`);
   let r0 = 0n;
   let executed = 0;
   for (let i = 0; i < repeat; i++) {
-    m.budgetLeft = config.budget;
-    m.tailCalls = 0;
+    if (i > 0) {
+      // Later repeats run on the frame as the previous run left it, as in the kernel.
+      const trace = m.trace;
+      m.beginRun(config);
+      m.trace = trace;
+      m.extensions.set("xdp", state);
+      if (options.fib) m.extensions.set(FIB_KEY, options.fib);
+    }
     r0 = interpreter.run(m, prog, [state.ctxAddress]);
     executed += config.budget - m.budgetLeft;
   }
