@@ -1,0 +1,193 @@
+// Linear-scan register allocation of IR vregs onto r0–r9 with the BPF calling convention:
+// a call clobbers r0–r5, so a vreg live across a call gets one of r6–r9 (which every BPF
+// function may use: the runtime preserves them across bpf-to-bpf calls); others prefer
+// r0–r5. When registers run out, the interval ending last is spilled to a stack slot and
+// the IR rewritten with spill/reload around its uses, then allocation runs again.
+//
+// Positions: instruction k of the linear order reads its operands at 2k and writes its
+// result at 2k+1. Two-address instructions (alu, neg …) read their second operand at 2k+1
+// too, so it never shares a register with the result.
+
+import { def, successors, uses, type Inst, type IrFunction, type Terminator, type VReg } from "../ir/ir.js";
+import { liveOut } from "../ir/passes/simplify.js";
+
+export const CALLER_SAVED = [0, 1, 2, 3, 4, 5];
+export const CALLEE_SAVED = [6, 7, 8, 9];
+
+export interface Allocation {
+  readonly regOf: ReadonlyMap<VReg, number>;
+  /** Stack slots (IrFunction.slots indices) created for spills. */
+  readonly spillSlots: readonly number[];
+}
+
+interface Interval {
+  readonly vreg: VReg;
+  start: number;
+  end: number;
+  crossesCall: boolean;
+}
+
+type AnyInst = Inst | Terminator;
+
+const twoAddress = (i: AnyInst): boolean => i.op === "alu";
+
+function intervals(fn: IrFunction): { list: Interval[]; calls: number[] } {
+  const out = liveOut(fn);
+  const byVreg = new Map<VReg, Interval>();
+  const calls: number[] = [];
+  const touch = (r: VReg, pos: number): void => {
+    const iv = byVreg.get(r);
+    if (!iv) byVreg.set(r, { vreg: r, start: pos, end: pos, crossesCall: false });
+    else {
+      iv.start = Math.min(iv.start, pos);
+      iv.end = Math.max(iv.end, pos);
+    }
+  };
+  let k = 0;
+  const blockStart: number[] = [];
+  const blockEnd: number[] = [];
+  for (const p of fn.params) touch(p, 0);
+  fn.blocks.forEach((b) => {
+    blockStart.push(2 * k);
+    for (const inst of [...b.insts, ...(b.term ? [b.term] : [])] as AnyInst[]) {
+      const u = uses(inst);
+      u.forEach((r, idx) => touch(r, twoAddress(inst) && idx > 0 ? 2 * k + 1 : 2 * k));
+      const d = def(inst);
+      if (d !== undefined) touch(d, 2 * k + 1);
+      if (inst.op === "call") calls.push(2 * k);
+      k++;
+    }
+    blockEnd.push(2 * k - 1);
+  });
+  // Values live across block boundaries cover whole blocks: extend to the ends of every
+  // block they are live out of, and from the start of every block they are live into.
+  fn.blocks.forEach((b, bi) => {
+    for (const r of out[bi]!) touch(r, blockEnd[bi]!);
+    for (const s of successors(b.term)) for (const r of out[bi]!) touch(r, blockStart[s]!);
+  });
+  // A loop carries its live-out values around the back edge: cover the loop body.
+  fn.blocks.forEach((b, bi) => {
+    for (const s of successors(b.term)) {
+      if (s > bi) continue;
+      for (const r of out[bi]!) {
+        touch(r, blockStart[s]!);
+        touch(r, blockEnd[bi]!);
+      }
+    }
+  });
+  const list = [...byVreg.values()].sort((a, b) => a.start - b.start || a.vreg - b.vreg);
+  for (const iv of list) iv.crossesCall = calls.some((c) => c > iv.start && c < iv.end);
+  return { list, calls };
+}
+
+function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VReg } {
+  const { list } = intervals(fn);
+  const regOf = new Map<VReg, number>();
+  const active: Interval[] = [];
+  const free = new Set([...CALLER_SAVED, ...CALLEE_SAVED]);
+  for (const iv of list) {
+    for (let i = active.length - 1; i >= 0; i--) {
+      if (active[i]!.end < iv.start) {
+        free.add(regOf.get(active[i]!.vreg)!);
+        active.splice(i, 1);
+      }
+    }
+    const candidates = iv.crossesCall ? CALLEE_SAVED : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
+    // Parameters arrive in r1..r5: keep them there when possible.
+    const paramIndex = fn.params.indexOf(iv.vreg);
+    const preferred = paramIndex >= 0 && !iv.crossesCall ? [paramIndex + 1, ...candidates] : candidates;
+    const r = preferred.find((c) => free.has(c));
+    if (r === undefined) {
+      // Spill whichever of the competing intervals (this one or an active one it could take) ends last.
+      const victims = active.filter((a) => candidates.includes(regOf.get(a.vreg)!));
+      const furthest = victims.reduce<Interval | undefined>((m, a) => (!m || a.end > m.end ? a : m), undefined);
+      return { spill: furthest && furthest.end > iv.end ? furthest.vreg : iv.vreg };
+    }
+    free.delete(r);
+    regOf.set(iv.vreg, r);
+    active.push(iv);
+  }
+  return { regOf };
+}
+
+/** Rewrites `v` to live in a stack slot: a reload before each use, a spill after each definition. */
+function spillVreg(fn: IrFunction, v: VReg): number {
+  fn.slots.push({ size: 8, align: 8 });
+  const slot = fn.slots.length - 1;
+  if (fn.params.includes(v)) {
+    const entry = fn.blocks[0]!;
+    entry.insts.unshift({ op: "spill", slot, src: v, line: 0 });
+  }
+  for (const b of fn.blocks) {
+    const out: Inst[] = [];
+    const rename = (inst: AnyInst): AnyInst => {
+      if (!uses(inst).includes(v)) return inst;
+      const t = fn.nextVReg++;
+      out.push({ op: "reload", dst: t, slot, line: inst.line });
+      return substitute(inst, v, t);
+    };
+    for (const inst of b.insts) {
+      if (inst.op === "spill" && inst.src === v) {
+        out.push(inst);
+        continue;
+      }
+      const renamed = rename(inst) as Inst;
+      if (def(renamed) === v) {
+        const t = fn.nextVReg++;
+        out.push(substituteDef(renamed, t));
+        out.push({ op: "spill", slot, src: t, line: inst.line });
+      } else {
+        out.push(renamed);
+      }
+    }
+    if (b.term) b.term = rename(b.term) as Terminator;
+    b.insts = out;
+  }
+  return slot;
+}
+
+function substitute<T extends AnyInst>(inst: T, from: VReg, to: VReg): T {
+  const r = (x: VReg): VReg => (x === from ? to : x);
+  const o = <O extends { kind: string }>(x: O): O => (x.kind === "reg" && (x as unknown as { reg: VReg }).reg === from ? ({ ...x, reg: to } as O) : x);
+  const i = inst as AnyInst;
+  switch (i.op) {
+    case "mov":
+      return { ...i, src: o(i.src) } as T;
+    case "alu":
+      return { ...i, a: r(i.a), b: o(i.b) } as T;
+    case "neg":
+    case "ext":
+    case "bswap":
+      return { ...i, src: r(i.src) } as T;
+    case "load":
+      return { ...i, base: r(i.base) } as T;
+    case "store":
+      return { ...i, base: r(i.base), value: o(i.value) } as T;
+    case "atomic_add":
+      return { ...i, base: r(i.base), value: r(i.value) } as T;
+    case "call":
+      return { ...i, args: i.args.map(o) } as unknown as T;
+    case "spill":
+      return { ...i, src: r(i.src) } as T;
+    case "br":
+      return { ...i, a: r(i.a), b: o(i.b) } as T;
+    case "ret":
+      return { ...i, value: o(i.value) } as T;
+    default:
+      return inst;
+  }
+}
+
+function substituteDef(inst: Inst, to: VReg): Inst {
+  return "dst" in inst ? ({ ...inst, dst: to } as Inst) : inst;
+}
+
+export function allocate(fn: IrFunction): Allocation {
+  const spillSlots: number[] = [];
+  for (let round = 0; round < 1000; round++) {
+    const r = tryAllocate(fn);
+    if ("regOf" in r) return { regOf: r.regOf, spillSlots };
+    spillSlots.push(spillVreg(fn, r.spill));
+  }
+  throw new Error(`register allocation of ${fn.name} did not converge`);
+}

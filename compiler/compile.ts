@@ -1,0 +1,144 @@
+// The compiler driver: TypeScript source → checked by the TypeScript checker against tsbpf's
+// declarations → module scan → IR per function → simplification → register allocation →
+// instruction selection → relocatable BPF object. Every user mistake comes back as a
+// Diagnostic (CompileError), never as an exception from inside the compiler.
+
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Project, ts, type SourceFile } from "ts-morph";
+import { allocate } from "./codegen/regalloc.js";
+import { selectInstructions, STACK_LIMIT, type MachineFunction } from "./codegen/isel.js";
+import { Code } from "./diagnostics/codes.js";
+import { CompileError, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { emitObject } from "./emit/object.js";
+import { DiagnosticSink } from "./frontend/diagnostics.js";
+import { Abandon, FunctionLowerer } from "./frontend/lower-function.js";
+import { scanModule, type ModuleInfo } from "./frontend/module.js";
+import { simplify } from "./ir/passes/simplify.js";
+
+/** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
+function libDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, "lib", "index.d.ts"))) return join(dir, "lib");
+    dir = dirname(dir);
+  }
+  throw new Error("tsbpf's lib/index.d.ts was not found next to the compiler");
+}
+
+export interface CompileOptions {
+  /** File name recorded in diagnostics and line_info (default: the path as given). */
+  readonly displayName?: string;
+}
+
+export interface CompileResult {
+  readonly object: Uint8Array;
+  readonly functions: readonly MachineFunction[];
+}
+
+let sharedProject: Project | undefined;
+
+/** One ts-morph project reused across compilations in a process (the lib is parsed once). */
+function project(): Project {
+  if (!sharedProject) {
+    const lib = libDir();
+    sharedProject = new Project({
+      useInMemoryFileSystem: false,
+      skipAddingFilesFromTsConfig: true,
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        types: [],
+        lib: ["lib.es2022.d.ts"],
+        paths: { tsbpf: [join(lib, "index.d.ts")], "tsbpf/net": [join(lib, "net.d.ts")] },
+      },
+    });
+  }
+  return sharedProject;
+}
+
+function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
+  return source.getPreEmitDiagnostics().map((d) => {
+    const start = d.getStart();
+    const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
+    if (start === undefined) return { code: d.getCode(), category: "error", message };
+    const { line, column } = source.getLineAndColumnAtPos(start);
+    const lineText = source.getFullText().split(/\r?\n/)[line - 1] ?? "";
+    return { code: d.getCode(), category: "error", message, span: { file: fileName, line, column, length: d.getLength() ?? 1, lineText } };
+  });
+}
+
+/** Compiles the program in `sourceText` (at `path`) to a BPF object. */
+export function compileSource(path: string, sourceText: string, options: CompileOptions = {}): CompileResult {
+  const fileName = options.displayName ?? path;
+  const p = project();
+  const source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
+  try {
+    const typeErrors = tsDiagnostics(source, fileName);
+    if (typeErrors.length > 0) throw new CompileError(typeErrors);
+    const sink = new DiagnosticSink(fileName);
+    const module = scanModule(source, sink);
+    const functions = lowerAll(module, sink, fileName);
+    if (sink.failed) throw new CompileError(sink.diagnostics);
+    return { object: emitObject(module, functions, fileName), functions };
+  } finally {
+    p.removeSourceFile(source);
+  }
+}
+
+function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string): MachineFunction[] {
+  const machine = new Map<string, MachineFunction>();
+  const queue = module.programs.map((p) => ({ name: p.name, section: p.section as string | undefined }));
+  const seen = new Set(queue.map((q) => q.name));
+  while (queue.length > 0) {
+    const { name, section } = queue.shift()!;
+    const decl = module.functions.get(name)!;
+    let fn;
+    try {
+      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName);
+      fn = lowerer.lower();
+      simplify(fn, lowerer.nonNull);
+    } catch (e) {
+      if (e instanceof Abandon) continue;
+      throw e;
+    }
+    if (sink.failed) continue;
+    const mf = selectInstructions(fn, allocate(fn));
+    machine.set(name, mf);
+    for (const callee of mf.callees) {
+      if (!seen.has(callee)) {
+        seen.add(callee);
+        queue.push({ name: callee, section: undefined });
+      }
+    }
+  }
+  checkCallGraph(module, machine, sink);
+  // Programs first (in source order), then subprograms in the order they were reached.
+  return [...machine.values()];
+}
+
+/** Recursion is not allowed, and the stacks of a call chain must fit 512 bytes together. */
+function checkCallGraph(module: ModuleInfo, machine: ReadonlyMap<string, MachineFunction>, sink: DiagnosticSink): void {
+  const depth = (name: string, path: string[]): number => {
+    const f = machine.get(name);
+    if (!f) return 0;
+    if (path.includes(name)) {
+      sink.error(module.functions.get(name)!, Code.Recursion, `'${name}' calls itself through ${[...path.slice(path.indexOf(name)), name].join(" → ")}; BPF forbids recursion`);
+      return 0;
+    }
+    let deepest = 0;
+    for (const c of f.callees) deepest = Math.max(deepest, depth(c, [...path, name]));
+    return f.stackSize + deepest;
+  };
+  for (const p of module.programs) {
+    const total = depth(p.name, []);
+    if (total > STACK_LIMIT) {
+      sink.error(p.node, Code.StackTooLarge, `program '${p.name}' needs ${total} bytes of stack across its calls; BPF allows ${STACK_LIMIT}`, "keep large structs in a per-CPU array map instead of on the stack");
+    }
+  }
+  if (sink.failed) throw new CompileError(sink.diagnostics);
+}

@@ -1,0 +1,505 @@
+// Lowers expressions and conditions to IR: integer arithmetic with the language's typing
+// rules, comparisons and logic as control flow, packet headers with their bounds checks,
+// struct fields and map values through references, globals, maps, helpers and calls.
+
+import { Node, SyntaxKind, type CallExpression, type Expression } from "ts-morph";
+import type { AluOp, JmpCond } from "../../runtime/isa/index.js";
+import { imm, reg } from "../ir/builder.js";
+import type { Block, Operand, VReg, Width } from "../ir/ir.js";
+import { Code } from "../diagnostics/codes.js";
+import { constantValue } from "./constants.js";
+import type { FunctionLowerer } from "./lower-function.js";
+import { MAX_ARGS } from "./lower-function.js";
+import { I64, INT_NAMES, U32, intTypeOf, sizeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
+import { lowerMapCall, lowerXdpCall } from "./lower-calls.js";
+
+const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
+  [SyntaxKind.PlusToken]: { op: "add" },
+  [SyntaxKind.MinusToken]: { op: "sub" },
+  [SyntaxKind.AsteriskToken]: { op: "mul" },
+  [SyntaxKind.SlashToken]: { op: "div", signedOp: "sdiv" },
+  [SyntaxKind.PercentToken]: { op: "mod", signedOp: "smod" },
+  [SyntaxKind.AmpersandToken]: { op: "and" },
+  [SyntaxKind.BarToken]: { op: "or" },
+  [SyntaxKind.CaretToken]: { op: "xor" },
+  [SyntaxKind.LessThanLessThanToken]: { op: "lsh" },
+  [SyntaxKind.GreaterThanGreaterThanToken]: { op: "rsh", signedOp: "arsh" },
+  [SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: { op: "rsh" },
+};
+
+const COMPOUND: Partial<Record<SyntaxKind, SyntaxKind>> = {
+  [SyntaxKind.PlusEqualsToken]: SyntaxKind.PlusToken,
+  [SyntaxKind.MinusEqualsToken]: SyntaxKind.MinusToken,
+  [SyntaxKind.AsteriskEqualsToken]: SyntaxKind.AsteriskToken,
+  [SyntaxKind.SlashEqualsToken]: SyntaxKind.SlashToken,
+  [SyntaxKind.PercentEqualsToken]: SyntaxKind.PercentToken,
+  [SyntaxKind.AmpersandEqualsToken]: SyntaxKind.AmpersandToken,
+  [SyntaxKind.BarEqualsToken]: SyntaxKind.BarToken,
+  [SyntaxKind.CaretEqualsToken]: SyntaxKind.CaretToken,
+  [SyntaxKind.LessThanLessThanEqualsToken]: SyntaxKind.LessThanLessThanToken,
+  [SyntaxKind.GreaterThanGreaterThanEqualsToken]: SyntaxKind.GreaterThanGreaterThanToken,
+  [SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+};
+
+const COMPARE: Partial<Record<SyntaxKind, { u: JmpCond; s: JmpCond }>> = {
+  [SyntaxKind.EqualsEqualsEqualsToken]: { u: "jeq", s: "jeq" },
+  [SyntaxKind.EqualsEqualsToken]: { u: "jeq", s: "jeq" },
+  [SyntaxKind.ExclamationEqualsEqualsToken]: { u: "jne", s: "jne" },
+  [SyntaxKind.ExclamationEqualsToken]: { u: "jne", s: "jne" },
+  [SyntaxKind.LessThanToken]: { u: "jlt", s: "jslt" },
+  [SyntaxKind.LessThanEqualsToken]: { u: "jle", s: "jsle" },
+  [SyntaxKind.GreaterThanToken]: { u: "jgt", s: "jsgt" },
+  [SyntaxKind.GreaterThanEqualsToken]: { u: "jge", s: "jsge" },
+};
+
+const NEGATE: Record<JmpCond, JmpCond> = { jeq: "jne", jne: "jeq", jlt: "jge", jge: "jlt", jle: "jgt", jgt: "jle", jslt: "jsge", jsge: "jslt", jsle: "jsgt", jsgt: "jsle", jset: "jset" };
+
+const widthOf = (t: IntType | undefined): Width => (t && t.bits === 64 ? 64 : 32);
+
+export class ExprLowerer {
+  constructor(readonly f: FunctionLowerer) {}
+
+  private get b() {
+    return this.f.b;
+  }
+
+  /** A register holding the operand. */
+  toReg(op: Operand, width: Width = 64): VReg {
+    return op.kind === "reg" ? op.reg : this.b.mov(op, width);
+  }
+
+  /** The value as an integer of type `to`: truncated, sign- or zero-extended as needed. */
+  convert(v: Value, to: IntType, node: Node): Value & { kind: "int" } {
+    if (v.kind === "bool") return { kind: "int", ty: to, op: v.op };
+    if (v.kind !== "int") this.f.fail(node, Code.UnsupportedType, `expected an integer (${to.name}) here`);
+    if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(wrapConstant(v.op.value, to)) };
+    const from = v.ty ?? to;
+    if (from.be !== to.be && from.bits !== 8 && to.bits !== 8) {
+      this.f.fail(node, Code.MixedWidths, `converting ${from.name} to ${to.name} changes byte order`, to.be ? `use htons/htonl` : `use ntohs/ntohl`);
+    }
+    const r = v.op.reg;
+    if (to.bits === 64) {
+      // 32-bit signed values are kept zero-extended; widening them sign-extends.
+      if (from.signed && from.bits < 64) return { kind: "int", ty: to, op: reg(this.b.ext(r, 32, true, 64)) };
+      return { kind: "int", ty: to, op: v.op };
+    }
+    if (to.bits === 32) {
+      if (from.bits === 64) return { kind: "int", ty: to, op: reg(this.b.mov(v.op, 32)) };
+      return { kind: "int", ty: to, op: v.op };
+    }
+    if (from.bits <= to.bits && from.signed === to.signed) return { kind: "int", ty: to, op: v.op };
+    return { kind: "int", ty: to, op: reg(this.b.ext(r, to.bits as 8 | 16, to.signed, 32)) };
+  }
+
+  /** Lowers an expression; `want` types untyped literals. */
+  lower(node: Node, want?: IntType): Value {
+    const k = constantValue(node, this.f.module.constants);
+    if (k !== undefined && !Node.isIdentifier(node)) return { kind: "int", ty: undefined, op: imm(k) };
+    if (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) return this.lower(node.getExpression(), want);
+    if (Node.isAsExpression(node)) {
+      const t = intTypeOf(node.getType());
+      const v = this.lower(node.getExpression(), t ?? want);
+      return t && v.kind === "int" ? this.convert(v, t, node) : v;
+    }
+    if (node.getKind() === SyntaxKind.TrueKeyword) return { kind: "bool", op: imm(1) };
+    if (node.getKind() === SyntaxKind.FalseKeyword) return { kind: "bool", op: imm(0) };
+    if (node.getKind() === SyntaxKind.NullKeyword) return { kind: "int", ty: undefined, op: imm(0) };
+    if (Node.isIdentifier(node)) return this.identifier(node);
+    if (Node.isPropertyAccessExpression(node)) return this.property(node);
+    if (Node.isElementAccessExpression(node)) return this.element(node);
+    if (Node.isCallExpression(node)) return this.call(node);
+    if (Node.isBinaryExpression(node)) return this.binary(node, want);
+    if (Node.isPrefixUnaryExpression(node)) return this.prefix(node, want);
+    if (Node.isPostfixUnaryExpression(node)) return this.increment(node.getOperand(), node.getOperatorToken() === SyntaxKind.PlusPlusToken ? 1 : -1, true);
+    if (Node.isConditionalExpression(node)) return this.ternary(node, want);
+    if (Node.isObjectLiteralExpression(node)) return this.objectLiteral(node);
+    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) this.f.fail(node, Code.StringNotSupported, "strings are not supported in BPF programs");
+    if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) this.f.fail(node, Code.Closure, "closures are not supported", "declare a function at module level");
+    if (Node.isNumericLiteral(node)) this.f.fail(node, Code.FloatNotSupported, `'${node.getText()}' is not an integer; BPF has no floating point`);
+    return this.f.fail(node, Code.Unsupported, `a ${node.getKindName()} is not supported in BPF programs`);
+  }
+
+  private identifier(node: Node): Value {
+    const sym = node.getSymbol();
+    const decl = sym?.getValueDeclaration() ?? sym?.getDeclarations()[0];
+    const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+    if (binding) {
+      switch (binding.kind) {
+        case "var":
+          return binding.ty === "bool" ? { kind: "bool", op: reg(binding.reg) } : { kind: "int", ty: binding.ty, op: reg(binding.reg) };
+        case "ptr":
+          return { kind: "ptr", to: binding.to, base: binding.base, off: binding.off, nullable: binding.nullable, space: binding.space };
+        case "ctx":
+          return { kind: "ctx", reg: binding.reg };
+        case "const":
+          return { kind: "int", ty: undefined, op: imm(binding.value) };
+      }
+    }
+    const name = node.getText();
+    const constant = this.f.module.constants.get(name);
+    if (constant !== undefined) return { kind: "int", ty: undefined, op: imm(constant) };
+    const global = this.f.module.globals.get(name);
+    if (global) {
+      const addr = this.b.lddw({ kind: "global", name, offset: 0 });
+      return this.loadInt(addr, 0, global.type);
+    }
+    if (this.f.module.maps.has(name)) this.f.fail(node, Code.Unsupported, `map '${name}' can only be used through its methods (lookup, update, delete)`);
+    return this.f.fail(node, Code.Unsupported, `'${name}' cannot be used here`);
+  }
+
+  /** A load of an integer of type `t` at base+off, sign-extended for signed narrow types. */
+  loadInt(base: VReg, off: number, t: IntType): Value {
+    const v = this.b.load(base, off, (t.bits / 8) as 1 | 2 | 4 | 8);
+    if (t.signed && t.bits < 32) return { kind: "int", ty: t, op: reg(this.b.ext(v, t.bits as 8 | 16, true, 32)) };
+    return { kind: "int", ty: t, op: reg(v) };
+  }
+
+  /** Reads what a reference points to: integers load, structs and arrays stay references. */
+  deref(p: Value & { kind: "ptr" }, t: ValueType, off: number): Value {
+    if (t.kind === "int") return this.loadInt(p.base, off, t);
+    if (t.kind === "bool") return { kind: "bool", op: reg(this.b.load(p.base, off, 1)) };
+    return { kind: "ptr", to: t, base: p.base, off, nullable: false, space: p.space };
+  }
+
+  private property(node: import("ts-morph").PropertyAccessExpression): Value {
+    const name = node.getName();
+    const target = node.getExpression();
+    const obj = this.lower(target);
+    if (obj.kind === "ctx") {
+      const pkt = this.f.packet!;
+      if (name === "length") return { kind: "int", ty: U32, op: reg(this.b.alu("sub", this.b.mov(reg(pkt.dataEnd), 32), reg(pkt.data), 32)) };
+      const ctxField: Record<string, number> = { ingressIfindex: 12, rxQueueIndex: 16 };
+      if (ctxField[name] !== undefined) return { kind: "int", ty: U32, op: reg(this.b.load(pkt.ctx, ctxField[name]!, 4)) };
+      this.f.fail(node, Code.Unsupported, `XdpContext.${name} is not a field; call it as a method`);
+    }
+    if (obj.kind !== "ptr") return this.f.fail(node, Code.Unsupported, `'.${name}' needs a struct reference on its left`);
+    const field = this.fieldOf(obj, name, node);
+    return this.deref(obj, field.type, obj.off + field.offset);
+  }
+
+  fieldOf(p: Value & { kind: "ptr" }, name: string, node: Node): { type: ValueType; offset: number } {
+    if (p.to.kind === "int" && name === "value") return { type: p.to, offset: 0 };
+    if (p.to.kind !== "struct") return this.f.fail(node, Code.Unsupported, `'.${name}' on a reference to ${p.to.kind}`);
+    const field = p.to.fields.find((f) => f.name === name);
+    if (!field) return this.f.fail(node, Code.Unsupported, `${p.to.name || "the struct"} has no field '${name}'`);
+    return field;
+  }
+
+  private element(node: import("ts-morph").ElementAccessExpression): Value {
+    const obj = this.lower(node.getExpression());
+    if (obj.kind !== "ptr" || obj.to.kind !== "array") return this.f.fail(node, Code.Unsupported, "indexing works on FixedArray fields and locals");
+    const index = constantValue(node.getArgumentExpression()!, this.f.module.constants);
+    if (index === undefined) this.f.fail(node, Code.NotConstant, "array indices must be constants for now", "unroll the access, or index with a constant");
+    if (index < 0n || index >= BigInt(obj.to.length)) this.f.fail(node, Code.Unsupported, `index ${index} is outside FixedArray of length ${obj.to.length}`);
+    return this.deref(obj, obj.to.elem, obj.off + Number(index) * sizeOf(obj.to.elem));
+  }
+
+  /** The address a reference stands for, in one register. */
+  address(p: Value & { kind: "ptr" }): VReg {
+    if (p.off === 0) return p.base;
+    return this.b.alu("add", this.b.mov(reg(p.base)), imm(p.off), 64);
+  }
+
+  private call(node: CallExpression): Value {
+    const callee = node.getExpression();
+    const name = callee.getText();
+    const args = node.getArguments();
+    if (INT_NAMES[name] && args.length === 1 && Node.isIdentifier(callee)) {
+      const t = INT_NAMES[name]!;
+      return this.convert(this.lower(args[0]!, t), t, node);
+    }
+    if (["htons", "htonl", "ntohs", "ntohl"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
+    if (Node.isPropertyAccessExpression(callee)) {
+      const target = callee.getExpression();
+      if (Node.isIdentifier(target) && this.f.module.maps.has(target.getText())) return lowerMapCall(this, this.f.module.maps.get(target.getText())!, callee.getName(), args, node);
+      const obj = this.lower(target);
+      if (obj.kind === "ctx") return lowerXdpCall(this, callee.getName(), node);
+      return this.f.fail(node, Code.Unsupported, `calling '${name}' is not supported`);
+    }
+    const fn = this.f.module.functions.get(name);
+    if (!fn || !Node.isIdentifier(callee)) return this.f.fail(node, Code.Unsupported, `'${name}' is not a function of this program`);
+    if (args.length > MAX_ARGS) this.f.fail(node, Code.TooManyArguments, `a call passes at most ${MAX_ARGS} arguments`);
+    const params = fn.getParameters();
+    const ops = args.map((a, i) => {
+      const pt = params[i] ? intTypeOf(params[i]!.getType()) : undefined;
+      const v = this.lower(a, pt);
+      if (v.kind === "ptr") return reg(this.address(v));
+      if (v.kind === "int") return pt ? this.convert(v, pt, a).op : v.op;
+      if (v.kind === "bool") return v.op;
+      return this.f.fail(a, Code.UnsupportedType, "this argument cannot be passed to a function");
+    });
+    const ret = fn.getReturnType();
+    const rt = intTypeOf(ret);
+    const r = this.b.call({ kind: "func", name }, ops, !ret.isVoid());
+    if (r === undefined) return { kind: "void" };
+    if (ret.isBoolean()) return { kind: "bool", op: reg(r) };
+    return { kind: "int", ty: rt ?? U32, op: reg(r) };
+  }
+
+  private byteOrder(name: string, arg: Node): Value {
+    const bits = name.endsWith("s") ? 16 : 32;
+    const to = INT_NAMES[name.startsWith("h") ? `be${bits}` : `u${bits}`]!;
+    const from = INT_NAMES[name.startsWith("h") ? `u${bits}` : `be${bits}`]!;
+    const v = this.lower(arg, from);
+    if (v.kind !== "int") this.f.fail(arg, Code.UnsupportedType, `${name} takes an integer`);
+    if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(swapConstant(wrapConstant(v.op.value, from), bits)) };
+    return { kind: "int", ty: to, op: reg(this.b.bswap(v.op.reg, bits)) };
+  }
+
+  /** Two integer operands brought to their common type. */
+  private operands(l: Node, r: Node, want: IntType | undefined): { a: Value & { kind: "int" }; b: Value & { kind: "int" }; ty: IntType | undefined } {
+    const lv = this.lower(l, want);
+    const rv = this.lower(r, lv.kind === "int" ? (lv.ty ?? want) : want);
+    const toInt = (v: Value, n: Node): Value & { kind: "int" } => (v.kind === "bool" ? { kind: "int", ty: INT_NAMES.u8, op: v.op } : v.kind === "int" ? v : this.f.fail(n, Code.UnsupportedType, "expected an integer"));
+    const a = toInt(lv, l);
+    const b = toInt(rv, r);
+    const common = commonType(a.ty, b.ty ?? (a.ty ? undefined : want));
+    if (typeof common === "string") this.f.fail(l.getParent()!, Code.MixedWidths, common);
+    if (!common) return { a, b, ty: undefined };
+    return { a: this.convert(a, common, l), b: this.convert(b, common, r), ty: common };
+  }
+
+  private binary(node: import("ts-morph").BinaryExpression, want: IntType | undefined): Value {
+    const kind = node.getOperatorToken().getKind();
+    if (kind === SyntaxKind.EqualsToken) return this.assign(node.getLeft(), node.getRight());
+    const compound = COMPOUND[kind];
+    if (compound !== undefined) return this.compoundAssign(node.getLeft(), compound, node.getRight(), node);
+    if (COMPARE[kind] || kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) return this.boolValue(node);
+    const arith = ARITH[kind];
+    if (!arith) return this.f.fail(node, Code.Unsupported, `operator '${node.getOperatorToken().getText()}' is not supported`);
+    const { a, b, ty } = this.operands(node.getLeft(), node.getRight(), want);
+    return this.arith(arith.op, arith.signedOp, a, b, ty, node);
+  }
+
+  arith(op: AluOp, signedOp: AluOp | undefined, a: Value & { kind: "int" }, b: Value & { kind: "int" }, ty: IntType | undefined, node: Node): Value {
+    if (ty?.be && !["and", "or", "xor"].includes(op)) this.f.fail(node, Code.MixedWidths, `arithmetic on network-order ${ty.name} values`, `convert with ${ty.bits === 16 ? "ntohs" : "ntohl"} first`);
+    const alu = ty?.signed && signedOp ? signedOp : op;
+    if (!ty) {
+      // Both untyped constants: fold.
+      const folded = constantValue(node, this.f.module.constants);
+      if (folded === undefined) this.f.fail(node, Code.NotConstant, "this constant expression does not fold (division by zero?)");
+      return { kind: "int", ty: undefined, op: imm(folded) };
+    }
+    const width = widthOf(ty);
+    const left = this.b.mov(a.op, width);
+    const r = this.b.alu(alu, left, b.op, width);
+    return { kind: "int", ty, op: reg(r) };
+  }
+
+  private prefix(node: import("ts-morph").PrefixUnaryExpression, want: IntType | undefined): Value {
+    const t = node.getOperatorToken();
+    if (t === SyntaxKind.PlusPlusToken || t === SyntaxKind.MinusMinusToken) return this.increment(node.getOperand(), t === SyntaxKind.PlusPlusToken ? 1 : -1, false);
+    if (t === SyntaxKind.ExclamationToken) return this.boolValue(node);
+    const v = this.lower(node.getOperand(), want);
+    if (v.kind !== "int" || !v.ty) return this.f.fail(node, Code.UnsupportedType, "expected an integer");
+    const ty = promote(v.ty);
+    const x = this.convert(v, ty, node);
+    const width = widthOf(ty);
+    if (t === SyntaxKind.MinusToken) return { kind: "int", ty, op: reg(this.b.neg(this.toReg(x.op, width), width)) };
+    if (t === SyntaxKind.TildeToken) return { kind: "int", ty, op: reg(this.b.alu("xor", this.b.mov(x.op, width), imm(-1), width)) };
+    return x;
+  }
+
+  /** An lvalue: a local variable, a global, or a field/element behind a reference. */
+  private lvalue(node: Node): { get(): Value; set(v: Value): void; type: IntType | "bool" } {
+    if (Node.isIdentifier(node)) {
+      const decl = node.getSymbol()?.getValueDeclaration();
+      const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+      if (binding?.kind === "var") {
+        return {
+          type: binding.ty,
+          get: () => (binding.ty === "bool" ? { kind: "bool", op: reg(binding.reg) } : { kind: "int", ty: binding.ty, op: reg(binding.reg) }),
+          set: (v) => {
+            const op = binding.ty === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, binding.ty, node).op;
+            this.b.mov(op, binding.ty !== "bool" && binding.ty.bits === 64 ? 64 : 32, binding.reg);
+          },
+        };
+      }
+      const global = this.f.module.globals.get(node.getText());
+      if (global && !binding) {
+        if (global.section === ".rodata") this.f.fail(node, Code.BadGlobal, `'${global.name}' is a read-only config value`);
+        const addr = this.b.lddw({ kind: "global", name: global.name, offset: 0 });
+        return {
+          type: global.type,
+          get: () => this.loadInt(addr, 0, global.type),
+          set: (v) => this.b.store(addr, 0, (global.type.bits / 8) as 1 | 2 | 4 | 8, this.convert(v, global.type, node).op),
+        };
+      }
+      if (binding?.kind === "ptr") this.f.fail(node, Code.Unsupported, "references cannot be reassigned", "declare a new const for the new reference");
+      return this.f.fail(node, Code.Unsupported, `'${node.getText()}' cannot be assigned`);
+    }
+    if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
+      const objNode = node.getExpression();
+      const obj = this.lower(objNode);
+      if (obj.kind !== "ptr") this.f.fail(node, Code.Unsupported, "only fields behind a reference can be assigned");
+      let field: { type: ValueType; offset: number };
+      if (Node.isPropertyAccessExpression(node)) field = this.fieldOf(obj, node.getName(), node);
+      else {
+        if (obj.to.kind !== "array") this.f.fail(node, Code.Unsupported, "indexing works on FixedArray");
+        const index = constantValue(node.getArgumentExpression()!, this.f.module.constants);
+        if (index === undefined || index < 0n || index >= BigInt(obj.to.length)) this.f.fail(node, Code.NotConstant, "array indices must be constants inside the array");
+        field = { type: obj.to.elem, offset: Number(index) * sizeOf(obj.to.elem) };
+      }
+      const t = field.type;
+      if (t.kind !== "int" && t.kind !== "bool") this.f.fail(node, Code.Unsupported, "assigning a whole struct or array is not supported; assign its fields");
+      const off = obj.off + field.offset;
+      return {
+        type: t.kind === "bool" ? "bool" : t,
+        get: () => this.deref(obj, t, off),
+        set: (v) => this.b.store(obj.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
+      };
+    }
+    return this.f.fail(node, Code.Unsupported, "this cannot be assigned");
+  }
+
+  private assign(left: Node, right: Node): Value {
+    const lv = this.lvalue(left);
+    const v = this.lower(right, lv.type === "bool" ? undefined : lv.type);
+    lv.set(v);
+    return v;
+  }
+
+  private compoundAssign(left: Node, op: SyntaxKind, right: Node, node: Node): Value {
+    const lv = this.lvalue(left);
+    if (lv.type === "bool") this.f.fail(node, Code.Unsupported, "compound assignment on a boolean");
+    const arith = ARITH[op]!;
+    const current = lv.get() as Value & { kind: "int" };
+    const rv = this.lower(right, lv.type);
+    if (rv.kind !== "int") this.f.fail(right, Code.UnsupportedType, "expected an integer");
+    const common = commonType(current.ty, rv.ty);
+    if (typeof common === "string") this.f.fail(node, Code.MixedWidths, common);
+    const ty = common ?? lv.type;
+    const result = this.arith(arith.op, arith.signedOp, this.convert(current, ty, left), this.convert(rv, ty, right), ty, node);
+    lv.set(result);
+    return result;
+  }
+
+  private increment(target: Node, delta: 1 | -1, postfix: boolean): Value {
+    const lv = this.lvalue(target);
+    if (lv.type === "bool") this.f.fail(target, Code.Unsupported, "++/-- on a boolean");
+    const old = lv.get() as Value & { kind: "int" };
+    const ty = promote(lv.type);
+    const before = postfix ? this.b.mov(this.convert(old, ty, target).op, widthOf(ty)) : undefined;
+    const next = this.arith("add", undefined, this.convert(old, ty, target), { kind: "int", ty, op: imm(delta) }, ty, target);
+    lv.set(next);
+    return before !== undefined ? { kind: "int", ty, op: reg(before) } : next;
+  }
+
+  private ternary(node: import("ts-morph").ConditionalExpression, want: IntType | undefined): Value {
+    const t = this.b.newBlock();
+    const e = this.b.newBlock();
+    const join = this.b.newBlock();
+    const result = this.b.vreg();
+    this.condition(node.getCondition(), t, e);
+    this.b.enter(t);
+    const tv = this.lower(node.getWhenTrue(), want);
+    const ty = tv.kind === "int" ? (tv.ty ?? want) : undefined;
+    if (tv.kind !== "int" && tv.kind !== "bool") this.f.fail(node, Code.Unsupported, "?: must produce integers or booleans");
+    this.b.mov(ty ? this.convert(tv, ty, node).op : tv.op, 64, result);
+    this.b.jmp(join);
+    this.b.enter(e);
+    const ev = this.lower(node.getWhenFalse(), ty ?? want);
+    if (ev.kind !== "int" && ev.kind !== "bool") this.f.fail(node, Code.Unsupported, "?: must produce integers or booleans");
+    const ety = ev.kind === "int" ? ev.ty : undefined;
+    const common = commonType(ty, ety);
+    if (typeof common === "string") this.f.fail(node, Code.MixedWidths, common);
+    this.b.mov(common ? this.convert(ev, common, node).op : ev.op, 64, result);
+    this.b.jmp(join);
+    this.b.enter(join);
+    return tv.kind === "bool" ? { kind: "bool", op: reg(result) } : { kind: "int", ty: common ?? ty ?? U32, op: reg(result) };
+  }
+
+  private objectLiteral(node: import("ts-morph").ObjectLiteralExpression): Value {
+    const t = valueTypeOf(node.getContextualType() ?? node.getType(), "this object");
+    if (typeof t === "string" || t.kind !== "struct") return this.f.fail(node, Code.UnsupportedType, typeof t === "string" ? t : "an object literal must have a struct type");
+    const slot = this.b.slot(t.size, t.align);
+    const base = this.b.stackaddr(slot);
+    // Zero the whole struct first: padding inside map keys must be zero.
+    for (let off = 0; off < t.size; off += 8) {
+      const n = Math.min(8, t.size - off);
+      const size = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+      for (let o = off; o < off + n; o += size) this.b.store(base, o, size as 1 | 2 | 4 | 8, imm(0));
+    }
+    for (const prop of node.getProperties()) {
+      if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` properties are supported in object literals");
+      const field = t.fields.find((f) => f.name === prop.getName());
+      if (!field) this.f.fail(prop, Code.Unsupported, `${t.name || "the struct"} has no field '${prop.getName()}'`);
+      if (field.type.kind !== "int" && field.type.kind !== "bool") this.f.fail(prop, Code.Unsupported, "nested struct fields must be assigned one by one");
+      const v = this.lower(prop.getInitializerOrThrow(), field.type.kind === "int" ? field.type : undefined);
+      const op = field.type.kind === "int" ? this.convert(v, field.type, prop).op : v.kind === "bool" || v.kind === "int" ? v.op : imm(0);
+      this.b.store(base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);
+    }
+    return { kind: "ptr", to: t, base, off: 0, nullable: false, space: "stack" };
+  }
+
+  /** A boolean value (0/1) from a condition. */
+  private boolValue(node: Node): Value {
+    const t = this.b.newBlock();
+    const e = this.b.newBlock();
+    const join = this.b.newBlock();
+    const r = this.b.vreg();
+    this.condition(node, t, e);
+    this.b.enter(t);
+    this.b.mov(imm(1), 64, r);
+    this.b.jmp(join);
+    this.b.enter(e);
+    this.b.mov(imm(0), 64, r);
+    this.b.jmp(join);
+    this.b.enter(join);
+    return { kind: "bool", op: reg(r) };
+  }
+
+  /** Lowers `node` as a branch: to `then` when true, to `otherwise` when false. */
+  condition(node: Node, then: Block, otherwise: Block): void {
+    if (Node.isParenthesizedExpression(node)) return this.condition(node.getExpression(), then, otherwise);
+    if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) return this.condition(node.getOperand(), otherwise, then);
+    if (Node.isBinaryExpression(node)) {
+      const kind = node.getOperatorToken().getKind();
+      if (kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) {
+        const mid = this.b.newBlock();
+        if (kind === SyntaxKind.AmpersandAmpersandToken) this.condition(node.getLeft(), mid, otherwise);
+        else this.condition(node.getLeft(), then, mid);
+        this.b.enter(mid);
+        this.condition(node.getRight(), then, otherwise);
+        return;
+      }
+      const cmp = COMPARE[kind];
+      if (cmp) return this.compare(node, cmp, then, otherwise);
+    }
+    const v = this.lower(node);
+    if (v.kind === "int" && v.op.kind === "imm") return this.b.jmp(v.op.value !== 0n ? then : otherwise);
+    if (v.kind === "ptr") return this.b.br("jne", 64, v.base, imm(0), then, otherwise);
+    if (v.kind === "int" || v.kind === "bool") return this.b.br("jne", v.kind === "int" ? widthOf(v.ty) : 32, this.toReg(v.op), imm(0), then, otherwise);
+    this.f.fail(node, Code.UnsupportedType, "this cannot be used as a condition");
+  }
+
+  private compare(node: import("ts-morph").BinaryExpression, cmp: { u: JmpCond; s: JmpCond }, then: Block, otherwise: Block): void {
+    const left = node.getLeft();
+    const right = node.getRight();
+    if (right.getKind() === SyntaxKind.NullKeyword || left.getKind() === SyntaxKind.NullKeyword) {
+      const p = this.lower(right.getKind() === SyntaxKind.NullKeyword ? left : right);
+      if (p.kind !== "ptr") this.f.fail(node, Code.UnsupportedType, "only references can be compared with null");
+      if (cmp.u !== "jeq" && cmp.u !== "jne") this.f.fail(node, Code.Unsupported, "references compare with null only by == and !=");
+      return this.b.br(cmp.u, 64, p.base, imm(0), then, otherwise);
+    }
+    const { a, b, ty } = this.operands(left, right, undefined);
+    if (!ty) {
+      const l = (a.op as { value: bigint }).value;
+      const r = (b.op as { value: bigint }).value;
+      const result = { jeq: l === r, jne: l !== r, jlt: l < r, jle: l <= r, jgt: l > r, jge: l >= r }[cmp.u as "jeq"];
+      return this.b.jmp(result ? then : otherwise);
+    }
+    const cond = ty.signed ? cmp.s : cmp.u;
+    const width = widthOf(ty);
+    if (a.op.kind === "imm" && b.op.kind === "reg") {
+      // Put the register on the left: swap the operands and mirror the condition.
+      const mirror: Record<JmpCond, JmpCond> = { jeq: "jeq", jne: "jne", jlt: "jgt", jgt: "jlt", jle: "jge", jge: "jle", jslt: "jsgt", jsgt: "jslt", jsle: "jsge", jsge: "jsle", jset: "jset" };
+      return this.b.br(mirror[cond], width, b.op.reg, a.op, then, otherwise);
+    }
+    this.b.br(cond, width, this.toReg(a.op, width), b.op, then, otherwise);
+  }
+}
+
+export { NEGATE, I64 };
+export type { Expression };

@@ -1,0 +1,311 @@
+// Lowers one TypeScript function to IR: bindings for parameters and locals, statements
+// (blocks, variables, if/else, loops with break/continue, switch, return) and conditions
+// as control flow. Expressions are lowered by lower-expr.ts. Unsupported constructs are
+// diagnostics at their source range; lowering goes on to report more.
+
+import { Node, SyntaxKind, type FunctionDeclaration, type Statement } from "ts-morph";
+import { IrBuilder, imm, reg } from "../ir/builder.js";
+import type { Block, IrFunction, VReg } from "../ir/ir.js";
+import { Code } from "../diagnostics/codes.js";
+import type { DiagnosticSink } from "./diagnostics.js";
+import type { ModuleInfo } from "./module.js";
+import { intTypeOf, valueTypeOf, type IntType } from "./types.js";
+import type { Binding, Value } from "./values.js";
+import { ExprLowerer } from "./lower-expr.js";
+
+/** Raised to abandon the current statement after a diagnostic; lowering resumes at the next one. */
+export class Abandon extends Error {}
+
+interface LoopTargets {
+  readonly breakTo: Block;
+  readonly continueTo: Block | undefined;
+}
+
+export const MAX_ARGS = 5;
+
+export class FunctionLowerer {
+  readonly b: IrBuilder;
+  readonly bindings = new Map<object, Binding>();
+  readonly expr: ExprLowerer;
+  private readonly loops: LoopTargets[] = [];
+  /** Program entry: the ctx register and the frame's data/data_end, loaded at entry. */
+  packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
+  /** VRegs that hold a pointer known not to be null when set (for jump threading). */
+  readonly nonNull = new Set<VReg>();
+  readonly returnType: IntType | "bool" | "void";
+
+  constructor(
+    readonly fn: FunctionDeclaration,
+    readonly section: string | undefined,
+    readonly module: ModuleInfo,
+    readonly sink: DiagnosticSink,
+    readonly fileName: string,
+  ) {
+    const params = fn.getParameters();
+    this.b = new IrBuilder(fn.getName()!, section, params.length);
+    this.expr = new ExprLowerer(this);
+    const ret = fn.getReturnType();
+    this.returnType = ret.isVoid() ? "void" : ret.isBoolean() ? "bool" : (intTypeOf(ret) ?? (ret.getSymbol()?.getName() === "XdpAction" || ret.isEnum() || ret.isEnumLiteral() ? INT_ACTION : "void"));
+    if (params.length > MAX_ARGS) this.fail(fn, Code.TooManyArguments, `function '${fn.getName()}' takes ${params.length} parameters; BPF passes at most ${MAX_ARGS}`, "group arguments in a struct and pass a reference to it");
+  }
+
+  fail(node: Node, code: number, message: string, hint?: string): never {
+    this.sink.error(node, code, message, hint);
+    throw new Abandon(message);
+  }
+
+  /** Marks the source line of `node` for the instructions that follow. */
+  at(node: Node): void {
+    const sf = node.getSourceFile();
+    const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
+    const text = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";
+    this.b.at({ file: this.fileName, line, column, text });
+  }
+
+  lower(): IrFunction {
+    const fn = this.fn;
+    this.at(fn);
+    fn.getParameters().forEach((p, i) => {
+      const t = p.getType();
+      const key = p.compilerNode;
+      if (this.section !== undefined && i === 0) {
+        const ctx: VReg = this.b.fn.params[0]!;
+        const data = this.b.load(ctx, 0, 4);
+        const dataEnd = this.b.load(ctx, 4, 4);
+        this.packet = { ctx, data, dataEnd };
+        this.nonNull.add(data);
+        this.bindings.set(key, { kind: "ctx", reg: ctx });
+        return;
+      }
+      const int = intTypeOf(t);
+      if (int) return this.bindings.set(key, { kind: "var", ty: int, reg: this.b.fn.params[i]! });
+      if (t.isBoolean()) return this.bindings.set(key, { kind: "var", ty: "bool", reg: this.b.fn.params[i]! });
+      const nullable = t.isNullable();
+      const vt = valueTypeOf(nullable ? t.getNonNullableType() : t, `parameter '${p.getName()}'`);
+      if (typeof vt === "string") return this.sink.error(p, Code.UnsupportedType, vt);
+      this.bindings.set(key, { kind: "ptr", to: vt, base: this.b.fn.params[i]!, off: 0, nullable, space: "unknown" });
+    });
+    for (const stmt of fn.getBody()!.getChildSyntaxList()?.getChildren() ?? []) this.statement(stmt as Statement);
+    if (!this.b.terminated) {
+      if (this.returnType !== "void") this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
+      this.b.ret(imm(0));
+    }
+    return this.b.fn;
+  }
+
+  statement(stmt: Node): void {
+    try {
+      this.at(stmt);
+      this.statementInner(stmt);
+    } catch (e) {
+      if (!(e instanceof Abandon)) throw e;
+    }
+  }
+
+  private statementInner(stmt: Node): void {
+    if (Node.isBlock(stmt)) {
+      for (const s of stmt.getStatements()) this.statement(s);
+      return;
+    }
+    if (Node.isVariableStatement(stmt)) {
+      for (const d of stmt.getDeclarations()) this.variable(d, stmt.getDeclarationKind() === "const");
+      return;
+    }
+    if (Node.isExpressionStatement(stmt)) {
+      this.expr.lower(stmt.getExpression());
+      return;
+    }
+    if (Node.isReturnStatement(stmt)) return this.returnStatement(stmt);
+    if (Node.isIfStatement(stmt)) {
+      const then = this.b.newBlock();
+      const join = this.b.newBlock();
+      const otherwise = stmt.getElseStatement() ? this.b.newBlock() : join;
+      this.expr.condition(stmt.getExpression(), then, otherwise);
+      this.b.enter(then);
+      this.statement(stmt.getThenStatement());
+      if (!this.b.terminated) this.b.jmp(join);
+      const elseStmt = stmt.getElseStatement();
+      if (elseStmt) {
+        this.b.enter(otherwise);
+        this.statement(elseStmt);
+        if (!this.b.terminated) this.b.jmp(join);
+      }
+      this.b.enter(join);
+      return;
+    }
+    if (Node.isForStatement(stmt) || Node.isWhileStatement(stmt) || Node.isDoStatement(stmt)) return this.loop(stmt);
+    if (Node.isBreakStatement(stmt) || Node.isContinueStatement(stmt)) {
+      const target = this.loops[this.loops.length - 1];
+      if (!target || stmt.getLabel()) this.fail(stmt, Code.Unsupported, "labelled break/continue, or break outside a loop or switch, is not supported");
+      const to = Node.isBreakStatement(stmt) ? target.breakTo : target.continueTo;
+      if (!to) this.fail(stmt, Code.Unsupported, "continue inside a switch is not supported");
+      this.b.jmp(to);
+      return;
+    }
+    if (Node.isSwitchStatement(stmt)) return this.switchStatement(stmt);
+    if (Node.isEmptyStatement(stmt)) return;
+    if (Node.isFunctionDeclaration(stmt)) this.fail(stmt, Code.Closure, "nested functions (closures) are not supported", "move the function to module level");
+    this.fail(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported in BPF programs`);
+  }
+
+  private variable(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {
+    const nameNode = d.getNameNode();
+    if (!Node.isIdentifier(nameNode)) this.fail(d, Code.Unsupported, "destructuring is not supported");
+    const init = d.getInitializer();
+    const declared = d.getTypeNode() ? intTypeOf(d.getType()) : undefined;
+    if (!init) {
+      const t = declared ?? (d.getType().isBoolean() ? undefined : undefined);
+      if (!t && !d.getType().isBoolean()) this.fail(d, Code.UnsupportedType, `variable '${d.getName()}' needs an integer type and an initial value`);
+      const regNo = this.b.mov(imm(0));
+      this.bindings.set(d.compilerNode, { kind: "var", ty: t ?? "bool", reg: regNo });
+      return;
+    }
+    const value = this.expr.lower(init, declared);
+    this.bind(d, value, declared, isConst);
+  }
+
+  /** Binds a declaration to a value: pointers keep base+offset, integers get their own register. */
+  bind(d: Node, value: Value, declared: IntType | undefined, isConst: boolean): void {
+    switch (value.kind) {
+      case "ptr":
+        this.bindings.set(d.compilerNode, { kind: "ptr", to: value.to, base: value.base, off: value.off, nullable: value.nullable, space: value.space });
+        return;
+      case "ctx":
+        this.bindings.set(d.compilerNode, { kind: "ctx", reg: value.reg });
+        return;
+      case "bool":
+        this.bindings.set(d.compilerNode, { kind: "var", ty: "bool", reg: this.b.mov(value.op) });
+        return;
+      case "void":
+        this.fail(d, Code.UnsupportedType, "a void value cannot be stored");
+        return;
+      case "int": {
+        const ty = declared ?? value.ty;
+        if (!ty) {
+          if (isConst && value.op.kind === "imm") {
+            this.bindings.set(d.compilerNode, { kind: "const", value: value.op.value });
+            return;
+          }
+          this.fail(d, Code.UnsupportedType, "this variable needs an integer type", "annotate it, e.g. `let n: u32 = 0`");
+        }
+        const converted = this.expr.convert(value, ty, d);
+        this.bindings.set(d.compilerNode, { kind: "var", ty, reg: this.b.mov(converted.op, ty.bits === 64 ? 64 : 32) });
+      }
+    }
+  }
+
+  private returnStatement(stmt: import("ts-morph").ReturnStatement): void {
+    const e = stmt.getExpression();
+    if (!e) {
+      this.b.ret(imm(0));
+      return;
+    }
+    const want = this.returnType === "void" ? undefined : this.returnType === "bool" ? undefined : this.returnType;
+    const v = this.expr.lower(e, want);
+    if (v.kind === "int") {
+      const op = want ? this.expr.convert(v, want, e).op : v.op;
+      this.b.ret(op);
+      return;
+    }
+    if (v.kind === "bool") {
+      this.b.ret(v.op);
+      return;
+    }
+    if (v.kind === "void") {
+      this.b.ret(imm(0));
+      return;
+    }
+    this.fail(e, Code.UnsupportedType, "functions return integers or booleans, not references", "return a value, or write through a reference parameter");
+  }
+
+  private loop(stmt: Node): void {
+    const head = this.b.newBlock();
+    const body = this.b.newBlock();
+    const step = this.b.newBlock();
+    const exit = this.b.newBlock();
+    let cond: Node | undefined;
+    let incr: Node | undefined;
+    let bodyStmt: Node;
+    let checkFirst = true;
+    if (Node.isForStatement(stmt)) {
+      const init = stmt.getInitializer();
+      if (init && Node.isVariableDeclarationList(init)) for (const d of init.getDeclarations()) this.variable(d, false);
+      else if (init) this.expr.lower(init);
+      cond = stmt.getCondition();
+      incr = stmt.getIncrementor();
+      bodyStmt = stmt.getStatement();
+    } else if (Node.isWhileStatement(stmt)) {
+      cond = stmt.getExpression();
+      bodyStmt = stmt.getStatement();
+    } else {
+      const d = stmt as import("ts-morph").DoStatement;
+      cond = d.getExpression();
+      bodyStmt = d.getStatement();
+      checkFirst = false;
+    }
+    const literalTrue = !cond || cond.getKind() === SyntaxKind.TrueKeyword;
+    if (literalTrue && !containsBreak(bodyStmt)) {
+      this.fail(stmt, Code.UnboundedLoop, "this loop never ends: its condition is always true and it has no break", "give it a bounded condition; use bpf_loop for counts known only at run time");
+    }
+    this.b.jmp(checkFirst ? head : body);
+    this.b.enter(head);
+    if (cond && !literalTrue) this.expr.condition(cond, body, exit);
+    else this.b.jmp(body);
+    this.b.enter(body);
+    this.loops.push({ breakTo: exit, continueTo: step });
+    this.statement(bodyStmt);
+    this.loops.pop();
+    if (!this.b.terminated) this.b.jmp(step);
+    this.b.enter(step);
+    if (incr) {
+      this.at(incr);
+      this.expr.lower(incr);
+    }
+    this.b.jmp(head);
+    this.b.enter(exit);
+  }
+
+  private switchStatement(stmt: import("ts-morph").SwitchStatement): void {
+    const subject = this.expr.lower(stmt.getExpression());
+    if (subject.kind !== "int") this.fail(stmt.getExpression(), Code.UnsupportedType, "switch works on integers");
+    const s = subject.op.kind === "reg" ? subject.op.reg : this.b.mov(subject.op);
+    const exit = this.b.newBlock();
+    const clauses = stmt.getClauses();
+    const bodies = clauses.map(() => this.b.newBlock());
+    let defaultBody: Block = exit;
+    clauses.forEach((c, i) => {
+      if (Node.isDefaultClause(c)) {
+        defaultBody = bodies[i]!;
+        return;
+      }
+      const caseValue = this.expr.lower(c.getExpression(), subject.ty);
+      if (caseValue.kind !== "int" || caseValue.op.kind !== "imm") this.fail(c.getExpression(), Code.NotConstant, "case labels must be constants");
+      const next = this.b.newBlock();
+      this.b.br("jeq", subject.ty && subject.ty.bits < 64 ? 32 : 64, s, caseValue.op, bodies[i]!, next);
+      this.b.enter(next);
+    });
+    this.b.jmp(defaultBody);
+    this.loops.push({ breakTo: exit, continueTo: this.loops[this.loops.length - 1]?.continueTo });
+    clauses.forEach((c, i) => {
+      this.b.enter(bodies[i]!);
+      for (const s2 of c.getStatements()) this.statement(s2);
+      if (!this.b.terminated) this.b.jmp(bodies[i + 1] ?? exit);
+    });
+    this.loops.pop();
+    this.b.enter(exit);
+  }
+}
+
+/** XdpAction values are u32 results. */
+const INT_ACTION: IntType = { kind: "int", bits: 32, signed: false, be: false, name: "u32" };
+
+function containsBreak(node: Node): boolean {
+  let found = false;
+  node.forEachDescendant((d, traversal) => {
+    if (Node.isBreakStatement(d) || Node.isReturnStatement(d)) found = true;
+    if (Node.isFunctionLikeDeclaration(d) || Node.isIterationStatement(d) || Node.isSwitchStatement(d)) traversal.skip();
+  });
+  return found;
+}
+
+export { reg };

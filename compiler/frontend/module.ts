@@ -1,0 +1,143 @@
+// What a tsbpf source file declares at module level: programs (exported functions taking an
+// XdpContext), subprograms (other functions), maps (`const m = new ArrayMap<K, V>(n)`),
+// globals (`let` → .data/.bss, `const x = config<T>(v)` → .rodata), folded numeric
+// constants, and the license. Anything else at module level is a diagnostic.
+
+import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
+import { MapType } from "../../runtime/object/map-types.js";
+import { Code } from "../diagnostics/codes.js";
+import type { DiagnosticSink } from "./diagnostics.js";
+import { intTypeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { constantValue } from "./constants.js";
+
+export interface MapDecl {
+  readonly name: string;
+  readonly type: MapType;
+  readonly key: ValueType;
+  readonly value: ValueType;
+  readonly maxEntries: number;
+  readonly flags: number;
+  readonly node: Node;
+}
+
+export interface GlobalDecl {
+  readonly name: string;
+  readonly section: ".data" | ".bss" | ".rodata";
+  readonly type: IntType;
+  readonly init: bigint;
+  readonly node: VariableDeclaration;
+}
+
+export interface ProgramDecl {
+  readonly name: string;
+  readonly section: "xdp" | "xdp.frags";
+  readonly node: FunctionDeclaration;
+}
+
+export interface ModuleInfo {
+  readonly source: SourceFile;
+  readonly programs: ProgramDecl[];
+  readonly functions: Map<string, FunctionDeclaration>;
+  readonly maps: Map<string, MapDecl>;
+  readonly globals: Map<string, GlobalDecl>;
+  /** Module-level numeric constants, folded wherever they are used. */
+  readonly constants: Map<string, bigint>;
+  license: string | undefined;
+}
+
+const MAP_CLASSES: Readonly<Record<string, MapType>> = {
+  ArrayMap: MapType.ARRAY,
+  PerCpuArrayMap: MapType.PERCPU_ARRAY,
+  HashMap: MapType.HASH,
+};
+
+export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
+  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), license: undefined };
+  for (const stmt of source.getStatements()) {
+    if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
+    if (Node.isEnumDeclaration(stmt)) {
+      if (!stmt.isConstEnum()) sink.error(stmt, Code.Unsupported, "only `const enum` is supported", "declare it as `const enum` so its members fold to constants");
+      continue;
+    }
+    if (Node.isFunctionDeclaration(stmt)) {
+      scanFunction(stmt, info, sink);
+      continue;
+    }
+    if (Node.isVariableStatement(stmt)) {
+      const isConst = stmt.getDeclarationKind() === "const";
+      for (const decl of stmt.getDeclarations()) scanVariable(decl, isConst, stmt.isExported(), info, sink);
+      continue;
+    }
+    if (Node.isClassDeclaration(stmt)) {
+      sink.error(stmt, Code.Unsupported, "classes are not supported in BPF programs", "declare data as an `interface` (a struct); write behaviour as functions");
+      continue;
+    }
+    sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
+  }
+  if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
+  return info;
+}
+
+function scanFunction(fn: FunctionDeclaration, info: ModuleInfo, sink: DiagnosticSink): void {
+  const name = fn.getName();
+  if (!name) return sink.error(fn, Code.Unsupported, "a function needs a name");
+  if (!fn.getBody()) return sink.error(fn, Code.Unsupported, `function '${name}' has no body`);
+  info.functions.set(name, fn);
+  if (!fn.isExported()) return;
+  const params = fn.getParameters();
+  const ctxType = params[0]?.getType().getSymbol()?.getName();
+  if (params.length !== 1 || (ctxType !== "XdpContext" && ctxType !== "XdpFragsContext")) {
+    return sink.error(fn, Code.BadProgramSignature, `exported function '${name}' is not a program: a program takes exactly one parameter of type XdpContext`, "export only programs; keep helpers unexported");
+  }
+  info.programs.push({ name, section: ctxType === "XdpFragsContext" ? "xdp.frags" : "xdp", node: fn });
+}
+
+function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boolean, info: ModuleInfo, sink: DiagnosticSink): void {
+  const name = decl.getName();
+  const init = decl.getInitializer();
+  if (name === "LICENSE" && isConst && init && Node.isStringLiteral(init)) {
+    info.license = init.getLiteralValue();
+    return;
+  }
+  if (init && Node.isNewExpression(init)) return scanMap(decl, init, info, sink);
+  if (isConst && init && Node.isCallExpression(init) && init.getExpression().getText() === "config") {
+    const type = intTypeOf(decl.getType());
+    const arg = init.getArguments()[0];
+    const value = arg ? constantValue(arg, info.constants) : undefined;
+    if (!type || value === undefined) return sink.error(decl, Code.BadGlobal, `config '${name}' needs an integer type and a constant initial value`, "write e.g. `const maxLen = config<u32>(1024)`");
+    info.globals.set(name, { name, section: ".rodata", type, init: value, node: decl });
+    return;
+  }
+  if (isConst) {
+    const value = init ? constantValue(init, info.constants) : undefined;
+    if (value === undefined) {
+      return sink.error(decl, Code.NotConstant, `module-level const '${name}' is not a constant number`, "module constants must fold at compile time; use `config<T>(v)` for a load-time setting or `let` for a variable");
+    }
+    info.constants.set(name, value);
+    return;
+  }
+  const type = intTypeOf(decl.getType());
+  if (!type) return sink.error(decl, Code.BadGlobal, `global '${name}' needs an integer type annotation such as u32`);
+  const value = init ? constantValue(init, info.constants) : 0n;
+  if (value === undefined) return sink.error(decl, Code.NotConstant, `global '${name}' must start from a constant value`);
+  if (exported) sink.error(decl, Code.BadGlobal, `global '${name}' cannot be exported`, "user space reaches globals through the object's .data/.bss maps");
+  info.globals.set(name, { name, section: value === 0n ? ".bss" : ".data", type, init: value, node: decl });
+}
+
+function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node; getArguments(): Node[] }, info: ModuleInfo, sink: DiagnosticSink): void {
+  const name = decl.getName();
+  const cls = init.getExpression().getText();
+  const type = MAP_CLASSES[cls];
+  if (type === undefined) return sink.error(init, Code.BadMapDeclaration, `'new ${cls}' is not a map type tsbpf knows`, `use one of ${Object.keys(MAP_CLASSES).join(", ")}`);
+  const [keyT, valueT] = decl.getType().getTypeArguments();
+  const max = init.getArguments()[0];
+  const maxEntries = max ? constantValue(max, info.constants) : undefined;
+  if (!keyT || !valueT || maxEntries === undefined) return sink.error(init, Code.BadMapDeclaration, `map '${name}' needs key and value types and a constant size`, `write e.g. \`new ${cls}<u32, u64>(256)\``);
+  const key = valueTypeOf(keyT, `the key type of map '${name}'`);
+  const value = valueTypeOf(valueT, `the value type of map '${name}'`);
+  if (typeof key === "string") return sink.error(init, Code.UnsupportedType, key);
+  if (typeof value === "string") return sink.error(init, Code.UnsupportedType, value);
+  info.maps.set(name, { name, type, key, value, maxEntries: Number(maxEntries), flags: 0, node: decl });
+}
+
+export { SyntaxKind, ts };

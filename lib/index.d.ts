@@ -1,0 +1,117 @@
+// tsbpf's standard declarations: what an XDP program written in TypeScript imports from
+// "tsbpf". Declarations only — programs are compiled to eBPF by `tsbpf build`, never run as
+// JavaScript. See docs/language.md for the language these types describe.
+
+declare const width: unique symbol;
+
+/**
+ * Integer types. Each is a `number` branded with its width, so plain numbers (literals,
+ * arithmetic results) flow into any of them, but one integer type never silently becomes
+ * another: `const a: u32 = h` with `h: u16` is a type error; write `u32(h)`.
+ */
+export type u8 = number & { readonly [width]?: "u8" };
+export type u16 = number & { readonly [width]?: "u16" };
+export type u32 = number & { readonly [width]?: "u32" };
+export type u64 = number & { readonly [width]?: "u64" };
+export type i8 = number & { readonly [width]?: "i8" };
+export type i16 = number & { readonly [width]?: "i16" };
+export type i32 = number & { readonly [width]?: "i32" };
+export type i64 = number & { readonly [width]?: "i64" };
+/** Big-endian (network order) integers, as header fields hold them. */
+export type be16 = number & { readonly [width]?: "be16" };
+export type be32 = number & { readonly [width]?: "be32" };
+export type be64 = number & { readonly [width]?: "be64" };
+
+/** Conversions: truncate or extend (sign-extend from signed types) to the named width. */
+export declare function u8(v: number | bigint): u8;
+export declare function u16(v: number | bigint): u16;
+export declare function u32(v: number | bigint): u32;
+export declare function u64(v: number | bigint): u64;
+export declare function i8(v: number | bigint): i8;
+export declare function i16(v: number | bigint): i16;
+export declare function i32(v: number | bigint): i32;
+export declare function i64(v: number | bigint): i64;
+
+/** Byte order: host (little-endian) ↔ network (big-endian). */
+export declare function htons(v: number): be16;
+export declare function ntohs(v: be16): u16;
+export declare function htonl(v: number): be32;
+export declare function ntohl(v: be32): u32;
+
+/** A fixed-size array field or local, laid out like a C array. */
+export interface FixedArray<T, N extends number> {
+  readonly length: N;
+  [index: number]: T;
+}
+
+/** What an XDP program returns. */
+export declare const enum XdpAction {
+  ABORTED = 0,
+  DROP = 1,
+  PASS = 2,
+  TX = 3,
+  REDIRECT = 4,
+}
+
+/** The frame an XDP program runs on (struct xdp_md). A program is an exported function taking it. */
+export interface XdpContext {
+  /** Frame length in bytes (data_end - data). */
+  readonly length: u32;
+  readonly ingressIfindex: u32;
+  readonly rxQueueIndex: u32;
+  /**
+   * The T at byte `offset` of the frame, or null when it would reach past the end: the
+   * bounds check the kernel verifier demands, which the null check makes you write.
+   */
+  header<T>(offset: number): T | null;
+  /** bpf_xdp_adjust_head: moves the frame start by `delta` bytes; 0 or a negative errno. Headers taken before are invalid after. */
+  adjustHead(delta: number): i64;
+  /** bpf_xdp_adjust_tail: moves the frame end by `delta` bytes; 0 or a negative errno. */
+  adjustTail(delta: number): i64;
+  /** bpf_xdp_adjust_meta: moves the metadata start by `delta` bytes; 0 or a negative errno. */
+  adjustMeta(delta: number): i64;
+}
+
+/** A program in section `xdp.frags` (multi-buffer frames). */
+export interface XdpFragsContext extends XdpContext {}
+
+/** A pointer to a map value: scalars are reached through `.value`, structs directly. */
+export type Ref<V> = V extends number ? { value: V } : V;
+
+/** Flags of map updates. */
+export declare const enum UpdateFlags {
+  ANY = 0,
+  NOEXIST = 1,
+  EXIST = 2,
+}
+
+interface MapBase<K, V> {
+  /** bpf_map_lookup_elem: the value, or null when the key is absent. */
+  lookup(key: K): Ref<V> | null;
+  /** bpf_map_update_elem: 0 or a negative errno. */
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+}
+
+/** BPF_MAP_TYPE_ARRAY: `maxEntries` zero-initialised values, keyed by index. */
+export declare class ArrayMap<K extends u32, V> implements MapBase<K, V> {
+  constructor(maxEntries: number);
+  lookup(key: K): Ref<V> | null;
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+}
+/** BPF_MAP_TYPE_PERCPU_ARRAY: an array with one value per CPU; lookups see this CPU's. */
+export declare class PerCpuArrayMap<K extends u32, V> implements MapBase<K, V> {
+  constructor(maxEntries: number);
+  lookup(key: K): Ref<V> | null;
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+}
+/** BPF_MAP_TYPE_HASH. */
+export declare class HashMap<K, V> implements MapBase<K, V> {
+  constructor(maxEntries: number);
+  lookup(key: K): Ref<V> | null;
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+  /** bpf_map_delete_elem: 0 or a negative errno. */
+  delete(key: K): i64;
+}
+
+/** Names a module-level `const` as a read-only (.rodata) setting the loader may change before load. */
+export declare function config<T extends number>(initial: T): T;
