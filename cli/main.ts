@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The tsbpf command line: argument parsing and printing only; the work lives in runtime/ and compiler/.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { compileSource } from "../compiler/compile.js";
+import { CompileError, formatDiagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { Command, InvalidArgumentError } from "commander";
 import { renderObjdump } from "./objdump.js";
 import { renderBtf } from "./btf.js";
@@ -27,6 +29,29 @@ function guarded(file: string, body: () => string): void {
 
 const program = new Command();
 program.name("tsbpf").description("TypeScript to eBPF compiler, verifier and VM").version("0.1.0");
+
+program
+  .command("build")
+  .description("compile a TypeScript XDP program to a BPF object")
+  .argument("<file>", "TypeScript source")
+  .requiredOption("-o, --output <file>", "object file to write")
+  .action((file: string, o: { output: string }) => {
+    let result: ReturnType<typeof compileSource>;
+    try {
+      result = compileSource(file, readFileSync(file, "utf8"));
+    } catch (e) {
+      if (e instanceof CompileError) {
+        process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");
+        process.stderr.write(`Found ${e.diagnostics.length} error${e.diagnostics.length === 1 ? "" : "s"}.\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stderr.write(`tsbpf: error: ${describeError(file, e)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    writeFileSync(o.output, result.object);
+  });
 
 program
   .command("objdump")

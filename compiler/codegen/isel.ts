@@ -54,7 +54,8 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
     if (r === undefined) throw new Error(`vreg ${v} of ${fn.name} has no register`);
     return r;
   };
-  let line = -1;
+  // Instructions before the first statement (parameter moves) belong to the declaration's line.
+  let line = fn.lines.length > 0 ? 0 : -1;
   const emit = (insn: Instruction, extra: { target?: number; ref?: string } = {}): void => {
     out.push({ insn, line, ...extra });
   };

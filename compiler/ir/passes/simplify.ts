@@ -123,8 +123,36 @@ export function removeDeadCode(fn: IrFunction): void {
   }
 }
 
+/** Retargets edges that lead to an empty block ending in `jmp` straight to where it goes. */
+export function forwardJumps(fn: IrFunction): void {
+  const final = (id: number): number => {
+    const seen = new Set<number>();
+    let cur = id;
+    for (;;) {
+      const b = fn.blocks[cur]!;
+      if (b.insts.length !== 0 || b.term?.op !== "jmp" || seen.has(cur)) return cur;
+      seen.add(cur);
+      cur = b.term.target;
+    }
+  };
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (t?.op === "jmp") b.term = { ...t, target: final(t.target) };
+    else if (t?.op === "br") {
+      const then = final(t.then);
+      const otherwise = final(t.else);
+      b.term = then === otherwise ? { op: "jmp", target: then, line: t.line } : { ...t, then, else: otherwise };
+    }
+  }
+}
+
 export function simplify(fn: IrFunction, nonNull: ReadonlySet<VReg>): void {
-  while (threadJumps(fn, nonNull)) removeUnreachable(fn);
+  forwardJumps(fn);
+  while (threadJumps(fn, nonNull)) {
+    forwardJumps(fn);
+    removeUnreachable(fn);
+  }
+  forwardJumps(fn);
   removeUnreachable(fn);
   removeDeadCode(fn);
 }
