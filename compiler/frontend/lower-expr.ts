@@ -413,13 +413,14 @@ export class ExprLowerer {
   private objectLiteral(node: import("ts-morph").ObjectLiteralExpression): Value {
     const t = valueTypeOf(node.getContextualType() ?? node.getType(), "this object");
     if (typeof t === "string" || t.kind !== "struct") return this.f.fail(node, Code.UnsupportedType, typeof t === "string" ? t : "an object literal must have a struct type");
-    const slot = this.b.slot(t.size, t.align);
+    // 8-byte aligned so the struct can be zeroed with aligned stores (the verifier rejects misaligned stack access).
+    const slot = this.b.slot(t.size, Math.max(8, t.align));
     const base = this.b.stackaddr(slot);
     // Zero the whole struct first: padding inside map keys must be zero.
-    for (let off = 0; off < t.size; off += 8) {
-      const n = Math.min(8, t.size - off);
-      const size = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
-      for (let o = off; o < off + n; o += size) this.b.store(base, o, size as 1 | 2 | 4 | 8, imm(0));
+    for (let off = 0; off < t.size; ) {
+      const size = ([8, 4, 2, 1] as const).find((n) => off % n === 0 && off + n <= t.size)!;
+      this.b.store(base, off, size, imm(0));
+      off += size;
     }
     for (const prop of node.getProperties()) {
       if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` properties are supported in object literals");
