@@ -1,0 +1,59 @@
+// Each example run in the VM on frames built for it: the behaviour its header comment promises.
+// (test/compiler/examples-kernel.test.ts checks the same programs against the kernel.)
+import { describe, expect, it } from "vitest";
+import { loadObject } from "../runtime/vm/loader.js";
+import { runXdp } from "../runtime/vm/xdp.js";
+import { ethernet, hopByHop, ipv4, ipv6, routing, tcp, udp, vlan } from "../runtime/packet/index.js";
+import { compileExample } from "../test/support/examples.js";
+
+const v4 = (payload: Parameters<typeof ipv4>[1], opts: Partial<Parameters<typeof ipv4>[0]> = {}): Uint8Array =>
+  ethernet({}, ipv4({ src: "192.0.2.10", dst: "198.51.100.53", ...opts }, payload));
+const run = (file: string, prog: string, frame: Uint8Array) => runXdp(loadObject(compileExample(file)), prog, frame);
+
+describe("examples in the VM", () => {
+  it("pass: everything passes", () => {
+    expect(run("pass.ts", "xdp_pass", v4(udp({ sport: 1, dport: 2 }))).action).toBe("XDP_PASS");
+  });
+
+  it("udp53: DNS is dropped, other UDP and TCP pass, IHL < 5 aborts", () => {
+    expect(run("udp53.ts", "xdp_udp53", v4(udp({ sport: 33333, dport: 53 }, "q"))).action).toBe("XDP_DROP");
+    expect(run("udp53.ts", "xdp_udp53", v4(udp({ sport: 33333, dport: 54 }, "q"))).action).toBe("XDP_PASS");
+    expect(run("udp53.ts", "xdp_udp53", v4(tcp({ sport: 1000, dport: 53 }))).action).toBe("XDP_PASS");
+    expect(run("udp53.ts", "xdp_udp53", v4(udp({ sport: 1, dport: 53 }), { ihl: 4 })).action).toBe("XDP_ABORTED");
+    expect(run("udp53.ts", "xdp_udp53", ethernet({}, vlan({ vid: 7 }, ipv4({ src: "192.0.2.1", dst: "192.0.2.2" }, udp({ sport: 1, dport: 53 }))))).action).toBe("XDP_PASS");
+  });
+
+  it("proto-count: counts per protocol in both maps", () => {
+    const obj = loadObject(compileExample("proto-count.ts"));
+    for (let i = 0; i < 3; i++) runXdp(obj, "xdp_proto_count", v4(udp({ sport: 1, dport: 2 })));
+    runXdp(obj, "xdp_proto_count", v4(tcp({ sport: 1, dport: 2 })));
+    const key = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
+    const count = (map: string, proto: number): bigint => new DataView((obj.maps.get(map)!.userLookup(key(proto)) as Uint8Array).buffer).getBigUint64(0, true);
+    expect([count("protoCount", 17), count("protoCount", 6), count("protoCountPerCpu", 17)]).toEqual([3n, 1n, 3n]);
+  });
+
+  it("ipv6-ext: DNS behind extension headers is dropped, a plain IPv6 UDP frame passes", () => {
+    const six = (payload: Parameters<typeof ipv6>[1]): Uint8Array => ethernet({}, ipv6({ src: "2001:db8::1", dst: "2001:db8::2" }, payload));
+    expect(run("ipv6-ext.ts", "xdp_ipv6_ext", six(hopByHop({}, routing({ routingType: 0, segmentsLeft: 0, data: new Uint8Array(4) }, udp({ sport: 1, dport: 53 }))))).action).toBe("XDP_DROP");
+    expect(run("ipv6-ext.ts", "xdp_ipv6_ext", six(udp({ sport: 1, dport: 5353 }))).action).toBe("XDP_PASS");
+    expect(run("ipv6-ext.ts", "xdp_ipv6_ext", six(hopByHop({}, hopByHop({}, hopByHop({}, hopByHop({}, hopByHop({}, udp({ sport: 1, dport: 9 })))))))).action).toBe("XDP_DROP");
+  });
+
+  it("vlan-pop: the tag is removed and the MACs kept", () => {
+    const inner = ipv4({ src: "192.0.2.1", dst: "192.0.2.2" }, udp({ sport: 1, dport: 2 }, "payload"));
+    const tagged = ethernet({ src: "02:00:00:00:00:0a", dst: "02:00:00:00:00:0b" }, vlan({ vid: 100 }, inner));
+    const untagged = ethernet({ src: "02:00:00:00:00:0a", dst: "02:00:00:00:00:0b" }, inner);
+    const r = run("vlan-pop.ts", "xdp_vlan_pop", tagged);
+    expect(r.action).toBe("XDP_PASS");
+    expect(Buffer.from(r.packet).toString("hex")).toBe(Buffer.from(untagged).toString("hex"));
+  });
+
+  it("config-limits: long frames drop, the first two short ones pass, .bss/.data count", () => {
+    const obj = loadObject(compileExample("config-limits.ts"));
+    const short = v4(udp({ sport: 1, dport: 2 }));
+    const long = ethernet({ padTo: 1100 }, ipv4({ src: "192.0.2.1", dst: "192.0.2.2" }, udp({ sport: 1, dport: 2 }, new Uint8Array(1060))));
+    expect([short, short, short, long].map((f) => runXdp(obj, "xdp_config_limits", f).action)).toEqual(["XDP_PASS", "XDP_PASS", "XDP_DROP", "XDP_DROP"]);
+    const bss = obj.maps.get(".bss")!.userLookup(new Uint8Array(4)) as Uint8Array;
+    expect(new DataView(bss.buffer).getBigUint64(0, true)).toBe(4n);
+  });
+});
