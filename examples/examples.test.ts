@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { loadObject } from "../runtime/vm/loader.js";
 import { runXdp } from "../runtime/vm/xdp.js";
-import { ethernet, hopByHop, ipv4, ipv6, routing, tcp, udp, vlan } from "../runtime/packet/index.js";
+import { ethernet, hopByHop, ipv4, ipv6, parseFrame, routing, tcp, udp, vlan } from "../runtime/packet/index.js";
 import { compileExample } from "../test/support/examples.js";
 
 const v4 = (payload: Parameters<typeof ipv4>[1], opts: Partial<Parameters<typeof ipv4>[0]> = {}): Uint8Array =>
@@ -55,5 +55,46 @@ describe("examples in the VM", () => {
     expect([short, short, short, long].map((f) => runXdp(obj, "xdp_config_limits", f).action)).toEqual(["XDP_PASS", "XDP_PASS", "XDP_DROP", "XDP_DROP"]);
     const bss = obj.maps.get(".bss")!.userLookup(new Uint8Array(4)) as Uint8Array;
     expect(new DataView(bss.buffer).getBigUint64(0, true)).toBe(4n);
+  });
+
+  it("blocklist: a source passes twice, then is dropped", () => {
+    const obj = loadObject(compileExample("blocklist.ts"));
+    const frame = v4(udp({ sport: 1, dport: 2 }));
+    expect([1, 2, 3, 4].map(() => runXdp(obj, "xdp_blocklist", frame).action)).toEqual(["XDP_PASS", "XDP_PASS", "XDP_DROP", "XDP_DROP"]);
+  });
+
+  it("cidr-block: the longest matching prefix decides and counts its hits", () => {
+    const obj = loadObject(compileExample("cidr-block.ts"));
+    const rules = obj.maps.get("rules")!;
+    const key = (len: number, a: number, b: number, c: number, d: number): Uint8Array => Uint8Array.from([len, 0, 0, 0, a, b, c, d]);
+    const rule = (action: number): Uint8Array => Uint8Array.from([action, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(rules.userUpdate(key(24, 192, 0, 2, 0), rule(1), 0)).toBe(0);
+    expect(rules.userUpdate(key(25, 192, 0, 2, 128), rule(2), 0)).toBe(0);
+    const from = (src: string): Uint8Array => ethernet({}, ipv4({ src, dst: "198.51.100.1" }, udp({ sport: 1, dport: 2 })));
+    expect(["192.0.2.10", "192.0.2.200", "203.0.113.1"].map((a) => runXdp(obj, "xdp_cidr_block", from(a)).action)).toEqual(["XDP_DROP", "XDP_PASS", "XDP_PASS"]);
+    const hits = rules.userLookup(key(24, 192, 0, 2, 0)) as Uint8Array;
+    expect(new DataView(hits.buffer).getBigUint64(8, true)).toBe(1n);
+  });
+
+  it("reflect: addresses swapped, TTL 64, a valid checksum, XDP_TX", () => {
+    const frame = ethernet({ src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ipv4({ src: "192.0.2.10", dst: "198.51.100.53", ttl: 7 }, udp({ sport: 5, dport: 6 }, "hi")));
+    const r = run("reflect.ts", "xdp_reflect", frame);
+    expect(r.action).toBe("XDP_TX");
+    const parsed = parseFrame(r.packet);
+    expect([parsed.ethernet.src, parsed.ethernet.dst, parsed.ipv4!.src, parsed.ipv4!.dst, parsed.ipv4!.ttl]).toEqual(["02:00:00:00:00:02", "02:00:00:00:00:01", "198.51.100.53", "192.0.2.10", 64]);
+    expect(parsed.ipv4!.checksumValid).toBe(true);
+  });
+
+  it("load-balancer: VIP traffic rewritten to a backend with a valid checksum and redirected", () => {
+    const obj = loadObject(compileExample("load-balancer.ts"));
+    const devmap = obj.maps.get("egress")!;
+    for (let slot = 0; slot < 4; slot++) devmap.userUpdate(new Uint8Array([slot, 0, 0, 0]), new Uint8Array([10 + slot, 0, 0, 0]), 0);
+    const r = runXdp(obj, "xdp_load_balancer", ethernet({}, ipv4({ src: "192.0.2.77", dst: "198.51.100.53" }, udp({ sport: 1, dport: 53 }, "q"))));
+    expect(r.action).toBe("XDP_REDIRECT");
+    const parsed = parseFrame(r.packet);
+    expect(parsed.ipv4!.dst).toMatch(/^192\.0\.2\.10[0-3]$/);
+    expect(parsed.ipv4!.checksumValid).toBe(true);
+    expect(r.redirect).toMatchObject({ kind: "map", map: "egress", key: Number(parsed.ipv4!.dst.split(".")[3]) - 100 });
+    expect(run("load-balancer.ts", "xdp_load_balancer", ethernet({}, ipv4({ src: "192.0.2.77", dst: "198.51.100.54" }, udp({ sport: 1, dport: 53 })))).action).toBe("XDP_PASS");
   });
 });

@@ -115,3 +115,40 @@ export declare class HashMap<K, V> implements MapBase<K, V> {
 
 /** Names a module-level `const` as a read-only (.rodata) setting the loader may change before load. */
 export declare function config<T extends number>(initial: T): T;
+
+/** BPF_MAP_TYPE_PERCPU_HASH: a hash with one value per CPU; lookups see this CPU's. */
+export declare class PerCpuHashMap<K, V> implements MapBase<K, V> {
+  constructor(maxEntries: number);
+  lookup(key: K): Ref<V> | null;
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+  delete(key: K): i64;
+}
+/** BPF_MAP_TYPE_LRU_HASH: a hash that evicts the least recently used entry when full. */
+export declare class LruHashMap<K, V> implements MapBase<K, V> {
+  constructor(maxEntries: number);
+  lookup(key: K): Ref<V> | null;
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+  delete(key: K): i64;
+}
+/**
+ * BPF_MAP_TYPE_LPM_TRIE: longest-prefix match. The key is a struct whose first field is
+ * `prefixlen: u32` (in bits), followed by the address bytes in network order.
+ */
+export declare class LpmTrieMap<K extends { prefixlen: u32 }, V> implements MapBase<K, V> {
+  constructor(maxEntries: number);
+  lookup(key: K): Ref<V> | null;
+  update(key: K, value: V, flags?: UpdateFlags): i64;
+  delete(key: K): i64;
+}
+/** BPF_MAP_TYPE_DEVMAP: interfaces to redirect frames to, by index. */
+export declare class DevMap {
+  constructor(maxEntries: number);
+  /**
+   * bpf_redirect_map: send the frame to the interface in slot `key`. Returns XDP_REDIRECT, or
+   * `fallback` when the slot is empty.
+   */
+  redirect(key: u32, fallback?: XdpAction): XdpAction;
+}
+
+/** bpf_redirect: send the frame out of interface `ifindex`; returns XDP_REDIRECT. */
+export declare function redirect(ifindex: u32): XdpAction;

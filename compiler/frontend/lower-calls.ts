@@ -12,7 +12,14 @@ import type { MapDecl } from "./module.js";
 import { I64, U32, alignOf, sizeOf, valueTypeOf, type ValueType } from "./types.js";
 import type { Value } from "./values.js";
 
-const HELPER = { lookup: 1, update: 2, delete: 3, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
+const HELPER = { lookup: 1, update: 2, delete: 3, redirect: 23, redirectMap: 51, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
+
+/** bpf_redirect(ifindex, 0). */
+export function lowerRedirect(x: ExprLowerer, args: Node[], node: CallExpression): Value {
+  if (args.length !== 1) x.f.fail(node, Code.Unsupported, "redirect takes an interface index");
+  const ifindex = x.lower(args[0]!, U32);
+  return { kind: "int", ty: U32, op: reg(x.f.b.call({ kind: "helper", id: HELPER.redirect }, [x.convert(ifindex, U32, args[0]!).op, imm(0)])!) };
+}
 
 /** The address of a key or value: references pass through, integers go to a stack slot. */
 function addressOf(x: ExprLowerer, node: Node, t: ValueType): VReg {
@@ -45,6 +52,14 @@ export function lowerMapCall(x: ExprLowerer, map: MapDecl, method: string, args:
       const flags: Operand = args[2] ? lowerFlags(x, args[2]) : imm(0);
       const m = b.lddw({ kind: "map", name: map.name });
       return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.update }, [reg(m), reg(key), reg(value), flags])!) };
+    }
+    case "redirect": {
+      need(1, 2);
+      const key = x.lower(args[0]!, U32);
+      const fallback = args[1] ? x.lower(args[1], U32) : undefined;
+      const m = b.lddw({ kind: "map", name: map.name });
+      const ops = [reg(m), x.convert(key, U32, args[0]!).op, fallback ? x.convert(fallback, U32, args[1]!).op : imm(0)];
+      return { kind: "int", ty: U32, op: reg(b.call({ kind: "helper", id: HELPER.redirectMap }, ops)!) };
     }
     case "delete": {
       need(1, 1);

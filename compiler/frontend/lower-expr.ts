@@ -12,7 +12,7 @@ import type { FunctionLowerer } from "./lower-function.js";
 import { MAX_ARGS } from "./lower-function.js";
 import { I64, INT_NAMES, U32, intTypeOf, sizeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
-import { lowerMapCall, lowerXdpCall } from "./lower-calls.js";
+import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -210,6 +210,7 @@ export class ExprLowerer {
       return this.convert(this.lower(args[0]!, t), t, node);
     }
     if (["htons", "htonl", "ntohs", "ntohl"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
+    if (name === "redirect" && !this.f.module.functions.has(name)) return lowerRedirect(this, args, node);
     if (Node.isPropertyAccessExpression(callee)) {
       const target = callee.getExpression();
       if (Node.isIdentifier(target) && this.f.module.maps.has(target.getText())) return lowerMapCall(this, this.f.module.maps.get(target.getText())!, callee.getName(), args, node);

@@ -85,7 +85,8 @@ export class FunctionLowerer {
       if (typeof vt === "string") return this.sink.error(p, Code.UnsupportedType, vt);
       this.bindings.set(key, { kind: "ptr", to: vt, base: this.b.fn.params[i]!, off: 0, nullable, space: "unknown" });
     });
-    for (const stmt of fn.getBody()!.getChildSyntaxList()?.getChildren() ?? []) this.statement(stmt as Statement);
+    const body = fn.getBody();
+    if (body && Node.isBlock(body)) for (const stmt of body.getStatements()) this.statement(stmt as Statement);
     if (!this.b.terminated) {
       if (this.returnType !== "void") this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
       this.b.ret(imm(0));

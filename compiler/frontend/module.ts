@@ -7,7 +7,7 @@ import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type V
 import { MapType } from "../../runtime/object/map-types.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import { intTypeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { INT_NAMES, intTypeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
 
 export interface MapDecl {
@@ -49,7 +49,18 @@ const MAP_CLASSES: Readonly<Record<string, MapType>> = {
   ArrayMap: MapType.ARRAY,
   PerCpuArrayMap: MapType.PERCPU_ARRAY,
   HashMap: MapType.HASH,
+  PerCpuHashMap: MapType.PERCPU_HASH,
+  LruHashMap: MapType.LRU_HASH,
+  LpmTrieMap: MapType.LPM_TRIE,
+  DevMap: MapType.DEVMAP,
 };
+
+/** Maps whose key and value types are fixed by the map type, not by type arguments. */
+const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> = {
+  [MapType.DEVMAP]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
+};
+
+const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
   const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), license: undefined };
@@ -129,15 +140,25 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
   const cls = init.getExpression().getText();
   const type = MAP_CLASSES[cls];
   if (type === undefined) return sink.error(init, Code.BadMapDeclaration, `'new ${cls}' is not a map type tsbpf knows`, `use one of ${Object.keys(MAP_CLASSES).join(", ")}`);
-  const [keyT, valueT] = decl.getType().getTypeArguments();
   const max = init.getArguments()[0];
   const maxEntries = max ? constantValue(max, info.constants) : undefined;
+  const fixed = FIXED_KV[type];
+  if (fixed && maxEntries !== undefined) {
+    info.maps.set(name, { name, type, key: fixed.key, value: fixed.value, maxEntries: Number(maxEntries), flags: 0, node: decl });
+    return;
+  }
+  const [keyT, valueT] = decl.getType().getTypeArguments();
   if (!keyT || !valueT || maxEntries === undefined) return sink.error(init, Code.BadMapDeclaration, `map '${name}' needs key and value types and a constant size`, `write e.g. \`new ${cls}<u32, u64>(256)\``);
   const key = valueTypeOf(keyT, `the key type of map '${name}'`);
   const value = valueTypeOf(valueT, `the value type of map '${name}'`);
   if (typeof key === "string") return sink.error(init, Code.UnsupportedType, key);
   if (typeof value === "string") return sink.error(init, Code.UnsupportedType, value);
-  info.maps.set(name, { name, type, key, value, maxEntries: Number(maxEntries), flags: 0, node: decl });
+  if (type === MapType.LPM_TRIE && (key.kind !== "struct" || key.fields[0]?.name !== "prefixlen" || key.fields[0].type.kind !== "int" || key.fields[0].type.bits !== 32)) {
+    return sink.error(init, Code.BadMapDeclaration, `the key of LPM trie '${name}' must be a struct starting with 'prefixlen: u32'`);
+  }
+  // The kernel creates LPM tries only without preallocation.
+  const flags = type === MapType.LPM_TRIE ? BPF_F_NO_PREALLOC : 0;
+  info.maps.set(name, { name, type, key, value, maxEntries: Number(maxEntries), flags, node: decl });
 }
 
 export { SyntaxKind, ts };

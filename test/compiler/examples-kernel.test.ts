@@ -48,6 +48,8 @@ describe.skipIf(!k || packets.length === 0)("examples: kernel = VM", () => {
       const map = vm.maps.get(name);
       if (!map) continue;
       const dump = bpftoolJson<{ key: string[]; value?: string[]; values?: { value: string[] }[] }[]>(k!, ["map", "dump", "pinned", `${dir}/m/${mapFile}`]);
+      // Redirect maps (devmap) hold interfaces, not bytes bpftool prints: nothing to compare.
+      if (dump.some((e) => e.value !== undefined && !Array.isArray(e.value))) continue;
       const kernelEntries = dump.map((e) => ({ key: e.key.map((b) => b.slice(2)).join(""), value: (e.value ?? e.values?.[0]?.value ?? []).map((b) => b.slice(2)).join("") }));
       const vmEntries = [...map.entries()].map((e) => ({ key: hex(e.key), value: hex(e.value.subarray(0, map.def.valueSize)) }));
       const sort = (xs: { key: string }[]): { key: string }[] => [...xs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
