@@ -16,6 +16,8 @@ import { DiagnosticSink } from "./frontend/diagnostics.js";
 import { Abandon, FunctionLowerer } from "./frontend/lower-function.js";
 import { scanModule, type ModuleInfo } from "./frontend/module.js";
 import { simplify } from "./ir/passes/simplify.js";
+import { propagate } from "./ir/passes/propagate.js";
+import { layoutBlocks } from "./ir/passes/layout.js";
 
 /** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
 function libDir(): string {
@@ -102,6 +104,8 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string): M
       const lowerer = new FunctionLowerer(decl, section, module, sink, fileName);
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
+      if (propagate(fn)) simplify(fn, lowerer.nonNull);
+      layoutBlocks(fn);
     } catch (e) {
       if (e instanceof Abandon) continue;
       throw e;

@@ -111,14 +111,15 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
         return;
       case "alu": {
         const d = R(i.dst);
-        movReg(d, R(i.a), i.width);
+        // The operation itself writes (and for 32-bit ops zero-extends) d: no copy when d already holds a.
+        if (d !== R(i.a)) movReg(d, R(i.a), i.width);
         if (i.b.kind === "imm" && !fits32(i.b.value) && !(i.width === 32)) throw new Error(`immediate ${i.b.value} does not fit an ALU instruction`);
         emit({ kind: "alu", width: i.width, op: i.alu as AluOp, dst: d, src: operand(i.b) });
         return;
       }
       case "neg": {
         const d = R(i.dst);
-        movReg(d, R(i.src), i.width);
+        if (d !== R(i.src)) movReg(d, R(i.src), i.width);
         emit({ kind: "neg", width: i.width, dst: d });
         return;
       }

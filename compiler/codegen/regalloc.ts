@@ -80,8 +80,19 @@ function intervals(fn: IrFunction): { list: Interval[]; calls: number[] } {
   return { list, calls };
 }
 
+/** Registers a vreg would like: r0 when it is returned, r1..r5 when it is passed as that argument. */
+function hints(fn: IrFunction): Map<VReg, number> {
+  const out = new Map<VReg, number>();
+  for (const b of fn.blocks) {
+    for (const i of b.insts) if (i.op === "call") i.args.forEach((a, k) => a.kind === "reg" && !out.has(a.reg) && out.set(a.reg, k + 1));
+    if (b.term?.op === "ret" && b.term.value.kind === "reg" && !out.has(b.term.value.reg)) out.set(b.term.value.reg, 0);
+  }
+  return out;
+}
+
 function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VReg } {
   const { list } = intervals(fn);
+  const hinted = hints(fn);
   const regOf = new Map<VReg, number>();
   const active: Interval[] = [];
   const free = new Set([...CALLER_SAVED, ...CALLEE_SAVED]);
@@ -95,7 +106,12 @@ function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VR
     const candidates = iv.crossesCall ? CALLEE_SAVED : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
     // Parameters arrive in r1..r5: keep them there when possible.
     const paramIndex = fn.params.indexOf(iv.vreg);
-    const preferred = paramIndex >= 0 && !iv.crossesCall ? [paramIndex + 1, ...candidates] : candidates;
+    const hint = hinted.get(iv.vreg);
+    const preferred = [
+      ...(paramIndex >= 0 && !iv.crossesCall ? [paramIndex + 1] : []),
+      ...(hint !== undefined && !iv.crossesCall ? [hint] : []),
+      ...candidates,
+    ];
     const r = preferred.find((c) => free.has(c));
     if (r === undefined) {
       // Spill whichever of the competing intervals (this one or an active one it could take) ends last.

@@ -146,7 +146,27 @@ export function forwardJumps(fn: IrFunction): void {
   }
 }
 
+/** Edges into blocks that only return the same constant go to one such block. */
+export function mergeReturns(fn: IrFunction): void {
+  const canonical = new Map<string, number>();
+  const target = new Map<number, number>();
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (b.insts.length !== 0 || t?.op !== "ret" || t.value.kind !== "imm") continue;
+    const key = t.value.value.toString();
+    if (!canonical.has(key)) canonical.set(key, b.id);
+    target.set(b.id, canonical.get(key)!);
+  }
+  const to = (id: number): number => target.get(id) ?? id;
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (t?.op === "jmp") b.term = { ...t, target: to(t.target) };
+    else if (t?.op === "br") b.term = { ...t, then: to(t.then), else: to(t.else) };
+  }
+}
+
 export function simplify(fn: IrFunction, nonNull: ReadonlySet<VReg>): void {
+  mergeReturns(fn);
   forwardJumps(fn);
   while (threadJumps(fn, nonNull)) {
     forwardJumps(fn);

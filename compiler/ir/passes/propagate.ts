@@ -1,0 +1,122 @@
+// Copy and constant propagation over vregs that are defined exactly once. Such a vreg is, in
+// effect, an SSA value: when its single definition is `mov v ← u` (u also defined once) every
+// use of v can read u, and when it is `mov v ← constant` every use that accepts an immediate
+// can take the constant. The dead movs are left for dead-code elimination.
+//
+// A 32-bit mov is a zero-extension: it is a copy only when u is already zero-extended (u comes
+// from a load of at most 4 bytes or a 32-bit operation).
+
+import { def, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
+
+type AnyInst = Inst | Terminator;
+
+const COMMUTATIVE = new Set(["add", "mul", "and", "or", "xor"]);
+
+function definitions(fn: IrFunction): Map<VReg, AnyInst | "param"> {
+  const count = new Map<VReg, number>();
+  const only = new Map<VReg, AnyInst | "param">();
+  for (const p of fn.params) {
+    count.set(p, 1);
+    only.set(p, "param");
+  }
+  for (const b of fn.blocks) {
+    for (const i of b.insts) {
+      const d = def(i);
+      if (d === undefined) continue;
+      count.set(d, (count.get(d) ?? 0) + 1);
+      only.set(d, i);
+    }
+  }
+  for (const [v, n] of count) if (n !== 1) only.delete(v);
+  return only;
+}
+
+function zeroExtended(d: AnyInst | "param" | undefined): boolean {
+  if (!d || d === "param") return false;
+  switch (d.op) {
+    case "load":
+      return d.size <= 4;
+    case "alu":
+    case "mov":
+    case "neg":
+      return d.width === 32;
+    case "ext":
+      return !d.signed || d.width === 32;
+    default:
+      return false;
+  }
+}
+
+export function propagate(fn: IrFunction): boolean {
+  const defs = definitions(fn);
+  const copyOf = new Map<VReg, VReg>();
+  const constOf = new Map<VReg, bigint>();
+  for (const [v, d] of defs) {
+    if (d === "param" || d.op !== "mov") continue;
+    if (d.src.kind === "imm") {
+      constOf.set(v, d.width === 32 ? d.src.value & 0xffffffffn : d.src.value);
+    } else if (defs.has(d.src.reg) && (d.width === 64 || zeroExtended(defs.get(d.src.reg)))) {
+      copyOf.set(v, d.src.reg);
+    }
+  }
+  const root = (v: VReg): VReg => {
+    let r = v;
+    for (let i = 0; i < 64 && copyOf.has(r); i++) r = copyOf.get(r)!;
+    return r;
+  };
+  let changed = false;
+  const r = (v: VReg): VReg => {
+    const x = root(v);
+    if (x !== v) changed = true;
+    return x;
+  };
+  const fits = (v: bigint): boolean => BigInt.asIntN(64, v) >= -(1n << 31n) && BigInt.asIntN(64, v) < 1n << 31n;
+  /** An operand position that accepts an immediate: the constant if the vreg has one that fits. */
+  const o = (op: Operand): Operand => {
+    if (op.kind !== "reg") return op;
+    const c = constOf.get(root(op.reg));
+    if (c !== undefined && fits(c)) {
+      changed = true;
+      return { kind: "imm", value: c };
+    }
+    const x = r(op.reg);
+    return x === op.reg ? op : { kind: "reg", reg: x };
+  };
+  for (const b of fn.blocks) {
+    b.insts = b.insts.map((i): Inst => {
+      switch (i.op) {
+        case "mov":
+          return { ...i, src: o(i.src) };
+        case "alu": {
+          // A constant on the left of a commutative operation moves to the right, where an immediate fits.
+          const left = constOf.get(root(i.a));
+          if (left !== undefined && fits(left) && COMMUTATIVE.has(i.alu) && i.b.kind === "reg") {
+            changed = true;
+            return { ...i, a: r(i.b.reg), b: { kind: "imm", value: left } };
+          }
+          return { ...i, a: r(i.a), b: o(i.b) };
+        }
+        case "neg":
+        case "ext":
+        case "bswap":
+          return { ...i, src: r(i.src) };
+        case "load":
+          return { ...i, base: r(i.base) };
+        case "store":
+          return { ...i, base: r(i.base), value: o(i.value) };
+        case "atomic_add":
+          return { ...i, base: r(i.base), value: r(i.value) };
+        case "call":
+          return { ...i, args: i.args.map(o) };
+        case "spill":
+          return { ...i, src: r(i.src) };
+        default:
+          return i;
+      }
+    });
+    const t = b.term;
+    if (t?.op === "br") b.term = { ...t, a: r(t.a), b: o(t.b) };
+    else if (t?.op === "ret") b.term = { ...t, value: o(t.value) };
+  }
+  return changed;
+}
