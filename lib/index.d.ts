@@ -152,3 +152,17 @@ export declare class DevMap {
 
 /** bpf_redirect: send the frame out of interface `ifindex`; returns XDP_REDIRECT. */
 export declare function redirect(ifindex: u32): XdpAction;
+
+/** bpf_ktime_get_ns: monotonic time in nanoseconds. */
+export declare function ktimeGetNs(): u64;
+/** bpf_ktime_get_boot_ns: time since boot, including suspend, in nanoseconds. */
+export declare function ktimeGetBootNs(): u64;
+/** bpf_get_prandom_u32: a pseudo-random number. */
+export declare function getPrandomU32(): u32;
+/** bpf_get_smp_processor_id: the CPU running the program. */
+export declare function getSmpProcessorId(): u32;
+/**
+ * An atomic `target += delta` on a map value or global field (BPF_ATOMIC add, 32 or 64 bit):
+ * safe when several CPUs update the same value.
+ */
+export declare function atomicAdd(target: u32 | u64 | i32 | i64, delta: number): void;

@@ -55,6 +55,14 @@ const COMPARE: Partial<Record<SyntaxKind, { u: JmpCond; s: JmpCond }>> = {
 
 const NEGATE: Record<JmpCond, JmpCond> = { jeq: "jne", jne: "jeq", jlt: "jge", jge: "jlt", jle: "jgt", jgt: "jle", jslt: "jsge", jsge: "jslt", jsle: "jsgt", jsgt: "jsle", jset: "jset" };
 
+/** Helpers without arguments: name → kernel helper id and result type. */
+const SIMPLE_HELPERS: Readonly<Record<string, { id: number; ret: string }>> = {
+  ktimeGetNs: { id: 5, ret: "u64" },
+  getPrandomU32: { id: 7, ret: "u32" },
+  getSmpProcessorId: { id: 8, ret: "u32" },
+  ktimeGetBootNs: { id: 125, ret: "u64" },
+};
+
 const widthOf = (t: IntType | undefined): Width => (t && t.bits === 64 ? 64 : 32);
 
 export class ExprLowerer {
@@ -211,6 +219,14 @@ export class ExprLowerer {
     }
     if (["htons", "htonl", "ntohs", "ntohl"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
     if (name === "redirect" && !this.f.module.functions.has(name)) return lowerRedirect(this, args, node);
+    if (Node.isIdentifier(callee) && !this.f.module.functions.has(name)) {
+      const simple = SIMPLE_HELPERS[name];
+      if (simple) {
+        if (args.length !== 0) this.f.fail(node, Code.Unsupported, `${name} takes no arguments`);
+        return { kind: "int", ty: INT_NAMES[simple.ret]!, op: reg(this.b.call({ kind: "helper", id: simple.id }, [])!) };
+      }
+      if (name === "atomicAdd") return this.atomicAdd(args, node);
+    }
     if (Node.isPropertyAccessExpression(callee)) {
       const target = callee.getExpression();
       if (Node.isIdentifier(target) && this.f.module.maps.has(target.getText())) return lowerMapCall(this, this.f.module.maps.get(target.getText())!, callee.getName(), args, node);
@@ -236,6 +252,21 @@ export class ExprLowerer {
     if (r === undefined) return { kind: "void" };
     if (ret.isBoolean()) return { kind: "bool", op: reg(r) };
     return { kind: "int", ty: rt ?? U32, op: reg(r) };
+  }
+
+  /** atomicAdd(field, delta): BPF_ATOMIC add on the field's memory (32 or 64 bit). */
+  private atomicAdd(args: Node[], node: Node): Value {
+    if (args.length !== 2) this.f.fail(node, Code.Unsupported, "atomicAdd takes a field and a delta");
+    const target = args[0]!;
+    if (!Node.isPropertyAccessExpression(target)) this.f.fail(target, Code.Unsupported, "atomicAdd's first argument must be a field behind a reference, e.g. `stats.value`");
+    const obj = this.lower(target.getExpression());
+    if (obj.kind !== "ptr") this.f.fail(target, Code.Unsupported, "atomicAdd needs a field behind a reference");
+    const field = this.fieldOf(obj, target.getName(), target);
+    if (field.type.kind !== "int" || field.type.bits < 32) this.f.fail(target, Code.UnsupportedType, "atomicAdd works on 32- and 64-bit integer fields");
+    const delta = this.convert(this.lower(args[1]!, field.type), field.type, args[1]!);
+    const value = this.toReg(delta.op, field.type.bits === 64 ? 64 : 32);
+    this.b.emit({ op: "atomic_add", base: obj.base, off: obj.off + field.offset, size: (field.type.bits / 8) as 4 | 8, value, line: this.b.line });
+    return { kind: "void" };
   }
 
   private byteOrder(name: string, arg: Node): Value {

@@ -75,8 +75,15 @@ export class IrBuilder {
     return dst;
   }
 
+  /** An operand an instruction can encode: a 64-bit immediate outside int32 goes to a register first. */
+  private encodable(b: Operand, width: Width): Operand {
+    if (b.kind !== "imm" || width === 32) return b;
+    const v = BigInt.asIntN(64, b.value);
+    return v >= -(1n << 31n) && v < 1n << 31n ? b : reg(this.mov(b, 64));
+  }
+
   alu(alu: AluOp, a: VReg, b: Operand, width: Width, dst = this.vreg()): VReg {
-    this.emit({ op: "alu", alu, dst, a, b, width, line: this.line });
+    this.emit({ op: "alu", alu, dst, a, b: this.encodable(b, width), width, line: this.line });
     return dst;
   }
 
@@ -105,7 +112,7 @@ export class IrBuilder {
   }
 
   store(base: VReg, off: number, size: 1 | 2 | 4 | 8, value: Operand): void {
-    this.emit({ op: "store", base, off, size, value, line: this.line });
+    this.emit({ op: "store", base, off, size, value: size === 8 ? this.encodable(value, 64) : value, line: this.line });
   }
 
   lddw(ref: Symbolic): VReg {
@@ -131,7 +138,8 @@ export class IrBuilder {
   }
 
   br(cond: JmpCond, width: Width, a: VReg, b: Operand, then: Block, otherwise: Block): void {
-    this.end({ op: "br", cond, width, a, b, then: then.id, else: otherwise.id, line: this.line });
+    const operand = this.encodable(b, width);
+    this.end({ op: "br", cond, width, a, b: operand, then: then.id, else: otherwise.id, line: this.line });
   }
 
   ret(value: Operand): void {
