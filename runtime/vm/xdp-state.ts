@@ -115,7 +115,7 @@ export function syncWindow(s: XdpState): void {
   s.packet.hi = s.dataEnd;
 }
 
-/** The frame as the kernel returns it from test_run: data .. data_end. */
+/** The frame as the kernel returns it from test_run: data_meta .. data_end (metadata included). */
 export function frameOut(s: XdpState): Uint8Array {
-  return s.packet.bytes.slice(s.data, s.dataEnd);
+  return s.packet.bytes.slice(s.dataMeta, s.dataEnd);
 }

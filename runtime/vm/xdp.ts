@@ -56,7 +56,7 @@ export interface XdpResult {
   /** r0 as BPF_PROG_TEST_RUN's retval (u32). */
   readonly retval: number;
   readonly action: string;
-  /** The frame after the program: data .. data_end. */
+  /** The frame after the program, as the kernel's test run returns it: data_meta .. data_end. */
   readonly packet: Uint8Array;
   readonly redirect: RedirectTarget | undefined;
   readonly trace: readonly string[];

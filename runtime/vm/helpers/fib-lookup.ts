@@ -21,6 +21,8 @@ export interface FibRoute {
   /** Next hop; omitted for directly connected destinations. */
   readonly gateway?: string;
   readonly type?: "unicast" | "blackhole" | "unreachable" | "prohibit";
+  /** The route's metric (priority), returned in rt_metric; default 0. */
+  readonly metric?: number;
 }
 
 export interface FibInterface {
@@ -62,10 +64,16 @@ function prefixMatches(addr: Uint8Array, prefix: Uint8Array, len: number): boole
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** The flags the kernel knows: DIRECT, OUTPUT, SKIP_NEIGH, TBID, SRC, MARK (others: -EINVAL). */
+const BPF_FIB_LOOKUP_FLAGS = 0x3fn;
+const ENODEV = 19;
+
 export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) => {
   const table = m.extensions.get(FIB_KEY) as FibTable | undefined;
   if (!table) throw new RawFault("helper", "bpf_fib_lookup needs a routing table: pass `fib` in the run options");
-  if (Number(plen & 0xffffffffn) !== PARAMS_SIZE) return errno(EINVAL);
+  // A larger struct is fine (the kernel reads the first 64 bytes); a smaller one is not.
+  if (Number(plen & 0xffffffffn) < PARAMS_SIZE) return errno(EINVAL);
+  if ((flags & ~BPF_FIB_LOOKUP_FLAGS) !== 0n) return errno(EINVAL);
   const p = m.mem.bytes(paramsPtr, PARAMS_SIZE, true);
   const view = new DataView(p.buffer, p.byteOffset, PARAMS_SIZE);
   const family = p[0]!;
@@ -75,7 +83,9 @@ export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) =>
   const ifindex = view.getUint32(8, true);
   const output = (Number(flags) & BPF_FIB_LOOKUP_OUTPUT) !== 0;
   const ingress = table.interfaces.find((i) => i.ifindex === ifindex);
-  if (!output && ingress && ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
+  // params->ifindex must name a device (dev_get_by_index_rcu).
+  if (!ingress) return errno(ENODEV);
+  if (!output && ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
 
   let best: { route: FibRoute; len: number } | undefined;
   for (const route of table.routes) {
@@ -102,15 +112,21 @@ export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) =>
     view.setUint16(6, mtu, true);
     return BigInt(FibResult.FRAG_NEEDED);
   }
+  // Outputs of a forwarding result: metric, egress device, and the next hop replacing the
+  // destination address (the gateway when the route has one).
+  view.setUint32(12, best.route.metric ?? 0, true);
   view.setUint32(8, egress.ifindex, true);
   const nextHop = best.route.gateway ? parseIp(best.route.gateway) : dst;
+  p.set(nextHop, 32);
   if ((Number(flags) & BPF_FIB_LOOKUP_SKIP_NEIGH) === 0) {
+    // smac and dmac are written only once the neighbour is known.
     const neighbour = Object.entries(table.neighbours ?? {}).find(([ip]) => sameBytes(parseIp(ip), nextHop));
-    p.set(parseMac(egress.mac), 52);
     if (!neighbour) return BigInt(FibResult.NO_NEIGH);
     p.set(parseMac(neighbour[1]), 58);
-  } else {
     p.set(parseMac(egress.mac), 52);
   }
+  // bpf_fib_set_fwd_params: no VLAN, and mtu_result (the union with tot_len) is the MTU.
+  view.setUint32(48, 0, true);
+  view.setUint16(6, mtu, true);
   return BigInt(FibResult.SUCCESS);
 };

@@ -4,7 +4,7 @@
 
 import type { Machine } from "../machine.js";
 import type { BpfMap } from "../maps/types.js";
-import { EINVAL, errno } from "./errno.js";
+import { EINVAL, ENOENT, errno } from "./errno.js";
 import type { HelperFn } from "./registry.js";
 
 const BPF_F_RDONLY_PROG = 0x80;
@@ -48,6 +48,8 @@ function popOrPeek(name: string, take: (map: BpfMap) => Uint8Array | number): He
     const map = m.mapAt(mapPtr, `bpf_map_${name}_elem's map argument (r1)`);
     const out = m.mem.bytes(valuePtr, map.def.valueSize, true);
     const r = take(map);
+    // An empty queue or stack zeroes the buffer (__queue_map_get / __stack_map_get).
+    if (r === -ENOENT) out.fill(0);
     if (typeof r === "number") return status(r);
     out.set(r);
     return 0n;

@@ -90,16 +90,21 @@ const tracePrintk: HelperFn = (m, fmtPtr, fmtSize, a1, a2, a3) => {
   return BigInt(new TextEncoder().encode(out).length);
 };
 
-/** bpf_loop(nr, callback(i, ctx), ctx, flags): iterations run, stopping when the callback returns 1. */
+/**
+ * bpf_loop(nr, callback(i, ctx), ctx, flags): iterations run, stopping when the callback returns 1.
+ * With flags 0 the kernel's verifier inlines the call (inline_bpf_loop) wherever it knows the
+ * flags are 0, as for the usual literal 0; the inlined code compares all 64 bits of nr_loops and
+ * returns -E2BIG as a 32-bit move, zero-extended (0xfffffff9). The VM follows it. (Flags the
+ * verifier cannot see are 0 leave the helper call: nr_loops truncated to u32, -E2BIG sign-extended.)
+ */
 const loop: HelperFn = (m, nr, fnPtr, ctx, flags) => {
   const fn = m.functionAt(fnPtr, "bpf_loop's callback (r2)");
   if (flags !== 0n) return errno(EINVAL);
-  const n = nr & 0xffffffffn;
-  if (n > BigInt(BPF_MAX_LOOPS)) return errno(E2BIG);
-  for (let i = 0n; i < n; i++) {
+  if (nr > BigInt(BPF_MAX_LOOPS)) return errno(E2BIG) & 0xffffffffn;
+  for (let i = 0n; i < nr; i++) {
     if (m.invoke!(fn, [i, ctx, 0n, 0n, 0n]) !== 0n) return i + 1n;
   }
-  return n;
+  return nr;
 };
 
 /** Spin locks: the VM runs one program at a time, so locking only checks the lock's memory. */
@@ -110,22 +115,50 @@ const spinLock: HelperFn = (m, lockPtr) => {
   return 0n;
 };
 
+const M32 = 0xffffffffn;
+const M64 = 0xffffffffffffffffn;
+
 /**
- * bpf_csum_diff(from, from_size, to, to_size, seed): the 32-bit one's-complement sum of the
- * negated `from` words, the `to` words and the seed, as the kernel's csum_partial folds it.
+ * The kernel's csum_partial (x86-64): an end-around-carry sum of the bytes as little-endian
+ * 64-bit words (the tail zero-padded) onto the seed, folded to 32 bits. The sum is 0 only when
+ * the seed and every byte are 0, as the kernel's add-with-carry chain gives.
+ */
+function csumPartial(bytes: Uint8Array, seed: bigint): bigint {
+  let acc = seed & M32;
+  for (let i = 0; i < bytes.length; i += 8) {
+    let word = 0n;
+    for (let j = Math.min(7, bytes.length - 1 - i); j >= 0; j--) word = (word << 8n) | BigInt(bytes[i + j]!);
+    acc += word;
+    if (acc > M64) acc = (acc & M64) + 1n;
+  }
+  const ror = ((acc >> 32n) | (acc << 32n)) & M64;
+  return ((acc + ror) & M64) >> 32n;
+}
+
+/** csum_add / csum_sub: 32-bit one's-complement addition. */
+function csumAdd(a: bigint, b: bigint): bigint {
+  const res = (a + b) & M32;
+  return res + (res < b ? 1n : 0n);
+}
+
+/**
+ * bpf_csum_diff(from, from_size, to, to_size, seed) as Linux >= 6.13 computes it: the sum of
+ * `to` onto the seed minus the sum of `from` (or only one of them), folded to 16 bits by
+ * csum_from32to16. Sizes need not be multiples of 4 and have no upper limit (the verifier
+ * checks the memory); older kernels returned the unfolded 32-bit sum and -EINVAL for those.
  */
 const csumDiff: HelperFn = (m, fromPtr, fromSize, toPtr, toSize, seed) => {
-  const fs = Number(fromSize & 0xffffffffn);
-  const ts = Number(toSize & 0xffffffffn);
-  if (fs % 4 !== 0 || ts % 4 !== 0 || fs + ts > 512) return errno(EINVAL);
+  const fs = Number(fromSize & M32);
+  const ts = Number(toSize & M32);
   const from = m.mem.bytes(fromPtr, fs, false);
   const to = m.mem.bytes(toPtr, ts, false);
-  let sum = seed & 0xffffffffn;
-  const word = (b: Uint8Array, i: number): bigint => BigInt((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0);
-  for (let i = 0; i < fs; i += 4) sum += ~word(from, i) & 0xffffffffn;
-  for (let i = 0; i < ts; i += 4) sum += word(to, i);
-  while (sum > 0xffffffffn) sum = (sum & 0xffffffffn) + (sum >> 32n);
-  return sum;
+  let ret = seed & M32;
+  if (fs && ts) ret = csumAdd(csumPartial(to, ret), ~csumPartial(from, 0n) & M32);
+  else if (ts) ret = csumPartial(to, ret);
+  else if (fs) ret = ~csumPartial(from, ~ret & M32) & M32;
+  // csum_from32to16
+  const sum = (ret + (((ret >> 16n) | (ret << 16n)) & M32)) & M32;
+  return sum >> 16n;
 };
 
 export const miscHelpers: [number, HelperFn][] = [

@@ -11,6 +11,7 @@ import type { HelperFn } from "./registry.js";
 const XDP_ABORTED = 0n;
 const XDP_REDIRECT = 4n;
 const EACCES = 13;
+const XDP_META_MAX = 255;
 const EFAULT = 14;
 const BPF_F_ACTION_MASK = 3n;
 const BPF_F_BROADCAST = 1n << 3n;
@@ -22,8 +23,9 @@ const adjustHead: HelperFn = (m, _ctx, delta) => {
   const s = xdpState(m, "bpf_xdp_adjust_head");
   const offset = s32(delta);
   const data = s.data + offset;
-  if (data < XDP_FRAME_STRUCT_SIZE || data > s.dataEnd - ETH_HLEN) return errno(EINVAL);
   const metalen = s.data - s.dataMeta;
+  // The metadata moves with data, so it too must stay above struct xdp_frame.
+  if (data < XDP_FRAME_STRUCT_SIZE + metalen || data > s.dataEnd - ETH_HLEN) return errno(EINVAL);
   if (metalen > 0) s.packet.bytes.copyWithin(s.dataMeta + offset, s.dataMeta, s.data);
   s.dataMeta += offset;
   s.data = data;
@@ -36,7 +38,8 @@ const adjustMeta: HelperFn = (m, _ctx, delta) => {
   const meta = s.dataMeta + s32(delta);
   const metalen = s.data - meta;
   if (meta < XDP_FRAME_STRUCT_SIZE || meta > s.data) return errno(EINVAL);
-  if (metalen % 4 !== 0 || metalen > 32) return errno(EACCES);
+  // xdp_metalen_invalid: 4-byte aligned and at most 255 (skb_shared_info.meta_len is a u8).
+  if (metalen % 4 !== 0 || metalen > XDP_META_MAX) return errno(EACCES);
   s.dataMeta = meta;
   syncWindow(s);
   return 0n;
