@@ -55,10 +55,11 @@ function project(): Project {
         module: ts.ModuleKind.ESNext,
         moduleResolution: ts.ModuleResolutionKind.Bundler,
         types: [],
-        lib: ["lib.es2022.d.ts"],
+        noLib: true,
         paths: { tsbpf: [join(lib, "index.d.ts")], "tsbpf/net": [join(lib, "net.d.ts")] },
       },
     });
+    sharedProject.addSourceFileAtPath(join(lib, "core.d.ts"));
   }
   return sharedProject;
 }
