@@ -2,6 +2,7 @@
 // A benchmark, not a test: it prints figures and ratios and never fails on them.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchCompile, printCompileBench } from "./compile.js";
 import { kernelOracle } from "./kernel-oracle.js";
 import { benchVm } from "./vm.js";
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     const ratio = r.kernelNs ? `${(r.vmNs / r.kernelNs).toFixed(0)}x` : "-";
     console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${num(r.kernelNs).padStart(10)} ${ratio.padStart(10)}`);
   }
+  printCompileBench(benchCompile(root, kernel), kernel);
 }
 
 main().catch((e: unknown) => {

@@ -105,7 +105,7 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string): M
       const lowerer = new FunctionLowerer(decl, section, module, sink, fileName);
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
-      if (propagate(fn)) simplify(fn, lowerer.nonNull);
+      for (let round = 0; round < 8 && propagate(fn); round++) simplify(fn, lowerer.nonNull);
       layoutBlocks(fn);
     } catch (e) {
       if (e instanceof Abandon) continue;

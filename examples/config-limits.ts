@@ -12,6 +12,7 @@ let framesSeen: u64 = 0;
 let bytesSeen: u64 = 0;
 let lastLen: u32 = 64;
 
+/** @noinline */
 function account(len: u32): u64 {
   bytesSeen += u64(len);
   lastLen = len;
@@ -19,6 +20,7 @@ function account(len: u32): u64 {
   return framesSeen;
 }
 
+/** @noinline */
 function verdict(len: u32, seen: u64): XdpAction {
   if (len > maxFrameLen) return XdpAction.DROP;
   return seen > passBudget ? XdpAction.DROP : XdpAction.PASS;

@@ -218,6 +218,31 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
     if (b.term) term(b.term, fn.blocks[bi + 1]?.id);
   });
 
+  // Peephole: a 32-bit self-move only zero-extends; drop it where the register is already
+  // zero-extended (written by a 32-bit ALU op, a load of at most 4 bytes or a byte swap since
+  // the start of its block).
+  const starts = new Set(blockStart.values());
+  const kept: Pending[] = [];
+  const remap = new Map<number, number>();
+  let zext = new Set<number>();
+  out.forEach((p, k) => {
+    if (starts.has(k)) zext = new Set();
+    remap.set(k, kept.length);
+    const i = p.insn;
+    if (i.kind === "alu" && i.op === "mov" && i.width === 32 && i.src.kind === "reg" && i.src.reg === i.dst && zext.has(i.dst)) return;
+    kept.push(p);
+    const written = i.kind === "alu" || i.kind === "neg" || i.kind === "endian" || i.kind === "ldx" || i.kind === "lddw" ? i.dst : i.kind === "call" ? 0 : undefined;
+    if (written === undefined) return;
+    const zeroExtends = ((i.kind === "alu" || i.kind === "neg") && i.width === 32) || (i.kind === "ldx" && !i.signed && i.size <= 4) || (i.kind === "endian" && i.bits <= 32);
+    if (zeroExtends) zext.add(written);
+    else zext.delete(written);
+    if (i.kind === "call") for (let r = 1; r <= 5; r++) zext.delete(r);
+  });
+  remap.set(out.length, kept.length);
+  for (const [id, idx] of blockStart) blockStart.set(id, remap.get(idx)!);
+  out.length = 0;
+  out.push(...kept);
+
   // Resolve block targets to slot offsets.
   const slotAt: number[] = [];
   let slot = 0;

@@ -238,6 +238,10 @@ export class ExprLowerer {
     if (!fn || !Node.isIdentifier(callee)) return this.f.fail(node, Code.Unsupported, `'${name}' is not a function of this program`);
     if (args.length > MAX_ARGS) this.f.fail(node, Code.TooManyArguments, `a call passes at most ${MAX_ARGS} arguments`);
     const params = fn.getParameters();
+    if (this.f.shouldInline(fn)) {
+      const values = args.map((a, i) => this.lower(a, params[i] ? intTypeOf(params[i]!.getType()) : undefined));
+      return this.f.inline(fn, values, node);
+    }
     const ops = args.map((a, i) => {
       const pt = params[i] ? intTypeOf(params[i]!.getType()) : undefined;
       const v = this.lower(a, pt);

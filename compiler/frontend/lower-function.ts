@@ -28,6 +28,7 @@ export class FunctionLowerer {
   readonly bindings = new Map<object, Binding>();
   readonly expr: ExprLowerer;
   private readonly loops: LoopTargets[] = [];
+  private readonly inlineFrames: { join: Block; result: VReg; returnType: IntType | "bool" | "void"; fn: FunctionDeclaration }[] = [];
   /** Program entry: the ctx register and the frame's data/data_end, loaded at entry. */
   packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
   /** VRegs that hold a pointer known not to be null when set (for jump threading). */
@@ -196,27 +197,71 @@ export class FunctionLowerer {
   }
 
   private returnStatement(stmt: import("ts-morph").ReturnStatement): void {
+    const frame = this.inlineFrames[this.inlineFrames.length - 1];
+    const returnType = frame ? frame.returnType : this.returnType;
+    // Inside an inlined call, `return` sets the call's result and continues after the call.
+    const finish = (op: import("../ir/ir.js").Operand): void => {
+      if (!frame) return this.b.ret(op);
+      this.b.mov(op, 64, frame.result);
+      this.b.jmp(frame.join);
+    };
     const e = stmt.getExpression();
-    if (!e) {
-      this.b.ret(imm(0));
-      return;
-    }
-    const want = this.returnType === "void" ? undefined : this.returnType === "bool" ? undefined : this.returnType;
+    if (!e) return finish(imm(0));
+    const want = returnType === "void" || returnType === "bool" ? undefined : returnType;
     const v = this.expr.lower(e, want);
-    if (v.kind === "int") {
-      const op = want ? this.expr.convert(v, want, e).op : v.op;
-      this.b.ret(op);
-      return;
-    }
-    if (v.kind === "bool") {
-      this.b.ret(v.op);
-      return;
-    }
-    if (v.kind === "void") {
-      this.b.ret(imm(0));
-      return;
-    }
+    if (v.kind === "int") return finish(want ? this.expr.convert(v, want, e).op : v.op);
+    if (v.kind === "bool") return finish(v.op);
+    if (v.kind === "void") return finish(imm(0));
     this.fail(e, Code.UnsupportedType, "functions return integers or booleans, not references", "return a value, or write through a reference parameter");
+  }
+
+  /**
+   * Lowers a call to `callee` in place: its parameters bound to the argument values, its body
+   * lowered here, each `return` jumping to the code after the call with the result.
+   */
+  inline(callee: FunctionDeclaration, args: readonly Value[], node: Node): Value {
+    const ret = callee.getReturnType();
+    const returnType: IntType | "bool" | "void" = ret.isVoid() ? "void" : ret.isBoolean() ? "bool" : (intTypeOf(ret) ?? INT_ACTION);
+    const frame = { join: this.b.newBlock(), result: this.b.vreg(), returnType, fn: callee };
+    callee.getParameters().forEach((p, i) => {
+      const v = args[i]!;
+      const t = intTypeOf(p.getType());
+      // Parameters are locals of the inlined body: integers get their own register.
+      if (v.kind === "int" && t) this.bindings.set(p.compilerNode, { kind: "var", ty: t, reg: this.b.mov(this.expr.convert(v, t, node).op, t.bits === 64 ? 64 : 32) });
+      else this.bind(p, v, t, false);
+    });
+    this.inlineFrames.push(frame);
+    const savedLoops = this.loops.splice(0);
+    try {
+      const body = callee.getBody();
+      if (body && Node.isBlock(body)) for (const stmt of body.getStatements()) this.statement(stmt);
+    } finally {
+      this.inlineFrames.pop();
+      this.loops.push(...savedLoops);
+    }
+    if (!this.b.terminated) {
+      if (returnType !== "void") this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
+      this.b.mov(imm(0), 64, frame.result);
+      this.b.jmp(frame.join);
+    }
+    this.b.enter(frame.join);
+    this.at(node);
+    if (returnType === "void") return { kind: "void" };
+    if (returnType === "bool") return { kind: "bool", op: reg(frame.result) };
+    return { kind: "int", ty: returnType, op: reg(frame.result) };
+  }
+
+  /** Whether a call to `callee` is inlined: small, loop-free, not recursive, not marked @noinline. */
+  shouldInline(callee: FunctionDeclaration): boolean {
+    if (callee.getJsDocs().some((d) => d.getTags().some((t) => t.getTagName() === "noinline"))) return false;
+    if (callee === this.fn || this.inlineFrames.some((f) => f.fn === callee)) return false;
+    let statements = 0;
+    let loops = false;
+    callee.getBody()?.forEachDescendant((d) => {
+      if (Node.isStatement(d)) statements++;
+      if (Node.isIterationStatement(d)) loops = true;
+    });
+    return !loops && statements <= 12;
   }
 
   private loop(stmt: Node): void {

@@ -6,6 +6,7 @@
 // A 32-bit mov is a zero-extension: it is a copy only when u is already zero-extended (u comes
 // from a load of at most 4 bytes or a 32-bit operation).
 
+import { alu32, alu64, endian, signExtend } from "../../../runtime/vm/alu.js";
 import { def, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
 
 type AnyInst = Inst | Terminator;
@@ -82,8 +83,45 @@ export function propagate(fn: IrFunction): boolean {
     const x = r(op.reg);
     return x === op.reg ? op : { kind: "reg", reg: x };
   };
+  /** Folds an operation whose operands are all constants into a mov of the result (the VM's ALU semantics). */
+  const fold = (i: Inst): Inst | undefined => {
+    const c = (v: VReg): bigint | undefined => constOf.get(root(v));
+    switch (i.op) {
+      case "alu": {
+        const a = c(i.a);
+        const b = i.b.kind === "imm" ? BigInt.asUintN(64, i.b.value) : c(i.b.reg);
+        if (a === undefined || b === undefined) return undefined;
+        const v = i.width === 64 ? alu64(i.alu, BigInt.asUintN(64, a), b) : alu32(i.alu, a, b);
+        return { op: "mov", dst: i.dst, src: { kind: "imm", value: v }, width: 64, line: i.line };
+      }
+      case "neg": {
+        const a = c(i.src);
+        if (a === undefined) return undefined;
+        const v = i.width === 64 ? alu64("sub", 0n, BigInt.asUintN(64, a)) : alu32("sub", 0n, a);
+        return { op: "mov", dst: i.dst, src: { kind: "imm", value: v }, width: 64, line: i.line };
+      }
+      case "ext": {
+        const a = c(i.src);
+        if (a === undefined) return undefined;
+        const v = i.signed ? signExtend(BigInt.asUintN(64, a), i.bits, i.width) : BigInt.asUintN(i.bits, a);
+        return { op: "mov", dst: i.dst, src: { kind: "imm", value: v }, width: 64, line: i.line };
+      }
+      case "bswap": {
+        const a = c(i.src);
+        if (a === undefined) return undefined;
+        return { op: "mov", dst: i.dst, src: { kind: "imm", value: endian("be", i.bits, BigInt.asUintN(64, a)) }, width: 64, line: i.line };
+      }
+      default:
+        return undefined;
+    }
+  };
   for (const b of fn.blocks) {
     b.insts = b.insts.map((i): Inst => {
+      const folded = fold(i);
+      if (folded) {
+        changed = true;
+        return folded;
+      }
       switch (i.op) {
         case "mov":
           return { ...i, src: o(i.src) };

@@ -1,0 +1,34 @@
+// C twin of examples/config-limits.ts: .rodata limits, .bss/.data counters, two helper functions.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 maxFrameLen = 1024;
+const volatile __u64 passBudget = 2;
+
+__u64 framesSeen = 0;
+__u64 bytesSeen = 0;
+__u32 lastLen = 64;
+
+static __always_inline __u64 account(__u32 len)
+{
+	bytesSeen += len;
+	lastLen = len;
+	framesSeen += 1;
+	return framesSeen;
+}
+
+static __always_inline int verdict(__u32 len, __u64 seen)
+{
+	if (len > maxFrameLen)
+		return XDP_DROP;
+	return seen > passBudget ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp")
+int xdp_config_limits(struct xdp_md *ctx)
+{
+	__u32 len = ctx->data_end - ctx->data;
+	return verdict(len, account(len));
+}
