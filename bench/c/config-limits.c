@@ -1,4 +1,5 @@
-// C twin of examples/config-limits.ts: .rodata limits, .bss/.data counters, two helper functions.
+// C twin of examples/config-limits.ts: .rodata limits, .bss/.data counters, two subprograms
+// (__noinline, as the TypeScript marks them @noinline: the example is about subprograms).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -11,7 +12,7 @@ __u64 framesSeen = 0;
 __u64 bytesSeen = 0;
 __u32 lastLen = 64;
 
-static __always_inline __u64 account(__u32 len)
+static __noinline __u64 account(__u32 len)
 {
 	bytesSeen += len;
 	lastLen = len;
@@ -19,7 +20,7 @@ static __always_inline __u64 account(__u32 len)
 	return framesSeen;
 }
 
-static __always_inline int verdict(__u32 len, __u64 seen)
+static __noinline int verdict(__u32 len, __u64 seen)
 {
 	if (len > maxFrameLen)
 		return XDP_DROP;
