@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The tsbpf command line: argument parsing and printing only; the work lives in runtime/ and compiler/.
 import { readFileSync, writeFileSync } from "node:fs";
-import { compileSource } from "../compiler/compile.js";
-import { CompileError, formatDiagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { Command, InvalidArgumentError } from "commander";
 import { renderObjdump } from "./objdump.js";
 import { renderBtf } from "./btf.js";
 import { runCommand } from "./run.js";
+import { attachCommand, defaultLinkPin, detachCommand, loadCommand } from "./kernel.js";
+import type { XdpMode } from "../runtime/kernel/index.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
 
@@ -35,7 +35,11 @@ program
   .description("compile a TypeScript XDP program to a BPF object")
   .argument("<file>", "TypeScript source")
   .requiredOption("-o, --output <file>", "object file to write")
-  .action((file: string, o: { output: string }) => {
+  .action(async (file: string, o: { output: string }) => {
+    // Loaded on demand: the compiler (and the TypeScript API under it) costs about a second
+    // of start-up that the other commands do not need.
+    const { compileSource } = await import("../compiler/compile.js");
+    const { CompileError, formatDiagnostic } = await import("../compiler/diagnostics/diagnostic.js");
     let result: ReturnType<typeof compileSource>;
     try {
       result = compileSource(file, readFileSync(file, "utf8"));
@@ -84,29 +88,82 @@ program
 
 program
   .command("run")
-  .description("run a program in the VM like `bpftool prog run` runs it in the kernel")
+  .description("run a program in the VM (or with --kernel in the running kernel) like `bpftool prog run`")
   .argument("<file>", "BPF ELF object")
   .requiredOption("--prog <name>", "program (function) name")
+  .option("--kernel", "load the object into the running kernel and use BPF_PROG_TEST_RUN")
   .option("--data-in <file>", "input frame")
   .option("--data-out <file>", "write the frame after the program here")
   .option("--repeat <n>", "run this many times (the frame is not reset between runs)", "1")
   .option("--pcap <file>", "replay a pcap or pcapng capture and count the actions")
-  .option("--cpu <n>", "CPU the program runs on", "0")
-  .option("--cpus <n>", "possible CPUs, for per-CPU maps", "1")
-  .action((file: string, o: { prog: string; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu: string; cpus: string }) =>
+  .option("--cpu <n>", "CPU the program runs on (VM default 0; with --kernel the thread is pinned there)")
+  .option("--cpus <n>", "possible CPUs, for per-CPU maps (VM only)", "1")
+  .action((file: string, o: { prog: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu?: string; cpus: string }) =>
     guarded(file, () =>
       runCommand({
         file,
         prog: o.prog,
+        kernel: o.kernel === true,
         ...(o.dataIn !== undefined ? { dataIn: o.dataIn } : {}),
         ...(o.dataOut !== undefined ? { dataOut: o.dataOut } : {}),
         ...(o.pcap !== undefined ? { pcap: o.pcap } : {}),
         repeat: positiveInt(o.repeat, "--repeat"),
-        cpu: Number(o.cpu),
+        ...(o.cpu !== undefined ? { cpu: nonNegativeInt(o.cpu, "--cpu") } : {}),
         cpus: positiveInt(o.cpus, "--cpus"),
       }),
     ),
   );
+
+program
+  .command("load")
+  .description("load an object into the running kernel and pin its programs and maps (like `bpftool prog loadall OBJ DIR pinmaps DIR/maps`)")
+  .argument("<file>", "BPF ELF object")
+  .requiredOption("--pin <dir>", "bpffs directory for the programs (created if missing)")
+  .option("--pin-maps <dir>", "bpffs directory for the maps (default: DIR/maps)")
+  .option("--log", "print each program's verifier log")
+  .action((file: string, o: { pin: string; pinMaps?: string; log?: boolean }) =>
+    guarded(file, () => loadCommand({ file, pin: o.pin, ...(o.pinMaps !== undefined ? { pinMaps: o.pinMaps } : {}), log: o.log === true })),
+  );
+
+program
+  .command("attach")
+  .description("load an object and attach one XDP program to a network interface through a pinned BPF link")
+  .argument("<file>", "BPF ELF object")
+  .requiredOption("--prog <name>", "program (function) name")
+  .requiredOption("--dev <ifname>", "network interface (in this network namespace)")
+  .option("--mode <mode>", "skb (generic) or drv (driver); default: the kernel's choice")
+  .option("--pin <path>", `bpffs path of the link (default: ${defaultLinkPin("IFNAME")})`)
+  .option("--pin-maps <dir>", "also pin the object's maps in this bpffs directory")
+  .action((file: string, o: { prog: string; dev: string; mode?: string; pin?: string; pinMaps?: string }) =>
+    guarded(file, () =>
+      attachCommand({
+        file,
+        prog: o.prog,
+        dev: o.dev,
+        ...(o.mode !== undefined ? { mode: xdpMode(o.mode) } : {}),
+        ...(o.pin !== undefined ? { pin: o.pin } : {}),
+        ...(o.pinMaps !== undefined ? { pinMaps: o.pinMaps } : {}),
+      }),
+    ),
+  );
+
+program
+  .command("detach")
+  .description("detach the XDP link of a network interface (the one tsbpf attach pinned)")
+  .requiredOption("--dev <ifname>", "network interface (in this network namespace)")
+  .option("--pin <path>", `bpffs path of the link (default: ${defaultLinkPin("IFNAME")})`)
+  .action((o: { dev: string; pin?: string }) => guarded(o.dev, () => detachCommand({ dev: o.dev, ...(o.pin !== undefined ? { pin: o.pin } : {}) })));
+
+function xdpMode(text: string): XdpMode {
+  if (text !== "skb" && text !== "drv") throw new InvalidArgumentError(`--mode takes skb or drv, not '${text}'`);
+  return text;
+}
+
+function nonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} takes a non-negative integer, not '${text}'`);
+  return n;
+}
 
 function positiveInt(text: string, flag: string): number {
   const n = Number(text);

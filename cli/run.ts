@@ -1,25 +1,31 @@
 // `tsbpf run`: runs a program of an object in the VM the way `bpftool prog run` runs it in
 // the kernel, printing the same line (`Return value: R, duration: Tns`, with " (average)"
 // when repeating) so the two can be compared line for line; or replays a capture and
-// counts the packets that got each action.
+// counts the packets that got each action. With --kernel the same is done in the running
+// kernel through BPF_PROG_TEST_RUN (cli/kernel.ts), printing the same lines.
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadObject } from "../runtime/vm/loader.js";
 import { runXdp, xdpActionName } from "../runtime/vm/xdp.js";
 import { VmUsageError } from "../runtime/vm/errors.js";
 import { readCapture } from "../runtime/packet/capture/index.js";
+import { kernelRunCommand } from "./kernel.js";
 
 export interface RunCommand {
   readonly file: string;
   readonly prog: string;
+  /** Run in the running kernel (BPF_PROG_TEST_RUN) instead of the VM. */
+  readonly kernel?: boolean;
   readonly dataIn?: string;
   readonly dataOut?: string;
   readonly repeat: number;
   readonly pcap?: string;
-  readonly cpu: number;
+  /** VM: the CPU the program runs on (default 0); kernel: pin the thread to it when given. */
+  readonly cpu?: number;
   readonly cpus: number;
 }
 
 export function runCommand(cmd: RunCommand): string {
+  if (cmd.kernel) return kernelRunCommand(cmd);
   const obj = loadObject(new Uint8Array(readFileSync(cmd.file)), { cpus: cmd.cpus });
   if (cmd.pcap !== undefined) return replay(cmd, obj);
   if (cmd.dataIn === undefined) throw new VmUsageError("give --data-in FILE or --pcap FILE");

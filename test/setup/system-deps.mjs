@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm's `pretest`: makes sure the Debian tools the suites compare against are present
-// (clang-19, llvm-19, bpftool, libbpf headers, xdp-tools) and bpffs is mounted.
+// (clang-19, llvm-19, bpftool, libbpf headers, xdp-tools; ping, ip and nsenter for the XDP
+// attach test) and bpffs is mounted.
 // As root it installs what is missing with apt-get; otherwise it says which suites will skip.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -12,6 +13,9 @@ const tools = [
   { bin: "/usr/sbin/bpftool", pkg: "bpftool" },
   { bin: "/usr/include/bpf/bpf_helpers.h", pkg: "libbpf-dev" },
   { bin: "/usr/sbin/xdp-loader", pkg: "xdp-tools" },
+  { bin: "/usr/bin/ping", pkg: "iputils-ping" },
+  { bin: "/usr/sbin/ip", pkg: "iproute2" },
+  { bin: "/usr/bin/nsenter", pkg: "util-linux" },
 ];
 
 const say = (msg) => console.log(`[tsbpf pretest] ${msg}`);

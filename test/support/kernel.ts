@@ -52,3 +52,28 @@ export function bpftool(k: KernelAccess, args: string[]): string {
     throw new Error(`bpftool ${args.join(" ")} failed:\n${err.stderr ?? ""}${err.stdout ?? ""}`);
   }
 }
+
+/**
+ * Whether our own loader (runtime/kernel, bpf(2) through koffi) may be used here: probes by
+ * loading a one-type BTF blob. Undefined-free: returns false having printed why, or throws
+ * under CI as root, where the kernel suites must run.
+ */
+export async function kernelBackendUsable(): Promise<boolean> {
+  let reason: string | undefined;
+  if (process.platform !== "linux") reason = `bpf(2) needs Linux, this is ${process.platform}`;
+  else {
+    try {
+      const { loadRawBtf } = await import("../../runtime/kernel/index.js");
+      const { BtfBuilder, writeBtf } = await import("../../runtime/object/btf/index.js");
+      const b = new BtfBuilder();
+      b.addInt("int", 4);
+      loadRawBtf(writeBtf(b.build())).close();
+    } catch (e) {
+      reason = `bpf() is not permitted or not reachable: ${(e as Error).message}`;
+    }
+  }
+  if (reason === undefined) return true;
+  if (process.env.CI === "true" && typeof process.getuid === "function" && process.getuid() === 0) throw new Error(`the kernel backend is unusable under CI as root: ${reason}`);
+  console.warn(`[tsbpf tests] skipping kernel backend suite: ${reason}`);
+  return false;
+}
