@@ -24,7 +24,10 @@ interface Interval {
   readonly vreg: VReg;
   start: number;
   end: number;
+  /** Live after some call: needs r6–r9 (or a spill). */
   crossesCall: boolean;
+  /** Its range contains a call (perhaps inside a lifetime hole): better kept out of r1–r5. */
+  spansCall: boolean;
 }
 
 type AnyInst = Inst | Terminator;
@@ -37,7 +40,7 @@ function intervals(fn: IrFunction): { list: Interval[]; calls: number[] } {
   const calls: number[] = [];
   const touch = (r: VReg, pos: number): void => {
     const iv = byVreg.get(r);
-    if (!iv) byVreg.set(r, { vreg: r, start: pos, end: pos, crossesCall: false });
+    if (!iv) byVreg.set(r, { vreg: r, start: pos, end: pos, crossesCall: false, spansCall: false });
     else {
       iv.start = Math.min(iv.start, pos);
       iv.end = Math.max(iv.end, pos);
@@ -76,7 +79,21 @@ function intervals(fn: IrFunction): { list: Interval[]; calls: number[] } {
     }
   });
   const list = [...byVreg.values()].sort((a, b) => a.start - b.start || a.vreg - b.vreg);
-  for (const iv of list) iv.crossesCall = calls.some((c) => c > iv.start && c < iv.end);
+  for (const iv of list) iv.spansCall = calls.some((c) => c > iv.start && c < iv.end);
+  // A vreg needs a call-preserved register only if it is live after some call. An interval may
+  // span a call on a path where the value is already dead (a lifetime hole): a caller-saved
+  // register is fine there, since nothing reads it after the call on that path.
+  fn.blocks.forEach((b, bi) => {
+    const live = new Set(out[bi]);
+    if (b.term) for (const r of uses(b.term)) live.add(r);
+    for (let i = b.insts.length - 1; i >= 0; i--) {
+      const inst = b.insts[i]!;
+      const d = def(inst);
+      if (d !== undefined) live.delete(d);
+      if (inst.op === "call") for (const r of live) byVreg.get(r)!.crossesCall = true;
+      for (const r of uses(inst)) live.add(r);
+    }
+  });
   return { list, calls };
 }
 
@@ -103,7 +120,8 @@ function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VR
         active.splice(i, 1);
       }
     }
-    const candidates = iv.crossesCall ? CALLEE_SAVED : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
+    // Values whose range holds a call keep out of r1–r5, which the call's arguments need.
+    const candidates = iv.crossesCall ? CALLEE_SAVED : iv.spansCall ? [...CALLEE_SAVED, 0, ...CALLER_SAVED.slice(1)] : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
     // Parameters arrive in r1..r5: keep them there when possible.
     const paramIndex = fn.params.indexOf(iv.vreg);
     const hint = hinted.get(iv.vreg);

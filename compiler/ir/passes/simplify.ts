@@ -113,6 +113,13 @@ export function removeDeadCode(fn: IrFunction): void {
           removed = true;
           continue;
         }
+        if (inst.op === "call" && d !== undefined && !live.has(d)) {
+          // The call stays for its effect; its unused result needs no register.
+          kept.push({ ...inst, dst: undefined });
+          removed = true;
+          for (const r of uses(inst)) live.add(r);
+          continue;
+        }
         if (d !== undefined) live.delete(d);
         for (const r of uses(inst)) live.add(r);
         kept.push(inst);
