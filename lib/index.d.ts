@@ -166,3 +166,10 @@ export declare function getSmpProcessorId(): u32;
  * safe when several CPUs update the same value.
  */
 export declare function atomicAdd(target: u32 | u64 | i32 | i64, delta: number): void;
+
+/** BPF_MAP_TYPE_RINGBUF: records for user space, `sizeBytes` a power of two >= 4096. */
+export declare class RingBuf {
+  constructor(sizeBytes: number);
+  /** bpf_ringbuf_output: copies `record` (an integer or a struct) into the ring; 0 or a negative errno. */
+  output<T>(record: T): i64;
+}

@@ -66,7 +66,14 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
   const intT = types.of({ kind: "int", bits: 32, signed: true, be: false, name: "i32" });
   const u64T = types.of({ kind: "int", bits: 64, signed: false, be: false, name: "u64" });
   for (const m of module.maps.values()) {
-    ob.addMap({ name: m.name, type: m.type, key: types.of(m.key), value: types.of(m.value), maxEntries: m.maxEntries, ...(m.flags ? { flags: m.flags } : {}) });
+    ob.addMap({
+      name: m.name,
+      type: m.type,
+      ...(m.key ? { key: types.of(m.key) } : {}),
+      ...(m.value ? { value: types.of(m.value) } : {}),
+      maxEntries: m.maxEntries,
+      ...(m.flags ? { flags: m.flags } : {}),
+    });
   }
   for (const g of module.globals.values()) {
     ob.addVariable({ name: g.name, section: g.section, type: types.of(g.type), init: le(g.init, g.type.bits / 8) });

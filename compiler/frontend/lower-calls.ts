@@ -9,10 +9,11 @@ import { Code } from "../diagnostics/codes.js";
 import type { ExprLowerer } from "./lower-expr.js";
 import type { FunctionLowerer } from "./lower-function.js";
 import type { MapDecl } from "./module.js";
+import { MapType } from "../../runtime/object/map-types.js";
 import { I64, U32, alignOf, sizeOf, valueTypeOf, type ValueType } from "./types.js";
 import type { Value } from "./values.js";
 
-const HELPER = { lookup: 1, update: 2, delete: 3, redirect: 23, redirectMap: 51, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
+const HELPER = { lookup: 1, update: 2, delete: 3, ringbufOutput: 130, redirect: 23, redirectMap: 51, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
 
 /** bpf_redirect(ifindex, 0). */
 export function lowerRedirect(x: ExprLowerer, args: Node[], node: CallExpression): Value {
@@ -37,21 +38,34 @@ export function lowerMapCall(x: ExprLowerer, map: MapDecl, method: string, args:
   const need = (n: number, m: number): void => {
     if (args.length < n || args.length > m) x.f.fail(node, Code.Unsupported, `${map.name}.${method} takes ${n === m ? n : `${n} or ${m}`} arguments`);
   };
+  if (map.type === MapType.RINGBUF) {
+    if (method !== "output") return x.f.fail(node, Code.Unsupported, `ring buffers have no method '${method}'; use output(value)`);
+    need(1, 1);
+    const arg = args[0]!;
+    const explicit = node.getTypeArguments()[0];
+    const t = valueTypeOf(explicit ? explicit.getType() : arg.getType(), "the ring buffer record");
+    if (typeof t === "string") return x.f.fail(arg, Code.UnsupportedType, t);
+    const data = addressOf(x, arg, t);
+    const m = b.lddw({ kind: "map", name: map.name });
+    return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.ringbufOutput }, [reg(m), reg(data), imm(sizeOf(t)), imm(0)])!) };
+  }
+  const key = map.key!;
+  const valueType = map.value!;
   switch (method) {
     case "lookup": {
       need(1, 1);
-      const key = addressOf(x, args[0]!, map.key);
+      const k = addressOf(x, args[0]!, key);
       const m = b.lddw({ kind: "map", name: map.name });
-      const r = b.call({ kind: "helper", id: HELPER.lookup }, [reg(m), reg(key)])!;
-      return { kind: "ptr", to: map.value, base: r, off: 0, nullable: true, space: "map_value" };
+      const r = b.call({ kind: "helper", id: HELPER.lookup }, [reg(m), reg(k)])!;
+      return { kind: "ptr", to: valueType, base: r, off: 0, nullable: true, space: "map_value" };
     }
     case "update": {
       need(2, 3);
-      const key = addressOf(x, args[0]!, map.key);
-      const value = addressOf(x, args[1]!, map.value);
+      const k = addressOf(x, args[0]!, key);
+      const value = addressOf(x, args[1]!, valueType);
       const flags: Operand = args[2] ? lowerFlags(x, args[2]) : imm(0);
       const m = b.lddw({ kind: "map", name: map.name });
-      return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.update }, [reg(m), reg(key), reg(value), flags])!) };
+      return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.update }, [reg(m), reg(k), reg(value), flags])!) };
     }
     case "redirect": {
       need(1, 2);
@@ -63,9 +77,9 @@ export function lowerMapCall(x: ExprLowerer, map: MapDecl, method: string, args:
     }
     case "delete": {
       need(1, 1);
-      const key = addressOf(x, args[0]!, map.key);
+      const k = addressOf(x, args[0]!, key);
       const m = b.lddw({ kind: "map", name: map.name });
-      return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.delete }, [reg(m), reg(key)])!) };
+      return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.delete }, [reg(m), reg(k)])!) };
     }
     default:
       return x.f.fail(node, Code.Unsupported, `maps have no method '${method}'`);

@@ -13,8 +13,9 @@ import { constantValue } from "./constants.js";
 export interface MapDecl {
   readonly name: string;
   readonly type: MapType;
-  readonly key: ValueType;
-  readonly value: ValueType;
+  /** Key and value types; undefined for ring buffers, which have neither. */
+  readonly key: ValueType | undefined;
+  readonly value: ValueType | undefined;
   readonly maxEntries: number;
   readonly flags: number;
   readonly node: Node;
@@ -53,6 +54,7 @@ const MAP_CLASSES: Readonly<Record<string, MapType>> = {
   LruHashMap: MapType.LRU_HASH,
   LpmTrieMap: MapType.LPM_TRIE,
   DevMap: MapType.DEVMAP,
+  RingBuf: MapType.RINGBUF,
 };
 
 /** Maps whose key and value types are fixed by the map type, not by type arguments. */
@@ -142,6 +144,14 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
   if (type === undefined) return sink.error(init, Code.BadMapDeclaration, `'new ${cls}' is not a map type tsbpf knows`, `use one of ${Object.keys(MAP_CLASSES).join(", ")}`);
   const max = init.getArguments()[0];
   const maxEntries = max ? constantValue(max, info.constants) : undefined;
+  if (type === MapType.RINGBUF) {
+    const size = Number(maxEntries ?? 0);
+    if (maxEntries === undefined || size < 4096 || (size & (size - 1)) !== 0) {
+      return sink.error(init, Code.BadMapDeclaration, `ring buffer '${name}' needs a constant size that is a power of two and at least 4096 bytes`);
+    }
+    info.maps.set(name, { name, type, key: undefined, value: undefined, maxEntries: size, flags: 0, node: decl });
+    return;
+  }
   const fixed = FIXED_KV[type];
   if (fixed && maxEntries !== undefined) {
     info.maps.set(name, { name, type, key: fixed.key, value: fixed.value, maxEntries: Number(maxEntries), flags: 0, node: decl });

@@ -60,8 +60,9 @@ export interface FunctionSpec {
 export interface MapSpec {
   readonly name: string;
   readonly type: MapType;
-  readonly key: TypeId;
-  readonly value: TypeId;
+  /** Key and value types; absent for maps without them (ring buffers). */
+  readonly key?: TypeId;
+  readonly value?: TypeId;
   readonly maxEntries: number;
   readonly flags?: number;
 }
@@ -251,8 +252,8 @@ export class ObjectBuilder {
       const fields: { name: string; type: TypeId }[] = [
         { name: "type", type: uintField(m.type) },
         { name: "max_entries", type: uintField(m.maxEntries) },
-        { name: "key", type: btf.addPtr(m.key) },
-        { name: "value", type: btf.addPtr(m.value) },
+        ...(m.key !== undefined ? [{ name: "key", type: btf.addPtr(m.key) }] : []),
+        ...(m.value !== undefined ? [{ name: "value", type: btf.addPtr(m.value) }] : []),
       ];
       if (m.flags) fields.push({ name: "map_flags", type: uintField(m.flags) });
       const size = fields.length * MAP_DEF_FIELD_BYTES;
