@@ -173,3 +173,16 @@ export declare class RingBuf {
   /** bpf_ringbuf_output: copies `record` (an integer or a struct) into the ring; 0 or a negative errno. */
   output<T>(record: T): i64;
 }
+
+/**
+ * BPF_MAP_TYPE_PROG_ARRAY: programs to tail-call into. `initial` fills slots at load time
+ * (libbpf's declarative `.values`), e.g. `new ProgArray(4, { 1: stage2 })`.
+ */
+export declare class ProgArray {
+  constructor(maxEntries: number, initial?: { readonly [slot: number]: (ctx: XdpContext) => XdpAction });
+  /**
+   * bpf_tail_call: continues in the program in slot `index` and never comes back. When the
+   * slot is empty (or 33 tail calls already happened), execution goes on after the call.
+   */
+  tailCall(ctx: XdpContext, index: u32): void;
+}

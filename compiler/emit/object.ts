@@ -73,6 +73,7 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
       ...(m.value ? { value: types.of(m.value) } : {}),
       maxEntries: m.maxEntries,
       ...(m.flags ? { flags: m.flags } : {}),
+      ...(m.initialSlots && m.initialSlots.length > 0 ? { initialSlots: m.initialSlots } : {}),
     });
   }
   for (const g of module.globals.values()) {

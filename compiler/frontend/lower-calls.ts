@@ -13,7 +13,7 @@ import { MapType } from "../../runtime/object/map-types.js";
 import { I64, U32, alignOf, sizeOf, valueTypeOf, type ValueType } from "./types.js";
 import type { Value } from "./values.js";
 
-const HELPER = { lookup: 1, update: 2, delete: 3, ringbufOutput: 130, redirect: 23, redirectMap: 51, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
+const HELPER = { lookup: 1, update: 2, delete: 3, tailCall: 12, ringbufOutput: 130, redirect: 23, redirectMap: 51, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
 
 /** bpf_redirect(ifindex, 0). */
 export function lowerRedirect(x: ExprLowerer, args: Node[], node: CallExpression): Value {
@@ -48,6 +48,16 @@ export function lowerMapCall(x: ExprLowerer, map: MapDecl, method: string, args:
     const data = addressOf(x, arg, t);
     const m = b.lddw({ kind: "map", name: map.name });
     return { kind: "int", ty: I64, op: reg(b.call({ kind: "helper", id: HELPER.ringbufOutput }, [reg(m), reg(data), imm(sizeOf(t)), imm(0)])!) };
+  }
+  if (map.type === MapType.PROG_ARRAY) {
+    if (method !== "tailCall") return x.f.fail(node, Code.Unsupported, `prog arrays have no method '${method}'; use tailCall(ctx, index)`);
+    need(2, 2);
+    const ctx = x.lower(args[0]!);
+    if (ctx.kind !== "ctx") return x.f.fail(args[0]!, Code.UnsupportedType, "tailCall's first argument is the program's XdpContext");
+    const index = x.lower(args[1]!, U32);
+    const m = b.lddw({ kind: "map", name: map.name });
+    b.call({ kind: "helper", id: HELPER.tailCall }, [reg(ctx.reg), reg(m), x.convert(index, U32, args[1]!).op], false);
+    return { kind: "void" };
   }
   const key = map.key!;
   const valueType = map.value!;

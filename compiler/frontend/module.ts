@@ -19,6 +19,8 @@ export interface MapDecl {
   readonly maxEntries: number;
   readonly flags: number;
   readonly node: Node;
+  /** Prog arrays: slots filled with programs at load time. */
+  readonly initialSlots?: readonly { readonly index: number; readonly symbol: string }[];
 }
 
 export interface GlobalDecl {
@@ -55,11 +57,13 @@ const MAP_CLASSES: Readonly<Record<string, MapType>> = {
   LpmTrieMap: MapType.LPM_TRIE,
   DevMap: MapType.DEVMAP,
   RingBuf: MapType.RINGBUF,
+  ProgArray: MapType.PROG_ARRAY,
 };
 
 /** Maps whose key and value types are fixed by the map type, not by type arguments. */
 const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> = {
   [MapType.DEVMAP]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
+  [MapType.PROG_ARRAY]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
 };
 
 const BPF_F_NO_PREALLOC = 1;
@@ -154,7 +158,8 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
   }
   const fixed = FIXED_KV[type];
   if (fixed && maxEntries !== undefined) {
-    info.maps.set(name, { name, type, key: fixed.key, value: fixed.value, maxEntries: Number(maxEntries), flags: 0, node: decl });
+    const initialSlots = type === MapType.PROG_ARRAY ? progArraySlots(init.getArguments()[1], Number(maxEntries), info, sink) : undefined;
+    info.maps.set(name, { name, type, key: fixed.key, value: fixed.value, maxEntries: Number(maxEntries), flags: 0, node: decl, ...(initialSlots ? { initialSlots } : {}) });
     return;
   }
   const [keyT, valueT] = decl.getType().getTypeArguments();
@@ -169,6 +174,31 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
   // The kernel creates LPM tries only without preallocation.
   const flags = type === MapType.LPM_TRIE ? BPF_F_NO_PREALLOC : 0;
   info.maps.set(name, { name, type, key, value, maxEntries: Number(maxEntries), flags, node: decl });
+}
+
+/** `{ 1: stage2, 3: other }`: constant slots naming exported programs of this file. */
+function progArraySlots(arg: Node | undefined, max: number, info: ModuleInfo, sink: DiagnosticSink): { index: number; symbol: string }[] | undefined {
+  if (!arg) return undefined;
+  if (!Node.isObjectLiteralExpression(arg)) {
+    sink.error(arg, Code.BadMapDeclaration, "a prog array's initial slots are an object literal like `{ 1: stage2 }`");
+    return undefined;
+  }
+  const slots: { index: number; symbol: string }[] = [];
+  for (const p of arg.getProperties()) {
+    const init = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+    const index = Node.isPropertyAssignment(p) ? Number(p.getName()) : NaN;
+    if (!init || !Node.isIdentifier(init) || !Number.isInteger(index) || index < 0 || index >= max) {
+      sink.error(p, Code.BadMapDeclaration, `each slot is \`N: program\` with 0 <= N < ${max}`);
+      continue;
+    }
+    const fn = info.functions.get(init.getText());
+    if (!fn?.isExported()) {
+      sink.error(init, Code.BadMapDeclaration, `'${init.getText()}' is not a program of this file (an exported function taking XdpContext)`);
+      continue;
+    }
+    slots.push({ index, symbol: init.getText() });
+  }
+  return slots.sort((a, b) => a.index - b.index);
 }
 
 export { SyntaxKind, ts };

@@ -15,6 +15,7 @@ import { writeElf } from "./elf/writer.js";
 import {
   R_BPF_64_32,
   R_BPF_64_64,
+  R_BPF_64_ABS64,
   SHF_ALLOC,
   SHF_EXECINSTR,
   SHF_WRITE,
@@ -65,6 +66,14 @@ export interface MapSpec {
   readonly value?: TypeId;
   readonly maxEntries: number;
   readonly flags?: number;
+  /**
+   * Declarative initial slots (libbpf's `.values = { [i] = &prog }`): prog arrays name
+   * programs, map-in-maps name maps. Emitted as a `values` member and .rel.maps relocations.
+   */
+  readonly initialSlots?: readonly { readonly index: number; readonly symbol: string }[];
+  /** Explicit key/value sizes (__uint(key_size), __uint(value_size)) for maps without key/value types. */
+  readonly keySize?: number;
+  readonly valueSize?: number;
 }
 
 export type DataSection = ".data" | ".rodata" | ".bss";
@@ -155,7 +164,7 @@ export class ObjectBuilder {
       if (lineInfo.length > 0) ext.lineInfo.push({ section, records: lineInfo.sort((a, b) => a.insnOff - b.insnOff) });
     }
 
-    if (this.maps.length > 0) sections.push(this.mapsSection(symbols));
+    if (this.maps.length > 0) sections.push(this.mapsSection(symbols, relocations));
     for (const name of [".data", ".rodata", ".bss"] as const) {
       const vars = this.variables.filter((v) => v.section === name);
       if (vars.length > 0) sections.push(this.dataSection(name, vars, symbols));
@@ -243,7 +252,7 @@ export class ObjectBuilder {
   }
 
   /** `.maps` with one libbpf map definition struct per map: __uint(type), __uint(max_entries), __type(key), __type(value), __uint(map_flags). */
-  private mapsSection(symbols: ElfSymbolSpec[]): ElfSectionSpec {
+  private mapsSection(symbols: ElfSymbolSpec[], relocations: ElfRelocationSpec[]): ElfSectionSpec {
     const btf = this.btf;
     const uintField = (value: number): TypeId => btf.addPtr(btf.addArray(this.int(), this.arraySizeType(), value));
     const vars = [];
@@ -256,11 +265,22 @@ export class ObjectBuilder {
         ...(m.value !== undefined ? [{ name: "value", type: btf.addPtr(m.value) }] : []),
       ];
       if (m.flags) fields.push({ name: "map_flags", type: uintField(m.flags) });
-      const size = fields.length * MAP_DEF_FIELD_BYTES;
-      const def = btf.addStruct("", size, fields.map((f, i) => ({ name: f.name, type: f.type, bitsOffset: i * MAP_DEF_FIELD_BYTES * 8 })));
+      if (m.keySize !== undefined) fields.push({ name: "key_size", type: uintField(m.keySize) });
+      if (m.valueSize !== undefined) fields.push({ name: "value_size", type: uintField(m.valueSize) });
+      const slots = m.initialSlots ?? [];
+      if (slots.length > 0) {
+        // __array(values, int (void *)): a flexible array of function (or map) pointers.
+        const proto = btf.addFuncProto(this.int(), [{ name: "", type: btf.addPtr(0) }]);
+        fields.push({ name: "values", type: btf.addArray(btf.addPtr(proto), this.arraySizeType(), 0) });
+      }
+      const fixed = (slots.length > 0 ? fields.length - 1 : fields.length) * MAP_DEF_FIELD_BYTES;
+      const valuesLength = slots.length > 0 ? (Math.max(...slots.map((x) => x.index)) + 1) * MAP_DEF_FIELD_BYTES : 0;
+      const size = fixed + valuesLength;
+      const def = btf.addStruct("", fixed, fields.map((f, i) => ({ name: f.name, type: f.type, bitsOffset: i * MAP_DEF_FIELD_BYTES * 8 })));
       const v = btf.addVar(m.name, def, VarLinkage.GLOBAL);
       vars.push({ type: v, offset, size });
       symbols.push({ name: m.name, section: ".maps", value: offset, size, bind: STB_GLOBAL, type: STT_OBJECT });
+      for (const slot of slots) relocations.push({ section: ".maps", offset: offset + fixed + slot.index * MAP_DEF_FIELD_BYTES, type: R_BPF_64_ABS64, symbol: slot.symbol });
       offset += size;
     }
     btf.addDatasec(".maps", vars, offset);

@@ -114,6 +114,8 @@ function btfMaps(obj: ObjectFile): MapDefinition[] {
     expectFormat(v?.kind === "VAR", at, `DATASEC '.maps' entry type [${vsi.type}] is not a VAR`);
     const sym = symbols.find(({ s }) => s.name === v.name)?.s;
     const offset = sym ? Number(sym.value) : vsi.offset;
+    // The variable may extend past its struct: `.values` initialisers live after the fixed fields.
+    const extent = Math.max(sym ? Number(sym.size) : 0, vsi.size);
     const where = { section: ".maps", offset };
     const def = resolveType(btf, v.type);
     expectFormat(def?.kind === "STRUCT", where, `map '${v.name}' is not a struct in BTF`);
@@ -124,7 +126,7 @@ function btfMaps(obj: ObjectFile): MapDefinition[] {
       // .rel.maps entries inside this map's `values` array: slot = (offset - values start) / 8.
       const start = offset + valuesMember;
       initialSlots = rels
-        .filter((r) => Number(r.offset) >= start && Number(r.offset) < offset + def.size)
+        .filter((r) => Number(r.offset) >= start && Number(r.offset) < offset + Math.max(extent, def.size))
         .map((r) => ({ index: (Number(r.offset) - start) / 8, symbol: obj.elf.symbols[r.symbol]?.name ?? "" }));
       for (const slot of initialSlots) expectFormat(Number.isInteger(slot.index) && slot.symbol !== "", { section: ".rel.maps", offset: start + slot.index * 8 }, `map '${v.name}': initial value is not a named symbol at an 8-byte slot`);
     }
