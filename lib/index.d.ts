@@ -186,3 +186,10 @@ export declare class ProgArray {
    */
   tailCall(ctx: XdpContext, index: u32): void;
 }
+
+/**
+ * bpf_trace_printk: formats up to three integers into the kernel's trace pipe
+ * (/sys/kernel/debug/tracing/trace_pipe); the VM captures the text. The format must be a
+ * string literal (%d %i %u %x %ld %lu %lx %lld %llu %llx %c %%).
+ */
+export declare function tracePrintk(format: string, ...args: number[]): i64;

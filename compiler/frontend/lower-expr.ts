@@ -226,6 +226,7 @@ export class ExprLowerer {
         return { kind: "int", ty: INT_NAMES[simple.ret]!, op: reg(this.b.call({ kind: "helper", id: simple.id }, [])!) };
       }
       if (name === "atomicAdd") return this.atomicAdd(args, node);
+      if (name === "tracePrintk") return this.tracePrintk(args, node);
     }
     if (Node.isPropertyAccessExpression(callee)) {
       const target = callee.getExpression();
@@ -256,6 +257,30 @@ export class ExprLowerer {
     if (r === undefined) return { kind: "void" };
     if (ret.isBoolean()) return { kind: "bool", op: reg(r) };
     return { kind: "int", ty: rt ?? U32, op: reg(r) };
+  }
+
+  /** tracePrintk("fmt", a, b, c): the format's bytes (NUL-terminated) on the stack, then helper 6. */
+  private tracePrintk(args: Node[], node: Node): Value {
+    const fmt = args[0];
+    if (!fmt || !(Node.isStringLiteral(fmt) || Node.isNoSubstitutionTemplateLiteral(fmt))) return this.f.fail(node, Code.StringNotSupported, "tracePrintk's format must be a string literal");
+    if (args.length > 4) this.f.fail(node, Code.TooManyArguments, "tracePrintk formats at most three values");
+    const bytes = [...new TextEncoder().encode(fmt.getLiteralValue()), 0];
+    const slot = this.b.slot(bytes.length, 8);
+    const base = this.b.stackaddr(slot);
+    for (let off = 0; off < bytes.length; ) {
+      const size = ([8, 4, 2, 1] as const).find((n) => off % n === 0 && off + n <= bytes.length)!;
+      let v = 0n;
+      for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[off + i]!);
+      this.b.store(base, off, size, imm(size === 8 ? BigInt.asIntN(64, v) : v));
+      off += size;
+    }
+    const values = args.slice(1).map((a) => {
+      const v = this.lower(a);
+      if (v.kind === "int") return v.ty ? this.convert(v, v.ty.bits === 64 ? v.ty : v.ty.signed ? INT_NAMES.i64! : INT_NAMES.u64!, a).op : v.op;
+      if (v.kind === "bool") return v.op;
+      return this.f.fail(a, Code.UnsupportedType, "tracePrintk formats integers");
+    });
+    return { kind: "int", ty: I64, op: reg(this.b.call({ kind: "helper", id: 6 }, [reg(base), imm(bytes.length), ...values])!) };
   }
 
   /** atomicAdd(field, delta): BPF_ATOMIC add on the field's memory (32 or 64 bit). */
