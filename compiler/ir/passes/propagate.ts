@@ -7,11 +7,12 @@
 // from a load of at most 4 bytes or a 32-bit operation).
 
 import { alu32, alu64, endian, signExtend } from "../../../runtime/vm/alu.js";
-import { def, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
+import { def, uses, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
 
 type AnyInst = Inst | Terminator;
 
 const COMMUTATIVE = new Set(["add", "mul", "and", "or", "xor"]);
+const ASSOCIATIVE = new Set(["add", "and", "or", "xor"]);
 
 function definitions(fn: IrFunction): Map<VReg, AnyInst | "param"> {
   const count = new Map<VReg, number>();
@@ -115,9 +116,26 @@ export function propagate(fn: IrFunction): boolean {
         return undefined;
     }
   };
+  // Use counts, for reassociating `(x op c1) op c2` into `x op (c1 op c2)` when the inner
+  // result has no other use (add, and, or, xor: associative and commutative).
+  const useCount = new Map<VReg, number>();
+  for (const b of fn.blocks) {
+    for (const i of [...b.insts, ...(b.term ? [b.term] : [])]) for (const u of uses(i)) useCount.set(u, (useCount.get(u) ?? 0) + 1);
+  }
+  const reassociate = (i: Inst): Inst | undefined => {
+    if (i.op !== "alu" || i.b.kind !== "imm" || !ASSOCIATIVE.has(i.alu)) return undefined;
+    const inner = defs.get(i.a);
+    if (!inner || inner === "param" || inner.op !== "alu" || inner.alu !== i.alu || inner.width !== i.width || inner.b.kind !== "imm") return undefined;
+    // x must still hold the same value where the outer operation runs: defined once.
+    if (useCount.get(i.a) !== 1 || !defs.has(inner.a)) return undefined;
+    const combined = i.width === 64 ? alu64(i.alu, BigInt.asUintN(64, inner.b.value), BigInt.asUintN(64, i.b.value)) : alu32(i.alu, inner.b.value, i.b.value);
+    const value = i.width === 64 ? BigInt.asIntN(64, combined) : BigInt.asIntN(32, combined);
+    if (!fits(value)) return undefined;
+    return { ...i, a: inner.a, b: { kind: "imm", value } };
+  };
   for (const b of fn.blocks) {
     b.insts = b.insts.map((i): Inst => {
-      const folded = fold(i);
+      const folded = fold(i) ?? reassociate(i);
       if (folded) {
         changed = true;
         return folded;
