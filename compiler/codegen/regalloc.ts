@@ -101,7 +101,12 @@ function intervals(fn: IrFunction): { list: Interval[]; calls: number[] } {
 function hints(fn: IrFunction): Map<VReg, number> {
   const out = new Map<VReg, number>();
   for (const b of fn.blocks) {
-    for (const i of b.insts) if (i.op === "call") i.args.forEach((a, k) => a.kind === "reg" && !out.has(a.reg) && out.set(a.reg, k + 1));
+    for (const i of b.insts) {
+      if (i.op !== "call") continue;
+      i.args.forEach((a, k) => a.kind === "reg" && !out.has(a.reg) && out.set(a.reg, k + 1));
+      // The result arrives in r0: leaving it there saves a move.
+      if (i.dst !== undefined && !out.has(i.dst)) out.set(i.dst, 0);
+    }
     if (b.term?.op === "ret" && b.term.value.kind === "reg" && !out.has(b.term.value.reg)) out.set(b.term.value.reg, 0);
   }
   return out;
