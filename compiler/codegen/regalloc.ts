@@ -112,9 +112,22 @@ function hints(fn: IrFunction): Map<VReg, number> {
   return out;
 }
 
+/** For each vreg defined by a copy (or a two-address op), the vreg it copies: sharing its register saves the move. */
+function copySources(fn: IrFunction): Map<VReg, VReg> {
+  const out = new Map<VReg, VReg>();
+  for (const b of fn.blocks) {
+    for (const i of b.insts) {
+      if (i.op === "mov" && i.src.kind === "reg" && !out.has(i.dst)) out.set(i.dst, i.src.reg);
+      else if ((i.op === "alu" && !out.has(i.dst)) || ((i.op === "neg" || i.op === "ext" || i.op === "bswap") && !out.has(i.dst))) out.set(i.dst, i.op === "alu" ? i.a : i.src);
+    }
+  }
+  return out;
+}
+
 function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VReg } {
   const { list } = intervals(fn);
   const hinted = hints(fn);
+  const copies = copySources(fn);
   const regOf = new Map<VReg, number>();
   const active: Interval[] = [];
   const free = new Set([...CALLER_SAVED, ...CALLEE_SAVED]);
@@ -132,8 +145,11 @@ function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VR
     // Parameters arrive in r1..r5: keep them there when possible.
     const paramIndex = fn.params.indexOf(iv.vreg);
     const hint = hinted.get(iv.vreg);
+    const source = copies.get(iv.vreg);
+    const coalesce = source !== undefined ? regOf.get(source) : undefined;
     const preferred = [
       ...(paramIndex >= 0 && !iv.crossesCall ? [paramIndex + 1] : []),
+      ...(coalesce !== undefined && candidates.includes(coalesce) ? [coalesce] : []),
       ...(hint !== undefined && !iv.crossesCall ? [hint] : []),
       ...candidates,
     ];
