@@ -147,3 +147,31 @@ export const UPDATE_FLAGS: readonly (readonly [string, number])[] = [
   ["noexist", 1],
   ["exist", 2],
 ];
+
+/** Every possible CPU's slot holding `value`, as bpftool writes one value to a per-CPU map. */
+export function replicate(value: Uint8Array, cpus: number): Uint8Array {
+  const stride = Math.ceil(value.length / 8) * 8;
+  const out = new Uint8Array(stride * cpus);
+  for (let c = 0; c < cpus; c++) out.set(value, c * stride);
+  return out;
+}
+
+/** The update/delete/lookup steps every keyed map's sequences use. `cpus` set: a per-CPU map. */
+export const steps = {
+  update(pin: string, map: BpfMap, key: Uint8Array, value: Uint8Array, flags: readonly [string, number], cpus?: number, label = hex(key)): DiffStep {
+    const [word, flag] = flags;
+    const userValue = cpus ? replicate(value, cpus) : value;
+    return { label: `update ${label} = ${hex(value)} ${word}`, cmd: cmd.update(pin, key, value, word), model: () => status(map.userUpdate(key, userValue, flag)), kernel: kernelStatus };
+  },
+  delete(pin: string, map: BpfMap, key: Uint8Array, label = hex(key)): DiffStep {
+    return { label: `delete ${label}`, cmd: cmd.delete(pin, key), model: () => status(map.userDelete(key)), kernel: kernelStatus };
+  },
+  lookup(pin: string, map: BpfMap, key: Uint8Array, percpu?: { valueSize: number; cpus: number }, label = hex(key)): DiffStep {
+    return {
+      label: `lookup ${label}`,
+      cmd: cmd.lookup(pin, key),
+      model: () => (percpu ? vmPercpuValue(map.userLookup(key), percpu.valueSize, percpu.cpus) : vmValue(map.userLookup(key))),
+      kernel: percpu ? kernelPercpuValue : kernelValue,
+    };
+  },
+};

@@ -23,6 +23,7 @@ import {
   vmPercpuValue,
   vmValue,
 } from "./differential.js";
+import { steps as step } from "./differential.js";
 import { hex, u32 } from "./fixtures.js";
 import { BpftoolBatch, possibleCpus, Rng } from "./kernel-oracle.js";
 
@@ -54,23 +55,11 @@ function arraySequence(seed: number, dir: string, percpu: boolean): DiffSequence
     const op = rng.int(20);
     if (op < 9) {
       const value = rng.bytes(valueSize);
-      const [word, flag] = rng.pick(UPDATE_FLAGS);
-      const userValue = percpu ? replicate(value, CPUS) : value;
-      steps.push({
-        label: `update ${index} = ${hex(value)} ${word}`,
-        cmd: cmd.update(pin, key, value, word),
-        model: () => status(map.userUpdate(key, userValue, flag)),
-        kernel: kernelStatus,
-      });
+      steps.push(step.update(pin, map, key, value, rng.pick(UPDATE_FLAGS), percpu ? CPUS : undefined, String(index)));
     } else if (op < 12) {
-      steps.push({
-        label: `lookup ${index}`,
-        cmd: cmd.lookup(pin, key),
-        model: () => (percpu ? vmPercpuValue(map.userLookup(key), valueSize, CPUS) : vmValue(map.userLookup(key))),
-        kernel: percpu ? kernelPercpuValue : kernelValue,
-      });
+      steps.push(step.lookup(pin, map, key, percpu ? { valueSize, cpus: CPUS } : undefined, String(index)));
     } else if (op < 13) {
-      steps.push({ label: `delete ${index}`, cmd: cmd.delete(pin, key), model: () => status(map.userDelete(key)), kernel: kernelStatus });
+      steps.push(step.delete(pin, map, key, String(index)));
     } else if (op < 17) {
       const probe = rng.int(4) === 0 ? undefined : key;
       steps.push({
@@ -87,12 +76,6 @@ function arraySequence(seed: number, dir: string, percpu: boolean): DiffSequence
   return { seed, steps };
 }
 
-function replicate(value: Uint8Array, cpus: number): Uint8Array {
-  const stride = Math.ceil(value.length / 8) * 8;
-  const out = new Uint8Array(stride * cpus);
-  for (let c = 0; c < cpus; c++) out.set(value, c * stride);
-  return out;
-}
 
 describe.skipIf(!k)("ARRAY and PERCPU_ARRAY against the kernel", () => {
   let pins: ReturnType<typeof pinDir>;

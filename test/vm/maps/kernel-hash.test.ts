@@ -22,6 +22,7 @@ import {
   vmPercpuValue,
   vmValue,
 } from "./differential.js";
+import { steps as step } from "./differential.js";
 import { hex } from "./fixtures.js";
 import { BpftoolBatch, jsonBytes, type KernelResult, possibleCpus, Rng } from "./kernel-oracle.js";
 
@@ -47,30 +48,16 @@ function hashSequence(seed: number, dir: string, percpu: boolean): DiffSequence 
       kernel: kernelStatus,
     },
   ];
-  const lookupObs = (v: Uint8Array | number) => (percpu ? vmPercpuValue(v, valueSize, CPUS) : vmValue(v));
   for (let n = 8 + rng.int(11); n > 0; n--) {
     const key = rng.pick(keys);
     const op = rng.int(20);
     if (op < 10) {
       const value = rng.bytes(valueSize);
-      const [word, flag] = rng.pick(UPDATE_FLAGS);
-      // bpftool writes the one value to every CPU's slot.
-      const userValue = percpu ? replicate(value, CPUS) : value;
-      steps.push({
-        label: `update ${hex(key)} = ${hex(value)} ${word}`,
-        cmd: cmd.update(pin, key, value, word),
-        model: () => status(map.userUpdate(key, userValue, flag)),
-        kernel: kernelStatus,
-      });
+      steps.push(step.update(pin, map, key, value, rng.pick(UPDATE_FLAGS), percpu ? CPUS : undefined));
     } else if (op < 13) {
-      steps.push({ label: `delete ${hex(key)}`, cmd: cmd.delete(pin, key), model: () => status(map.userDelete(key)), kernel: kernelStatus });
+      steps.push(step.delete(pin, map, key));
     } else if (op < 15) {
-      steps.push({
-        label: `lookup ${hex(key)}`,
-        cmd: cmd.lookup(pin, key),
-        model: () => lookupObs(map.userLookup(key)),
-        kernel: percpu ? kernelPercpuValue : kernelValue,
-      });
+      steps.push(step.lookup(pin, map, key, percpu ? { valueSize, cpus: CPUS } : undefined));
     } else if (op < 17) {
       steps.push(dumpStep(pin, map, percpu, valueSize));
     } else {
@@ -110,12 +97,6 @@ function nextKeyOf(r: KernelResult): Uint8Array {
   return jsonBytes((r as { output: { next_key: string[] } }).output.next_key);
 }
 
-function replicate(value: Uint8Array, cpus: number): Uint8Array {
-  const stride = Math.ceil(value.length / 8) * 8;
-  const out = new Uint8Array(stride * cpus);
-  for (let c = 0; c < cpus; c++) out.set(value, c * stride);
-  return out;
-}
 
 describe.skipIf(!k)("HASH and PERCPU_HASH against the kernel", () => {
   let pins: ReturnType<typeof pinDir>;

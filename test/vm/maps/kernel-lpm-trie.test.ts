@@ -21,6 +21,7 @@ import {
   vmNextKey,
   vmValue,
 } from "./differential.js";
+import { steps as step } from "./differential.js";
 import { hex } from "./fixtures.js";
 import { BpftoolBatch, Rng } from "./kernel-oracle.js";
 
@@ -71,15 +72,9 @@ function lpmSequence(seed: number, dir: string): DiffSequence {
     const op = rng.int(20);
     if (op < 8) {
       const value = rng.bytes(valueSize);
-      const [word, flag] = rng.pick(UPDATE_FLAGS);
-      steps.push({
-        label: `update ${hex(key)} = ${hex(value)} ${word}`,
-        cmd: cmd.update(pin, key, value, word),
-        model: () => status(map.userUpdate(key, value, flag)),
-        kernel: kernelStatus,
-      });
+      steps.push(step.update(pin, map, key, value, rng.pick(UPDATE_FLAGS), undefined));
     } else if (op < 11) {
-      steps.push({ label: `delete ${hex(key)}`, cmd: cmd.delete(pin, key), model: () => status(map.userDelete(key)), kernel: kernelStatus });
+      steps.push(step.delete(pin, map, key));
     } else if (op < 15) {
       // Lookups mostly with full-length addresses, some with shorter prefixes or other data.
       const data = rng.int(4) === 0 ? rng.bytes(dataSize) : rng.pick(pool);

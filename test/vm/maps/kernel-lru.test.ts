@@ -24,18 +24,13 @@ import {
   vmPercpuValue,
   vmValue,
 } from "./differential.js";
+import { steps as step } from "./differential.js";
 import { hex } from "./fixtures.js";
 import { BpftoolBatch, possibleCpus, Rng } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 const CPUS = possibleCpus(readFileSync("/sys/devices/system/cpu/possible", "utf8"));
 
-function replicate(value: Uint8Array, cpus: number): Uint8Array {
-  const stride = Math.ceil(value.length / 8) * 8;
-  const out = new Uint8Array(stride * cpus);
-  for (let c = 0; c < cpus; c++) out.set(value, c * stride);
-  return out;
-}
 
 function keyPool(rng: Rng, n: number): Uint8Array[] {
   const seen = new Map<string, Uint8Array>();
@@ -71,23 +66,11 @@ function lruSequence(seed: number, dir: string, percpu: boolean): DiffSequence {
     const op = rng.int(20);
     if (op < 10) {
       const value = rng.bytes(valueSize);
-      const [word, flag] = rng.pick(UPDATE_FLAGS);
-      const userValue = percpu ? replicate(value, CPUS) : value;
-      steps.push({
-        label: `update ${hex(key)} = ${hex(value)} ${word}`,
-        cmd: cmd.update(pin, key, value, word),
-        model: () => status(map.userUpdate(key, userValue, flag)),
-        kernel: kernelStatus,
-      });
+      steps.push(step.update(pin, map, key, value, rng.pick(UPDATE_FLAGS), percpu ? CPUS : undefined));
     } else if (op < 13) {
-      steps.push({ label: `delete ${hex(key)}`, cmd: cmd.delete(pin, key), model: () => status(map.userDelete(key)), kernel: kernelStatus });
+      steps.push(step.delete(pin, map, key));
     } else if (op < 16) {
-      steps.push({
-        label: `lookup ${hex(key)}`,
-        cmd: cmd.lookup(pin, key),
-        model: () => (percpu ? vmPercpuValue(map.userLookup(key), valueSize, CPUS) : vmValue(map.userLookup(key))),
-        kernel: percpu ? kernelPercpuValue : kernelValue,
-      });
+      steps.push(step.lookup(pin, map, key, percpu ? { valueSize, cpus: CPUS } : undefined));
     } else {
       steps.push(dump);
     }
