@@ -261,7 +261,10 @@ export class FunctionLowerer {
       if (Node.isStatement(d)) statements++;
       if (Node.isIterationStatement(d)) loops = true;
     });
-    return !loops && statements <= 12;
+    if (loops || statements > 12) return false;
+    // Called from several places, only a tiny body pays for being copied into each.
+    const callSites = this.module.source.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => c.getExpression().getText() === callee.getName()).length;
+    return callSites <= 1 || statements <= 3;
   }
 
   private loop(stmt: Node): void {
