@@ -64,15 +64,26 @@ function intervals(fn: IrFunction): { list: Interval[]; calls: number[] } {
   });
   // Values live across block boundaries cover whole blocks: extend to the ends of every
   // block they are live out of, and from the start of every block they are live into.
+  // Live-in sets: a value live out of a block is live into only those successors that read it.
+  const liveIn = fn.blocks.map((b, bi) => {
+    const live = new Set(out[bi]);
+    const all = [...b.insts, ...(b.term ? [b.term] : [])] as AnyInst[];
+    for (let i = all.length - 1; i >= 0; i--) {
+      const d = def(all[i]!);
+      if (d !== undefined) live.delete(d);
+      for (const r of uses(all[i]!)) live.add(r);
+    }
+    return live;
+  });
   fn.blocks.forEach((b, bi) => {
     for (const r of out[bi]!) touch(r, blockEnd[bi]!);
-    for (const s of successors(b.term)) for (const r of out[bi]!) touch(r, blockStart[s]!);
+    for (const s of successors(b.term)) for (const r of liveIn[s]!) touch(r, blockStart[s]!);
   });
   // A loop carries its live-out values around the back edge: cover the loop body.
   fn.blocks.forEach((b, bi) => {
     for (const s of successors(b.term)) {
       if (s > bi) continue;
-      for (const r of out[bi]!) {
+      for (const r of liveIn[s]!) {
         touch(r, blockStart[s]!);
         touch(r, blockEnd[bi]!);
       }
@@ -147,10 +158,11 @@ function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VR
     const hint = hinted.get(iv.vreg);
     const source = copies.get(iv.vreg);
     const coalesce = source !== undefined ? regOf.get(source) : undefined;
+    // Fixed registers first (parameters, call arguments, results), then the copy's source.
     const preferred = [
       ...(paramIndex >= 0 && !iv.crossesCall ? [paramIndex + 1] : []),
-      ...(coalesce !== undefined && candidates.includes(coalesce) ? [coalesce] : []),
       ...(hint !== undefined && !iv.crossesCall ? [hint] : []),
+      ...(coalesce !== undefined && candidates.includes(coalesce) ? [coalesce] : []),
       ...candidates,
     ];
     const r = preferred.find((c) => free.has(c));
