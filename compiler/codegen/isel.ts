@@ -4,7 +4,7 @@
 // object builder, and a source line for each instruction.
 
 import { Pseudo, slotCount, type AluOp, type Instruction } from "../../runtime/isa/index.js";
-import type { IrFunction, Operand, SourceLine, Terminator, VReg, Inst } from "../ir/ir.js";
+import { uses as usesOf, type IrFunction, type Operand, type SourceLine, type Terminator, type VReg, type Inst } from "../ir/ir.js";
 import type { Allocation } from "./regalloc.js";
 
 export const STACK_LIMIT = 512;
@@ -44,7 +44,27 @@ function layoutFrame(fn: IrFunction): { offsets: number[]; size: number } {
   return { offsets, size: Math.ceil(size / 8) * 8 };
 }
 
+/**
+ * Symbol loads used only as call arguments: rematerialised straight into the argument
+ * register at the call, so they never tie up a register or take part in the argument shuffle.
+ */
+function rematerializable(fn: IrFunction): Map<VReg, Extract<Inst, { op: "lddw" }>> {
+  const lddws = new Map<VReg, Extract<Inst, { op: "lddw" }>>();
+  const other = new Set<VReg>();
+  for (const b of fn.blocks) {
+    for (const i of b.insts) {
+      if (i.op === "lddw" && i.ref.kind !== "imm64") lddws.set(i.dst, i);
+      if (i.op === "call") continue;
+      for (const u of usesOf(i)) other.add(u);
+    }
+    if (b.term) for (const u of usesOf(b.term)) other.add(u);
+  }
+  for (const v of other) lddws.delete(v);
+  return lddws;
+}
+
 export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFunction {
+  const remat = rematerializable(fn);
   const frame = layoutFrame(fn);
   const out: Pending[] = [];
   const blockStart = new Map<number, number>();
@@ -154,6 +174,7 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
         emit({ kind: "atomic", size: i.size, op: "add", fetch: false, dst: R(i.base), src: R(i.value), off: i.off });
         return;
       case "lddw": {
+        if (remat.has(i.dst)) return; // loaded straight into its argument register at each call
         const d = R(i.dst);
         const ref = i.ref;
         if (ref.kind === "imm64") return movImm(d, ref.value, 64);
@@ -174,7 +195,20 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
         emit({ kind: "ldx", size: 8, signed: false, dst: R(i.dst), src: 10, off: fp(i.slot) });
         return;
       case "call": {
-        parallelMove(i.args.map((a, k) => ({ dst: k + 1, src: a })));
+        const later: { dst: number; ref: Extract<Inst, { op: "lddw" }> }[] = [];
+        const moves = i.args.flatMap((a, k) => {
+          const r = a.kind === "reg" ? remat.get(a.reg) : undefined;
+          if (r) {
+            later.push({ dst: k + 1, ref: r });
+            return [];
+          }
+          return [{ dst: k + 1, src: a }];
+        });
+        parallelMove(moves);
+        for (const { dst, ref } of later) {
+          const sym = ref.ref as Exclude<typeof ref.ref, { kind: "imm64" }>;
+          emit({ kind: "lddw", dst, pseudo: Pseudo.IMM64, lo: sym.kind === "global" ? sym.offset : 0, hi: 0 }, { ref: sym.name });
+        }
         if (i.target.kind === "helper") emit({ kind: "call", target: "helper", imm: i.target.id, off: 0 });
         else {
           callees.add(i.target.name);

@@ -343,7 +343,7 @@ export class ExprLowerer {
       return { kind: "int", ty: undefined, op: imm(folded) };
     }
     const width = widthOf(ty);
-    const left = this.b.mov(a.op, width);
+    const left = a.op.kind === "reg" ? a.op.reg : this.b.mov(a.op, width);
     const r = this.b.alu(alu, left, b.op, width);
     return { kind: "int", ty, op: reg(r) };
   }
