@@ -18,6 +18,7 @@ import { scanModule, type ModuleInfo } from "./frontend/module.js";
 import { simplify } from "./ir/passes/simplify.js";
 import { propagate } from "./ir/passes/propagate.js";
 import { localCse } from "./ir/passes/local-cse.js";
+import { splitWebs } from "./ir/passes/webs.js";
 import { layoutBlocks } from "./ir/passes/layout.js";
 
 /** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
@@ -106,6 +107,7 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string): M
       const lowerer = new FunctionLowerer(decl, section, module, sink, fileName);
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
+      if (splitWebs(fn)) simplify(fn, lowerer.nonNull);
       for (let round = 0; round < 8 && (localCse(fn) || propagate(fn)); round++) simplify(fn, lowerer.nonNull);
       layoutBlocks(fn);
     } catch (e) {
