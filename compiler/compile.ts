@@ -73,7 +73,9 @@ function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
     if (start === undefined) return { code: d.getCode(), category: "error", message };
     const { line, column } = source.getLineAndColumnAtPos(start);
     const lineText = source.getFullText().split(/\r?\n/)[line - 1] ?? "";
-    return { code: d.getCode(), category: "error", message, span: { file: fileName, line, column, length: d.getLength() ?? 1, lineText } };
+    // tsc suggests a newer lib for Map, Promise …: BPF programs have no JavaScript library at all.
+    const hint = /target library|lib' compiler option/.test(message) ? { hint: "BPF programs have no JavaScript runtime library; use tsbpf's maps and types" } : {};
+    return { code: d.getCode(), category: "error", message, span: { file: fileName, line, column, length: d.getLength() ?? 1, lineText }, ...hint };
   });
 }
 

@@ -124,6 +124,9 @@ export class ExprLowerer {
     if (Node.isObjectLiteralExpression(node)) return this.objectLiteral(node);
     if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) this.f.fail(node, Code.StringNotSupported, "strings are not supported in BPF programs");
     if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) this.f.fail(node, Code.Closure, "closures are not supported", "declare a function at module level");
+    if (Node.isNewExpression(node) || Node.isArrayLiteralExpression(node)) {
+      this.f.fail(node, Code.Unsupported, "dynamic allocation is not supported in BPF programs", "declare maps at module level; use a struct or FixedArray field for fixed-size data");
+    }
     if (Node.isNumericLiteral(node)) this.f.fail(node, Code.FloatNotSupported, `'${node.getText()}' is not an integer; BPF has no floating point`);
     return this.f.fail(node, Code.Unsupported, `a ${node.getKindName()} is not supported in BPF programs`);
   }

@@ -31,6 +31,9 @@ describe("compiler diagnostics", () => {
     ["a class", `class C { x = 1; }\n${program("")}`, Code.Unsupported, /classes are not supported/],
     ["no program", "const x = 1;\n", Code.NoPrograms, /defines no program/],
     ["a big stack", program("  const a: Big = { x0: 1 } as Big;", "interface Big { x0: u64; x1: u64; x2: u64; x3: u64; x4: u64; x5: u64; x6: u64; x7: u64; x8: u64; x9: u64; x10: u64; x11: u64; x12: u64; x13: u64; x14: u64; x15: u64; x16: u64; x17: u64; x18: u64; x19: u64; x20: u64; x21: u64; x22: u64; x23: u64; x24: u64; x25: u64; x26: u64; x27: u64; x28: u64; x29: u64; x30: u64; x31: u64; x32: u64; x33: u64; x34: u64; x35: u64; x36: u64; x37: u64; x38: u64; x39: u64; x40: u64; x41: u64; x42: u64; x43: u64; x44: u64; x45: u64; x46: u64; x47: u64; x48: u64; x49: u64; x50: u64; x51: u64; x52: u64; x53: u64; x54: u64; x55: u64; x56: u64; x57: u64; x58: u64; x59: u64; x60: u64; x61: u64; x62: u64; x63: u64; x64: u64 }"), Code.StackTooLarge, /bytes of stack/],
+    ["an array literal", program("  const xs = [1, 2, 3];"), Code.Unsupported, /dynamic allocation/],
+    ["allocation with new", program("  const m = new ArrayMap<u32, u32>(4);"), Code.Unsupported, /dynamic allocation/],
+    ["JavaScript's library", program("  const m = new Map<u32, u32>();"), 2583, /Cannot find name 'Map'/],
     ["a TypeScript type error", program("  const a: u16 = 1; const b: u32 = a;"), 2322, /not assignable/],
     ["a missing null check", program("  const eth = ctx.header<Hdr>(0);\n  const p = eth.x;", "interface Hdr { x: u8 }"), 18047, /possibly 'null'/],
   ];
