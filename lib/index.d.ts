@@ -193,3 +193,10 @@ export declare class ProgArray {
  * string literal (%d %i %u %x %ld %lu %lx %lld %llu %llx %c %%).
  */
 export declare function tracePrintk(format: string, ...args: number[]): i64;
+
+/**
+ * bpf_loop: calls `callback(i, ctx)` for i = 0 .. count-1 (count known only at run time, at
+ * most 2^23), stopping early when it returns 1. `callback` is a module-level function and
+ * `ctx` a struct reference it receives. Returns the number of calls made.
+ */
+export declare function bpfLoop<C>(count: number, callback: (index: u32, ctx: C) => i64, ctx: C): i64;

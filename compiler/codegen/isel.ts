@@ -174,6 +174,7 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
         emit({ kind: "atomic", size: i.size, op: "add", fetch: false, dst: R(i.base), src: R(i.value), off: i.off });
         return;
       case "lddw": {
+        if (i.ref.kind === "func") callees.add(i.ref.name);
         if (remat.has(i.dst)) return; // loaded straight into its argument register at each call
         const d = R(i.dst);
         const ref = i.ref;

@@ -230,6 +230,7 @@ export class ExprLowerer {
       }
       if (name === "atomicAdd") return this.atomicAdd(args, node);
       if (name === "tracePrintk") return this.tracePrintk(args, node);
+      if (name === "bpfLoop") return this.bpfLoop(args, node);
     }
     if (Node.isPropertyAccessExpression(callee)) {
       const target = callee.getExpression();
@@ -260,6 +261,21 @@ export class ExprLowerer {
     if (r === undefined) return { kind: "void" };
     if (ret.isBoolean()) return { kind: "bool", op: reg(r) };
     return { kind: "int", ty: rt ?? U32, op: reg(r) };
+  }
+
+  /** bpfLoop(n, callback, ctx): helper 181 with the callback's address (a BPF_PSEUDO_FUNC lddw). */
+  private bpfLoop(args: Node[], node: Node): Value {
+    if (args.length !== 3) this.f.fail(node, Code.Unsupported, "bpfLoop takes a count, a callback and a context reference");
+    const [countNode, fnNode, ctxNode] = args as [Node, Node, Node];
+    const callback = Node.isIdentifier(fnNode) ? this.f.module.functions.get(fnNode.getText()) : undefined;
+    if (!callback || callback.isExported()) this.f.fail(fnNode, Code.Unsupported, "bpfLoop's callback must be a module-level function of this file that is not a program");
+    if (callback.getParameters().length > 2) this.f.fail(fnNode, Code.Unsupported, "a bpfLoop callback takes (index, ctx)");
+    const count = this.convert(this.lower(countNode, U32), U32, countNode);
+    const ctx = this.lower(ctxNode);
+    if (ctx.kind !== "ptr") this.f.fail(ctxNode, Code.UnsupportedType, "bpfLoop's context is a struct reference, e.g. an object literal on the stack");
+    const fn = this.b.lddw({ kind: "func", name: fnNode.getText() });
+    const r = this.b.call({ kind: "helper", id: 181 }, [count.op, reg(fn), reg(this.address(ctx)), imm(0)])!;
+    return { kind: "int", ty: I64, op: reg(r) };
   }
 
   /** tracePrintk("fmt", a, b, c): the format's bytes (NUL-terminated) on the stack, then helper 6. */

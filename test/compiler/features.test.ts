@@ -12,7 +12,7 @@ import { bpftool, bpftoolJson, kernelAccess, pinDir } from "../support/kernel.js
 import { hex } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
 
-const header = `import { ArrayMap, HashMap, XdpAction, atomicAdd, htons, i8, i16, i32, i64, ntohs, u8, u16, u32, u64, type XdpContext, type be16 } from "tsbpf";
+const header = `import { ArrayMap, HashMap, XdpAction, atomicAdd, bpfLoop, htons, i8, i16, i32, i64, ntohs, u8, u16, u32, u64, type XdpContext, type be16 } from "tsbpf";
 import { HeaderSize, type EthHdr, type IPv4Hdr, type UdpHdr } from "tsbpf/net";
 export const LICENSE = "GPL";
 `;
@@ -75,6 +75,17 @@ export function prog(ctx: XdpContext): u32 {
   atomicAdd(c.value, 5);
   seen += 1;
   return u32(c.value) + seen;
+}`,
+  "bpf_loop with a callback over a stack struct (count known only at run time)": `
+interface Acc { sum: u64; limit: u64; }
+function step(i: u32, acc: Acc): i64 {
+  acc.sum += u64(i);
+  return acc.sum > acc.limit ? 1 : 0;
+}
+export function prog(ctx: XdpContext): u32 {
+  const acc: Acc = { sum: 0, limit: 1000 };
+  const calls = bpfLoop(ctx.length, step, acc);
+  return u32(acc.sum) * 1000 + u32(calls);
 }`,
   "subprograms with five arguments and struct references": `
 interface Pair { a: u32; b: u32; }
