@@ -10,7 +10,7 @@
 import { RawFault } from "../errors.js";
 import { parseIpv4, parseIpv6, parseMac } from "../../packet/address.js";
 import type { Machine } from "../machine.js";
-import { EAFNOSUPPORT, EINVAL, errno } from "./errno.js";
+import { EAFNOSUPPORT, EINVAL, ENODEV, errno } from "./errno.js";
 import type { HelperFn } from "./registry.js";
 
 export interface FibRoute {
@@ -66,7 +66,6 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
 
 /** The flags the kernel knows: DIRECT, OUTPUT, SKIP_NEIGH, TBID, SRC, MARK (others: -EINVAL). */
 const BPF_FIB_LOOKUP_FLAGS = 0x3fn;
-const ENODEV = 19;
 
 export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) => {
   const table = m.extensions.get(FIB_KEY) as FibTable | undefined;

@@ -4,15 +4,13 @@
 
 import type { Machine } from "../machine.js";
 import type { BpfMap } from "../maps/types.js";
-import { EINVAL, ENOENT, errno } from "./errno.js";
+import { EINVAL, ENOENT, errno, status } from "./errno.js";
 import type { HelperFn } from "./registry.js";
 
 const BPF_F_RDONLY_PROG = 0x80;
 
 const key = (m: Machine, map: BpfMap, addr: bigint): Uint8Array => m.mem.bytes(addr, map.def.keySize, false).slice();
 
-/** A helper result: 0 / negative errno from the map, as a register value. */
-const status = (r: number): bigint => (r < 0 ? errno(-r) : BigInt(r));
 
 const lookup: HelperFn = (m, mapPtr, keyPtr) => {
   const map = m.mapAt(mapPtr, "bpf_map_lookup_elem's map argument (r1)");

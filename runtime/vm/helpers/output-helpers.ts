@@ -6,7 +6,7 @@ import { RawFault } from "../errors.js";
 import type { Machine } from "../machine.js";
 import { PerfEventArrayMap, RingbufMap } from "../maps/index.js";
 import { xdpState } from "../xdp-state.js";
-import { errno } from "./errno.js";
+import { status } from "./errno.js";
 import type { HelperFn } from "./registry.js";
 
 interface Reservation {
@@ -28,8 +28,6 @@ function ringbuf(m: Machine, ptr: bigint, helper: string): RingbufMap {
   return map;
 }
 
-/** A helper status: 0 or a negative errno as a register value. */
-const status = (r: number): bigint => (r < 0 ? errno(-r) : BigInt(r));
 
 const output: HelperFn = (m, mapPtr, dataPtr, size, flags) => {
   const ring = ringbuf(m, mapPtr, "bpf_ringbuf_output");

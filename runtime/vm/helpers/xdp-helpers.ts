@@ -4,15 +4,13 @@
 import { XskMap, type BpfMap } from "../maps/index.js";
 import { MapType } from "../../object/map-types.js";
 import { ETH_HLEN, XDP_FRAME_SIZE, XDP_FRAME_STRUCT_SIZE, XDP_SHARED_INFO_SIZE, syncWindow, xdpState } from "../xdp-state.js";
-import { EINVAL, EOPNOTSUPP, errno } from "./errno.js";
+import { EACCES, EFAULT, EINVAL, EOPNOTSUPP, errno } from "./errno.js";
 import { fibLookup } from "./fib-lookup.js";
 import type { HelperFn } from "./registry.js";
 
 const XDP_ABORTED = 0n;
 const XDP_REDIRECT = 4n;
-const EACCES = 13;
 const XDP_META_MAX = 255;
-const EFAULT = 14;
 const BPF_F_ACTION_MASK = 3n;
 const BPF_F_BROADCAST = 1n << 3n;
 const BPF_F_EXCLUDE_INGRESS = 1n << 4n;
