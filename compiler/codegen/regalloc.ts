@@ -8,7 +8,7 @@
 // result at 2k+1. Two-address instructions (alu, neg …) read their second operand at 2k+1
 // too, so it never shares a register with the result.
 
-import { def, successors, uses, type Inst, type IrFunction, type Terminator, type VReg } from "../ir/ir.js";
+import { def, mapUses, successors, uses, type Inst, type IrFunction, type Terminator, type VReg } from "../ir/ir.js";
 import { liveOut } from "../ir/passes/simplify.js";
 
 export const CALLER_SAVED = [0, 1, 2, 3, 4, 5];
@@ -216,35 +216,7 @@ function spillVreg(fn: IrFunction, v: VReg): number {
 }
 
 function substitute<T extends AnyInst>(inst: T, from: VReg, to: VReg): T {
-  const r = (x: VReg): VReg => (x === from ? to : x);
-  const o = <O extends { kind: string }>(x: O): O => (x.kind === "reg" && (x as unknown as { reg: VReg }).reg === from ? ({ ...x, reg: to } as O) : x);
-  const i = inst as AnyInst;
-  switch (i.op) {
-    case "mov":
-      return { ...i, src: o(i.src) } as T;
-    case "alu":
-      return { ...i, a: r(i.a), b: o(i.b) } as T;
-    case "neg":
-    case "ext":
-    case "bswap":
-      return { ...i, src: r(i.src) } as T;
-    case "load":
-      return { ...i, base: r(i.base) } as T;
-    case "store":
-      return { ...i, base: r(i.base), value: o(i.value) } as T;
-    case "atomic_add":
-      return { ...i, base: r(i.base), value: r(i.value) } as T;
-    case "call":
-      return { ...i, args: i.args.map(o) } as unknown as T;
-    case "spill":
-      return { ...i, src: r(i.src) } as T;
-    case "br":
-      return { ...i, a: r(i.a), b: o(i.b) } as T;
-    case "ret":
-      return { ...i, value: o(i.value) } as T;
-    default:
-      return inst;
-  }
+  return mapUses(inst, (x) => (x === from ? to : x));
 }
 
 function substituteDef(inst: Inst, to: VReg): Inst {

@@ -126,6 +126,43 @@ export function uses(i: Inst | Terminator): VReg[] {
   }
 }
 
+/**
+ * The instruction with every register it reads passed through `r`, and every operand it reads
+ * through `o` (by default: the operand's register through `r`). Definitions are unchanged.
+ */
+export function mapUses<T extends Inst | Terminator>(i: T, r: (v: VReg) => VReg, o: (op: Operand) => Operand = (op) => (op.kind === "reg" ? { kind: "reg", reg: r(op.reg) } : op)): T {
+  const x = i as Inst | Terminator;
+  switch (x.op) {
+    case "mov":
+      return { ...x, src: o(x.src) } as T;
+    case "alu":
+      return { ...x, a: r(x.a), b: o(x.b) } as T;
+    case "neg":
+    case "ext":
+    case "bswap":
+      return { ...x, src: r(x.src) } as T;
+    case "load":
+      return { ...x, base: r(x.base) } as T;
+    case "store":
+      return { ...x, base: r(x.base), value: o(x.value) } as T;
+    case "atomic_add":
+      return { ...x, base: r(x.base), value: r(x.value) } as T;
+    case "call":
+      return { ...x, args: x.args.map(o) } as unknown as T;
+    case "spill":
+      return { ...x, src: r(x.src) } as T;
+    case "br":
+      return { ...x, a: r(x.a), b: o(x.b) } as T;
+    case "ret":
+      return { ...x, value: o(x.value) } as T;
+    case "lddw":
+    case "stackaddr":
+    case "reload":
+    case "jmp":
+      return i;
+  }
+}
+
 /** The VReg an instruction writes, if any. */
 export function def(i: Inst | Terminator): VReg | undefined {
   switch (i.op) {

@@ -7,7 +7,7 @@
 // from a load of at most 4 bytes or a 32-bit operation).
 
 import { alu32, alu64, endian, signExtend } from "../../../runtime/vm/alu.js";
-import { def, uses, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
+import { def, mapUses, uses, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
 
 type AnyInst = Inst | Terminator;
 
@@ -140,39 +140,17 @@ export function propagate(fn: IrFunction): boolean {
         changed = true;
         return folded;
       }
-      switch (i.op) {
-        case "mov":
-          return { ...i, src: o(i.src) };
-        case "alu": {
-          // A constant on the left of a commutative operation moves to the right, where an immediate fits.
-          const left = constOf.get(root(i.a));
-          if (left !== undefined && fits(left) && COMMUTATIVE.has(i.alu) && i.b.kind === "reg") {
-            changed = true;
-            return { ...i, a: r(i.b.reg), b: { kind: "imm", value: left } };
-          }
-          return { ...i, a: r(i.a), b: o(i.b) };
+      if (i.op === "alu") {
+        // A constant on the left of a commutative operation moves to the right, where an immediate fits.
+        const left = constOf.get(root(i.a));
+        if (left !== undefined && fits(left) && COMMUTATIVE.has(i.alu) && i.b.kind === "reg") {
+          changed = true;
+          return { ...i, a: r(i.b.reg), b: { kind: "imm", value: left } };
         }
-        case "neg":
-        case "ext":
-        case "bswap":
-          return { ...i, src: r(i.src) };
-        case "load":
-          return { ...i, base: r(i.base) };
-        case "store":
-          return { ...i, base: r(i.base), value: o(i.value) };
-        case "atomic_add":
-          return { ...i, base: r(i.base), value: r(i.value) };
-        case "call":
-          return { ...i, args: i.args.map(o) };
-        case "spill":
-          return { ...i, src: r(i.src) };
-        default:
-          return i;
       }
+      return mapUses(i, r, o);
     });
-    const t = b.term;
-    if (t?.op === "br") b.term = { ...t, a: r(t.a), b: o(t.b) };
-    else if (t?.op === "ret") b.term = { ...t, value: o(t.value) };
+    if (b.term) b.term = mapUses(b.term, r, o);
   }
   return changed;
 }

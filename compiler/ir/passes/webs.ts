@@ -4,7 +4,7 @@
 // which copy propagation and register allocation handle far better than one long-lived vreg.
 // Parameters' incoming values count as a definition at the entry.
 
-import { def, uses, type Inst, type IrFunction, type Operand, type Terminator, type VReg } from "../ir.js";
+import { def, mapUses, uses, type Inst, type IrFunction, type Terminator, type VReg } from "../ir.js";
 
 type AnyInst = Inst | Terminator;
 const ENTRY = -1;
@@ -138,33 +138,5 @@ export function splitWebs(fn: IrFunction): boolean {
 }
 
 function substituteUses(inst: AnyInst, m: Map<VReg, VReg>): AnyInst {
-  if (m.size === 0) return inst;
-  const r = (v: VReg): VReg => m.get(v) ?? v;
-  const o = (x: Operand): Operand => (x.kind === "reg" && m.has(x.reg) ? { kind: "reg", reg: m.get(x.reg)! } : x);
-  switch (inst.op) {
-    case "mov":
-      return { ...inst, src: o(inst.src) };
-    case "alu":
-      return { ...inst, a: r(inst.a), b: o(inst.b) };
-    case "neg":
-    case "ext":
-    case "bswap":
-      return { ...inst, src: r(inst.src) };
-    case "load":
-      return { ...inst, base: r(inst.base) };
-    case "store":
-      return { ...inst, base: r(inst.base), value: o(inst.value) };
-    case "atomic_add":
-      return { ...inst, base: r(inst.base), value: r(inst.value) };
-    case "call":
-      return { ...inst, args: inst.args.map(o) };
-    case "spill":
-      return { ...inst, src: r(inst.src) };
-    case "br":
-      return { ...inst, a: r(inst.a), b: o(inst.b) };
-    case "ret":
-      return { ...inst, value: o(inst.value) };
-    default:
-      return inst;
-  }
+  return m.size === 0 ? inst : mapUses(inst, (v) => m.get(v) ?? v);
 }
