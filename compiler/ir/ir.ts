@@ -195,3 +195,16 @@ export function successors(t: Terminator | undefined): number[] {
       return [];
   }
 }
+
+/** Keeps the blocks whose ids are in `order`, in that order, renumbered 0.. with their branch targets. */
+export function reorderBlocks(fn: IrFunction, order: readonly number[]): void {
+  const renumber = new Map(order.map((id, i) => [id, i]));
+  const to = (id: number): number => renumber.get(id)!;
+  const blocks = order.map((id) => fn.blocks[id]!);
+  fn.blocks.length = 0;
+  blocks.forEach((b, i) => {
+    const t = b.term;
+    const term = t?.op === "jmp" ? { ...t, target: to(t.target) } : t?.op === "br" ? { ...t, then: to(t.then), else: to(t.else) } : t;
+    fn.blocks.push({ id: i, insts: b.insts, term });
+  });
+}

@@ -3,7 +3,7 @@
 // (the target of a `jmp`; for a `br`, the side taken when the condition fails), otherwise by
 // the first block still waiting. Every jump to the next block disappears in isel.
 
-import type { IrFunction } from "../ir.js";
+import { reorderBlocks, type IrFunction } from "../ir.js";
 
 export function layoutBlocks(fn: IrFunction): void {
   const placed = new Set<number>();
@@ -22,12 +22,5 @@ export function layoutBlocks(fn: IrFunction): void {
     const p = preferred(next);
     next = p !== undefined && !placed.has(p) ? p : undefined;
   }
-  const renumber = new Map(order.map((id, i) => [id, i]));
-  const blocks = order.map((id) => fn.blocks[id]!);
-  fn.blocks.length = 0;
-  blocks.forEach((b, i) => {
-    const t = b.term;
-    const term = t?.op === "jmp" ? { ...t, target: renumber.get(t.target)! } : t?.op === "br" ? { ...t, then: renumber.get(t.then)!, else: renumber.get(t.else)! } : t;
-    fn.blocks.push({ id: i, insts: b.insts, term });
-  });
+  reorderBlocks(fn, order);
 }

@@ -5,7 +5,7 @@
 //  - unreachable blocks are dropped;
 //  - instructions whose result is never used and that have no effect are removed.
 
-import { def, successors, uses, type Block, type Inst, type IrFunction, type VReg } from "../ir.js";
+import { def, reorderBlocks, successors, uses, type Block, type Inst, type IrFunction, type VReg } from "../ir.js";
 
 /** What a block's last write to `r` says about it: a constant, non-null, or nothing known. */
 function knownAtEnd(block: Block, r: VReg, nonNull: ReadonlySet<VReg>): { value: bigint } | "nonnull" | undefined {
@@ -51,15 +51,10 @@ export function removeUnreachable(fn: IrFunction): void {
       }
     }
   }
-  const kept = fn.blocks.filter((b) => seen.has(b.id));
-  const renumber = new Map(kept.map((b, i) => [b.id, i]));
-  const remap = (id: number): number => renumber.get(id)!;
-  fn.blocks.length = 0;
-  kept.forEach((b, i) => {
-    const t = b.term;
-    const term = t?.op === "jmp" ? { ...t, target: remap(t.target) } : t?.op === "br" ? { ...t, then: remap(t.then), else: remap(t.else) } : t;
-    fn.blocks.push({ id: i, insts: b.insts, term });
-  });
+  reorderBlocks(
+    fn,
+    fn.blocks.filter((b) => seen.has(b.id)).map((b) => b.id),
+  );
 }
 
 const PURE = new Set<Inst["op"]>(["mov", "alu", "neg", "ext", "bswap", "load", "lddw", "stackaddr"]);
