@@ -7,31 +7,36 @@ import type { AluOp, JmpCond } from "../isa/index.js";
 const M64 = 0xffffffffffffffffn;
 const M32 = 0xffffffffn;
 
-export const u64 = (v: bigint): bigint => v & M64;
-export const u32 = (v: bigint): bigint => v & M32;
-export const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
-export const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
+const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
 
 /** An instruction immediate as the 64-bit operand of an ALU64/JMP operation (sign-extended). */
 export const immToU64 = (imm: number): bigint => BigInt.asUintN(64, BigInt(imm));
 
-/** `dst op src` on 64 bits; both operands are u64 values. */
-export function alu64(op: AluOp, dst: bigint, src: bigint): bigint {
+/**
+ * `dst op src` at `width` bits: operands are taken modulo 2^width and the result is
+ * zero-extended (so a 32-bit operation clears the upper half).
+ */
+export function alu(op: AluOp, width: 32 | 64, dstIn: bigint, srcIn: bigint): bigint {
+  const mask = width === 64 ? M64 : M32;
+  const bits = BigInt(width);
+  const dst = dstIn & mask;
+  const src = srcIn & mask;
   switch (op) {
     case "add":
-      return (dst + src) & M64;
+      return (dst + src) & mask;
     case "sub":
-      return (dst - src) & M64;
+      return (dst - src) & mask;
     case "mul":
-      return (dst * src) & M64;
+      return (dst * src) & mask;
     case "div":
       return src === 0n ? 0n : dst / src;
     case "sdiv":
-      return src === 0n ? 0n : BigInt.asUintN(64, s64(dst) / s64(src));
+      return src === 0n ? 0n : BigInt.asUintN(width, BigInt.asIntN(width, dst) / BigInt.asIntN(width, src));
     case "mod":
       return src === 0n ? dst : dst % src;
     case "smod":
-      return src === 0n ? dst : BigInt.asUintN(64, s64(dst) % s64(src));
+      return src === 0n ? dst : BigInt.asUintN(width, BigInt.asIntN(width, dst) % BigInt.asIntN(width, src));
     case "or":
       return dst | src;
     case "and":
@@ -39,51 +44,21 @@ export function alu64(op: AluOp, dst: bigint, src: bigint): bigint {
     case "xor":
       return dst ^ src;
     case "lsh":
-      return (dst << (src & 63n)) & M64;
+      return (dst << (src & (bits - 1n))) & mask;
     case "rsh":
-      return dst >> (src & 63n);
+      return dst >> (src & (bits - 1n));
     case "arsh":
-      return BigInt.asUintN(64, s64(dst) >> (src & 63n));
+      return BigInt.asUintN(width, BigInt.asIntN(width, dst) >> (src & (bits - 1n)));
     case "mov":
       return src;
   }
 }
 
+/** `dst op src` on 64 bits. */
+export const alu64 = (op: AluOp, dst: bigint, src: bigint): bigint => alu(op, 64, dst, src);
+
 /** `dst op src` on the low 32 bits; the result is zero-extended. */
-export function alu32(op: AluOp, dstIn: bigint, srcIn: bigint): bigint {
-  const dst = dstIn & M32;
-  const src = srcIn & M32;
-  switch (op) {
-    case "add":
-      return (dst + src) & M32;
-    case "sub":
-      return (dst - src) & M32;
-    case "mul":
-      return (dst * src) & M32;
-    case "div":
-      return src === 0n ? 0n : dst / src;
-    case "sdiv":
-      return src === 0n ? 0n : BigInt.asUintN(32, s32(dst) / s32(src));
-    case "mod":
-      return src === 0n ? dst : dst % src;
-    case "smod":
-      return src === 0n ? dst : BigInt.asUintN(32, s32(dst) % s32(src));
-    case "or":
-      return dst | src;
-    case "and":
-      return dst & src;
-    case "xor":
-      return dst ^ src;
-    case "lsh":
-      return (dst << (src & 31n)) & M32;
-    case "rsh":
-      return dst >> (src & 31n);
-    case "arsh":
-      return BigInt.asUintN(32, s32(dst) >> (src & 31n));
-    case "mov":
-      return src;
-  }
-}
+export const alu32 = (op: AluOp, dst: bigint, src: bigint): bigint => alu(op, 32, dst, src);
 
 /** Sign-extends the low `bits` of v to 64 bits (as u64), or to 32 bits zero-extended when width is 32. */
 export function signExtend(v: bigint, bits: 8 | 16 | 32, width: 32 | 64): bigint {
