@@ -9,11 +9,23 @@ import { Code } from "../diagnostics/codes.js";
 import type { ExprLowerer } from "./lower-expr.js";
 import type { FunctionLowerer } from "./lower-function.js";
 import type { MapDecl } from "./module.js";
+import { helperId } from "../../runtime/isa/helper-ids.js";
 import { MapType } from "../../runtime/object/map-types.js";
 import { I64, U32, alignOf, sizeOf, valueTypeOf, type ValueType } from "./types.js";
 import type { Value } from "./values.js";
 
-const HELPER = { lookup: 1, update: 2, delete: 3, tailCall: 12, ringbufOutput: 130, redirect: 23, redirectMap: 51, adjustHead: 44, adjustMeta: 54, adjustTail: 65 } as const;
+const HELPER = {
+  lookup: helperId("map_lookup_elem"),
+  update: helperId("map_update_elem"),
+  delete: helperId("map_delete_elem"),
+  tailCall: helperId("tail_call"),
+  ringbufOutput: helperId("ringbuf_output"),
+  redirect: helperId("redirect"),
+  redirectMap: helperId("redirect_map"),
+  adjustHead: helperId("xdp_adjust_head"),
+  adjustMeta: helperId("xdp_adjust_meta"),
+  adjustTail: helperId("xdp_adjust_tail"),
+} as const;
 
 /** bpf_redirect(ifindex, 0). */
 export function lowerRedirect(x: ExprLowerer, args: Node[], node: CallExpression): Value {

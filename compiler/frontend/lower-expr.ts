@@ -13,6 +13,7 @@ import { MAX_ARGS } from "./lower-function.js";
 import { I64, INT_NAMES, U32, intTypeOf, sizeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
 import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
+import { helperId } from "../../runtime/isa/helper-ids.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -57,10 +58,10 @@ const NEGATE: Record<JmpCond, JmpCond> = { jeq: "jne", jne: "jeq", jlt: "jge", j
 
 /** Helpers without arguments: name → kernel helper id and result type. */
 const SIMPLE_HELPERS: Readonly<Record<string, { id: number; ret: string }>> = {
-  ktimeGetNs: { id: 5, ret: "u64" },
-  getPrandomU32: { id: 7, ret: "u32" },
-  getSmpProcessorId: { id: 8, ret: "u32" },
-  ktimeGetBootNs: { id: 125, ret: "u64" },
+  ktimeGetNs: { id: helperId("ktime_get_ns"), ret: "u64" },
+  getPrandomU32: { id: helperId("get_prandom_u32"), ret: "u32" },
+  getSmpProcessorId: { id: helperId("get_smp_processor_id"), ret: "u32" },
+  ktimeGetBootNs: { id: helperId("ktime_get_boot_ns"), ret: "u64" },
 };
 
 const widthOf = (t: IntType | undefined): Width => (t && t.bits === 64 ? 64 : 32);
@@ -274,7 +275,7 @@ export class ExprLowerer {
     const ctx = this.lower(ctxNode);
     if (ctx.kind !== "ptr") this.f.fail(ctxNode, Code.UnsupportedType, "bpfLoop's context is a struct reference, e.g. an object literal on the stack");
     const fn = this.b.lddw({ kind: "func", name: fnNode.getText() });
-    const r = this.b.call({ kind: "helper", id: 181 }, [count.op, reg(fn), reg(this.address(ctx)), imm(0)])!;
+    const r = this.b.call({ kind: "helper", id: helperId("loop") }, [count.op, reg(fn), reg(this.address(ctx)), imm(0)])!;
     return { kind: "int", ty: I64, op: reg(r) };
   }
 
@@ -299,7 +300,7 @@ export class ExprLowerer {
       if (v.kind === "bool") return v.op;
       return this.f.fail(a, Code.UnsupportedType, "tracePrintk formats integers");
     });
-    return { kind: "int", ty: I64, op: reg(this.b.call({ kind: "helper", id: 6 }, [reg(base), imm(bytes.length), ...values])!) };
+    return { kind: "int", ty: I64, op: reg(this.b.call({ kind: "helper", id: helperId("trace_printk") }, [reg(base), imm(bytes.length), ...values])!) };
   }
 
   /** atomicAdd(field, delta): BPF_ATOMIC add on the field's memory (32 or 64 bit). */

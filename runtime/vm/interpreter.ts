@@ -11,10 +11,10 @@ import { MAX_FRAMES as MAX_CALL_FRAMES, type FunctionRef, type Machine } from ".
 import { regionBase } from "./memory.js";
 import { sourceAt, type ExecProgram } from "./program.js";
 import type { HelperFn } from "./helpers/registry.js";
-import { helperName } from "./helpers/names.js";
+import { helperId, helperName } from "../isa/helper-ids.js";
 
 export const MAX_TAIL_CALLS = 33;
-export const HELPER_TAIL_CALL = 12;
+export const HELPER_TAIL_CALL = helperId("tail_call");
 
 /** Looks up a helper by id; the loader has already refused programs calling unknown ones. */
 export type HelperLookup = (id: number) => HelperFn | undefined;

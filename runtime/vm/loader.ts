@@ -10,7 +10,7 @@ import { findSection } from "../object/elf/query.js";
 import { MapType } from "../object/map-types.js";
 import { VmLoadError } from "./errors.js";
 import { helperTable } from "./helpers/registry.js";
-import { helperName } from "./helpers/names.js";
+import { helperName } from "../isa/helper-ids.js";
 import { HELPER_TAIL_CALL } from "./interpreter.js";
 import { createMap } from "./maps/index.js";
 import type { BpfMap, MapDef } from "./maps/types.js";

@@ -6,6 +6,7 @@ import type { Machine } from "../machine.js";
 import type { BpfMap } from "../maps/types.js";
 import { EINVAL, ENOENT, errno, status } from "./errno.js";
 import type { HelperFn } from "./registry.js";
+import { helperId } from "../../isa/helper-ids.js";
 
 const BPF_F_RDONLY_PROG = 0x80;
 
@@ -73,11 +74,11 @@ const forEach: HelperFn = (m, mapPtr, fnPtr, ctx, flags) => {
 };
 
 export const mapHelpers: [number, HelperFn][] = [
-  [1, lookup],
-  [2, update],
-  [3, remove],
-  [87, push],
-  [88, pop],
-  [89, peek],
-  [164, forEach],
+  [helperId("map_lookup_elem"), lookup],
+  [helperId("map_update_elem"), update],
+  [helperId("map_delete_elem"), remove],
+  [helperId("map_push_elem"), push],
+  [helperId("map_pop_elem"), pop],
+  [helperId("map_peek_elem"), peek],
+  [helperId("for_each_map_elem"), forEach],
 ];

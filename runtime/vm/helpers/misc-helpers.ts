@@ -4,6 +4,7 @@
 import { RawFault } from "../errors.js";
 import { E2BIG, EINVAL, errno } from "./errno.js";
 import type { HelperFn } from "./registry.js";
+import { helperId } from "../../isa/helper-ids.js";
 
 const BPF_MAX_LOOPS = 1 << 23;
 
@@ -162,13 +163,13 @@ const csumDiff: HelperFn = (m, fromPtr, fromSize, toPtr, toSize, seed) => {
 };
 
 export const miscHelpers: [number, HelperFn][] = [
-  [5, ktimeNs],
-  [6, tracePrintk],
-  [7, prandom],
-  [8, cpuId],
-  [28, csumDiff],
-  [93, spinLock],
-  [94, spinLock],
-  [125, ktimeBootNs],
-  [181, loop],
+  [helperId("ktime_get_ns"), ktimeNs],
+  [helperId("trace_printk"), tracePrintk],
+  [helperId("get_prandom_u32"), prandom],
+  [helperId("get_smp_processor_id"), cpuId],
+  [helperId("csum_diff"), csumDiff],
+  [helperId("spin_lock"), spinLock],
+  [helperId("spin_unlock"), spinLock],
+  [helperId("ktime_get_boot_ns"), ktimeBootNs],
+  [helperId("loop"), loop],
 ];

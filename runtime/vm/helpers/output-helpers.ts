@@ -8,6 +8,7 @@ import { PerfEventArrayMap, RingbufMap } from "../maps/index.js";
 import { xdpState } from "../xdp-state.js";
 import { status } from "./errno.js";
 import type { HelperFn } from "./registry.js";
+import { helperId } from "../../isa/helper-ids.js";
 
 interface Reservation {
   readonly ring: RingbufMap;
@@ -69,10 +70,10 @@ const perfOutput: HelperFn = (m, _ctx, mapPtr, flags, dataPtr, size) => {
 };
 
 export const outputHelpers: [number, HelperFn][] = [
-  [25, perfOutput],
-  [130, output],
-  [131, reserve],
-  [132, commit(true)],
-  [133, commit(false)],
-  [134, query],
+  [helperId("perf_event_output"), perfOutput],
+  [helperId("ringbuf_output"), output],
+  [helperId("ringbuf_reserve"), reserve],
+  [helperId("ringbuf_submit"), commit(true)],
+  [helperId("ringbuf_discard"), commit(false)],
+  [helperId("ringbuf_query"), query],
 ];

@@ -7,6 +7,7 @@ import { ETH_HLEN, XDP_FRAME_SIZE, XDP_FRAME_STRUCT_SIZE, XDP_SHARED_INFO_SIZE, 
 import { EACCES, EFAULT, EINVAL, EOPNOTSUPP, errno } from "./errno.js";
 import { fibLookup } from "./fib-lookup.js";
 import type { HelperFn } from "./registry.js";
+import { helperId } from "../../isa/helper-ids.js";
 
 const XDP_ABORTED = 0n;
 const XDP_REDIRECT = 4n;
@@ -102,13 +103,13 @@ const redirectMap: HelperFn = (m, mapPtr, key, flags) => {
 };
 
 export const xdpHelpers: [number, HelperFn][] = [
-  [23, redirect],
-  [44, adjustHead],
-  [51, redirectMap],
-  [54, adjustMeta],
-  [65, adjustTail],
-  [69, fibLookup],
-  [188, buffLen],
-  [189, copyBytes(false)],
-  [190, copyBytes(true)],
+  [helperId("redirect"), redirect],
+  [helperId("xdp_adjust_head"), adjustHead],
+  [helperId("redirect_map"), redirectMap],
+  [helperId("xdp_adjust_meta"), adjustMeta],
+  [helperId("xdp_adjust_tail"), adjustTail],
+  [helperId("fib_lookup"), fibLookup],
+  [helperId("xdp_get_buff_len"), buffLen],
+  [helperId("xdp_load_bytes"), copyBytes(false)],
+  [helperId("xdp_store_bytes"), copyBytes(true)],
 ];

@@ -1,5 +1,6 @@
-// Names of the kernel's BPF helper functions by id (enum bpf_func_id, from Linux's
-// include/uapi/linux/bpf.h), for messages such as "helper 44 (xdp_adjust_head)".
+// The kernel's BPF helper functions by id (enum bpf_func_id, from Linux's
+// include/uapi/linux/bpf.h): the one table the compiler (which emits `call id`), the VM (which
+// implements them) and messages such as "helper 44 (xdp_adjust_head)" all use.
 
 export const helperNames: readonly string[] = [
   "unspec", "map_lookup_elem", "map_update_elem", "map_delete_elem", "probe_read", "ktime_get_ns",
@@ -41,4 +42,13 @@ export const helperNames: readonly string[] = [
 
 export function helperName(id: number): string {
   return helperNames[id] ?? "unknown";
+}
+
+const ids = new Map(helperNames.map((name, id) => [name, id]));
+
+/** The id of helper `name` (without the bpf_ prefix), e.g. helperId("map_lookup_elem") = 1. */
+export function helperId(name: string): number {
+  const id = ids.get(name);
+  if (id === undefined) throw new RangeError(`there is no BPF helper named '${name}'`);
+  return id;
 }
