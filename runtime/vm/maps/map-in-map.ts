@@ -8,11 +8,10 @@
 // from programs).
 
 import { MapType } from "../../object/map-types.js";
-import { MapBase } from "./base.js";
 import { readU32, u32Bytes } from "./bytes.js";
-import { arrayNextKey } from "./array.js";
 import { E2BIG, EINVAL, ENOENT, EOPNOTSUPP } from "./errno.js";
-import { BPF_ANY, BPF_EXIST, BPF_F_INNER_MAP, flagBits } from "./flags.js";
+import { FdArrayMap } from "./fd-array.js";
+import { BPF_EXIST, BPF_F_INNER_MAP, flagBits } from "./flags.js";
 import { HashTableMap, hashCheckFlags } from "./hash.js";
 import type { BpfMap, MapDef, MapFlags, MapOptions, ValueOrErrno } from "./types.js";
 
@@ -30,9 +29,8 @@ export function innerMapMatches(template: MapDef, inner: MapDef): boolean {
   return true;
 }
 
-export class ArrayOfMapsMap extends MapBase<BpfMap> {
-  private readonly slots = new Map<number, BpfMap>();
-
+/** ARRAY_OF_MAPS: the fd-array rules, with the template check as admission and map ids for user lookups. */
+export class ArrayOfMapsMap extends FdArrayMap<BpfMap> {
   constructor(
     def: MapDef,
     options: MapOptions,
@@ -42,49 +40,15 @@ export class ArrayOfMapsMap extends MapBase<BpfMap> {
     super(def, options);
   }
 
+  protected admit(inner: BpfMap): number {
+    return innerMapMatches(this.innerTemplate, inner.def) ? 0 : -EINVAL;
+  }
+
+  protected readonly sysLookup = (inner: BpfMap): number => inner.id;
+
   /** The map in slot `key` (a u32 key or an index), if any. */
   getInnerMap(key: Uint8Array | number): BpfMap | undefined {
     return this.slots.get(typeof key === "number" ? key : readU32(this.requireKey(key)));
-  }
-
-  lookup(key: Uint8Array, _cpu = 0): Uint8Array | undefined {
-    this.requireKey(key);
-    return undefined;
-  }
-
-  update(key: Uint8Array, _value?: Uint8Array, _flags: MapFlags = 0): number {
-    this.requireKey(key);
-    return -EOPNOTSUPP;
-  }
-
-  delete(key: Uint8Array): number {
-    const index = readU32(this.requireKey(key));
-    if (index >= this.def.maxEntries) return -E2BIG;
-    return this.slots.delete(index) ? 0 : -ENOENT;
-  }
-
-  userUpdate(key: Uint8Array | undefined, inner: BpfMap, flags: MapFlags = 0): number {
-    const index = readU32(this.requireKey(key));
-    if (flagBits(flags) !== BigInt(BPF_ANY)) return -EINVAL;
-    if (index >= this.def.maxEntries) return -E2BIG;
-    if (!innerMapMatches(this.innerTemplate, inner.def)) return -EINVAL;
-    this.slots.set(index, inner);
-    return 0;
-  }
-
-  userLookup(key: Uint8Array | undefined, flags: MapFlags = 0): ValueOrErrno {
-    const err = this.userLookupFlags(flags);
-    if (err) return err;
-    const inner = this.getInnerMap(this.requireKey(key));
-    return inner ? u32Bytes(inner.id) : -ENOENT;
-  }
-
-  userDelete(key: Uint8Array | undefined): number {
-    return this.delete(this.requireKey(key));
-  }
-
-  nextKey(key: Uint8Array | undefined): ValueOrErrno {
-    return arrayNextKey(this.def.maxEntries, key && this.requireKey(key));
   }
 }
 
