@@ -1,0 +1,253 @@
+// Conditional jumps on two scalars, as the Linux 6.18 verifier treats them:
+// `branchTaken` is is_scalar_branch_taken (true: always jumps, false: never, undefined: either),
+// `refineBranch` is reg_set_min_max for one side (regs_refine_cond_op, reg_bounds_sync, then
+// reg_bounds_sanity_check). Like the kernel, a side is pruned only when branchTaken rules it out;
+// a refinement whose bounds contradict each other leaves the register with its tnum but no
+// bounds (what the kernel does outside selftests), it does not prune the path.
+
+import type { JmpCond } from "../isa/index.js";
+import { constValueAt, isConstAt, mutable, sanitizeInPlace, syncInPlace, type MutScalar, type Scalar } from "./scalar.js";
+import { U32_MAX, U64_MAX, tnumAnd, tnumConst, tnumIntersect, tnumIsConst, tnumOr, tnumSubreg, tnumWithSubreg } from "./tnum.js";
+
+/** The condition of the other side of a jump (the kernel's rev_opcode); "jnset" is !(a & b). */
+type Cond = JmpCond | "jnset";
+
+const reverse: Readonly<Record<JmpCond, Cond>> = {
+  jeq: "jne",
+  jne: "jeq",
+  jgt: "jle",
+  jle: "jgt",
+  jge: "jlt",
+  jlt: "jge",
+  jsgt: "jsle",
+  jsle: "jsgt",
+  jsge: "jslt",
+  jslt: "jsge",
+  jset: "jnset",
+};
+
+/** a OP b == b FLIP(OP) a (the kernel's flip_opcode) for the ordering tests. */
+const flipped = { jgt: "jlt", jge: "jle", jsgt: "jslt", jsge: "jsle" } as const;
+
+/** The bounds the comparison looks at. */
+interface View {
+  umin: bigint;
+  umax: bigint;
+  smin: bigint;
+  smax: bigint;
+}
+
+const view = (s: Scalar, w32: boolean): View =>
+  w32 ? { umin: s.u32min, umax: s.u32max, smin: s.s32min, smax: s.s32max } : { umin: s.umin, umax: s.umax, smin: s.smin, smax: s.smax };
+
+/** Whether `a cond b` holds for every (true), no (false) or some (undefined) pair of members. */
+export function branchTaken(cond: JmpCond, width: 32 | 64, a: Scalar, b: Scalar): boolean | undefined {
+  const w32 = width === 32;
+  const t1 = w32 ? tnumSubreg(a.tnum) : a.tnum;
+  const t2 = w32 ? tnumSubreg(b.tnum) : b.tnum;
+  const x = view(a, w32);
+  const y = view(b, w32);
+  switch (cond) {
+    case "jeq":
+    case "jne": {
+      const eq = cond === "jeq";
+      if (tnumIsConst(t1) && tnumIsConst(t2)) return (t1.value === t2.value) === eq;
+      if (x.umin > y.umax || x.umax < y.umin) return !eq;
+      if (x.smin > y.smax || x.smax < y.smin) return !eq;
+      if (!w32) {
+        // Inconclusive 64-bit ranges may still be told apart by their low halves.
+        if (a.u32min > b.u32max || a.u32max < b.u32min) return !eq;
+        if (a.s32min > b.s32max || a.s32max < b.s32min) return !eq;
+      }
+      return undefined;
+    }
+    case "jset": {
+      let p = t1;
+      let q = t2;
+      if (!isConstAt(b, width)) {
+        if (!isConstAt(a, width)) return undefined;
+        p = t2;
+        q = t1;
+      }
+      if ((~p.mask & p.value & q.value) !== 0n) return true;
+      if (((p.mask | p.value) & q.value) === 0n) return false;
+      return undefined;
+    }
+    case "jgt":
+      if (x.umin > y.umax) return true;
+      if (x.umax <= y.umin) return false;
+      return undefined;
+    case "jge":
+      if (x.umin >= y.umax) return true;
+      if (x.umax < y.umin) return false;
+      return undefined;
+    case "jlt":
+      if (x.umax < y.umin) return true;
+      if (x.umin >= y.umax) return false;
+      return undefined;
+    case "jle":
+      if (x.umax <= y.umin) return true;
+      if (x.umin > y.umax) return false;
+      return undefined;
+    case "jsgt":
+      if (x.smin > y.smax) return true;
+      if (x.smax <= y.smin) return false;
+      return undefined;
+    case "jsge":
+      if (x.smin >= y.smax) return true;
+      if (x.smax < y.smin) return false;
+      return undefined;
+    case "jslt":
+      if (x.smax < y.smin) return true;
+      if (x.smin >= y.smax) return false;
+      return undefined;
+    case "jsle":
+      if (x.smax <= y.smin) return true;
+      if (x.smin > y.smax) return false;
+      return undefined;
+  }
+}
+
+const isPowerOf2 = (v: bigint): boolean => v !== 0n && (v & (v - 1n)) === 0n;
+
+/** The kernel's regs_refine_cond_op: what `r1 cond r2` being true tells about both. */
+function refine(cond: Cond, w32: boolean, r1: MutScalar, r2: MutScalar): void {
+  const width = w32 ? 32 : 64;
+  switch (cond) {
+    case "jgt":
+    case "jge":
+    case "jsgt":
+    case "jsge":
+      refine(flipped[cond], w32, r2, r1);
+      return;
+    case "jeq":
+      if (w32) {
+        r1.u32min = r1.u32min > r2.u32min ? r1.u32min : r2.u32min;
+        r1.u32max = r1.u32max < r2.u32max ? r1.u32max : r2.u32max;
+        r1.s32min = r1.s32min > r2.s32min ? r1.s32min : r2.s32min;
+        r1.s32max = r1.s32max < r2.s32max ? r1.s32max : r2.s32max;
+        r2.u32min = r1.u32min;
+        r2.u32max = r1.u32max;
+        r2.s32min = r1.s32min;
+        r2.s32max = r1.s32max;
+        const t = tnumIntersect(tnumSubreg(r1.tnum), tnumSubreg(r2.tnum));
+        r1.tnum = tnumWithSubreg(r1.tnum, t);
+        r2.tnum = tnumWithSubreg(r2.tnum, t);
+      } else {
+        r1.umin = r1.umin > r2.umin ? r1.umin : r2.umin;
+        r1.umax = r1.umax < r2.umax ? r1.umax : r2.umax;
+        r1.smin = r1.smin > r2.smin ? r1.smin : r2.smin;
+        r1.smax = r1.smax < r2.smax ? r1.smax : r2.smax;
+        r2.umin = r1.umin;
+        r2.umax = r1.umax;
+        r2.smin = r1.smin;
+        r2.smax = r1.smax;
+        r1.tnum = tnumIntersect(r1.tnum, r2.tnum);
+        r2.tnum = r1.tnum;
+      }
+      return;
+    case "jne": {
+      // Only a constant at an edge of the other's range trims it.
+      if (!isConstAt(r2, width)) [r1, r2] = [r2, r1];
+      if (!isConstAt(r2, width)) return;
+      const v = constValueAt(r2, width);
+      if (w32) {
+        const sv = BigInt.asIntN(32, v);
+        if (r1.u32min === v) r1.u32min++;
+        if (r1.u32max === v) r1.u32max--;
+        if (r1.s32min === sv) r1.s32min++;
+        if (r1.s32max === sv) r1.s32max--;
+      } else {
+        const sv = BigInt.asIntN(64, v);
+        if (r1.umin === v) r1.umin++;
+        if (r1.umax === v) r1.umax--;
+        if (r1.smin === sv) r1.smin++;
+        if (r1.smax === sv) r1.smax--;
+      }
+      return;
+    }
+    case "jset": {
+      // Only a single tested bit is then known to be set.
+      if (!isConstAt(r2, width)) [r1, r2] = [r2, r1];
+      if (!isConstAt(r2, width)) return;
+      const v = constValueAt(r2, width);
+      if (!isPowerOf2(v)) return;
+      if (w32) r1.tnum = tnumWithSubreg(r1.tnum, tnumOr(tnumSubreg(r1.tnum), tnumConst(v)));
+      else r1.tnum = tnumOr(r1.tnum, tnumConst(v));
+      return;
+    }
+    case "jnset": {
+      if (!isConstAt(r2, width)) [r1, r2] = [r2, r1];
+      if (!isConstAt(r2, width)) return;
+      const v = constValueAt(r2, width);
+      if (w32) r1.tnum = tnumWithSubreg(r1.tnum, tnumAnd(tnumSubreg(r1.tnum), tnumConst(~v & U32_MAX)));
+      else r1.tnum = tnumAnd(r1.tnum, tnumConst(~v & U64_MAX));
+      return;
+    }
+    case "jle":
+      if (w32) {
+        if (r2.u32max < r1.u32max) r1.u32max = r2.u32max;
+        if (r1.u32min > r2.u32min) r2.u32min = r1.u32min;
+      } else {
+        if (r2.umax < r1.umax) r1.umax = r2.umax;
+        if (r1.umin > r2.umin) r2.umin = r1.umin;
+      }
+      return;
+    case "jlt":
+      // The kernel's `umax - 1` / `umin + 1` wrap in C; they cannot here because the branch
+      // is undecided (r2.umax > r1.umin >= 0), but wrap them anyway to stay the same function.
+      if (w32) {
+        const m = BigInt.asUintN(32, r2.u32max - 1n);
+        if (m < r1.u32max) r1.u32max = m;
+        const n = BigInt.asUintN(32, r1.u32min + 1n);
+        if (n > r2.u32min) r2.u32min = n;
+      } else {
+        const m = BigInt.asUintN(64, r2.umax - 1n);
+        if (m < r1.umax) r1.umax = m;
+        const n = BigInt.asUintN(64, r1.umin + 1n);
+        if (n > r2.umin) r2.umin = n;
+      }
+      return;
+    case "jsle":
+      if (w32) {
+        if (r2.s32max < r1.s32max) r1.s32max = r2.s32max;
+        if (r1.s32min > r2.s32min) r2.s32min = r1.s32min;
+      } else {
+        if (r2.smax < r1.smax) r1.smax = r2.smax;
+        if (r1.smin > r2.smin) r2.smin = r1.smin;
+      }
+      return;
+    case "jslt":
+      if (w32) {
+        const m = BigInt.asIntN(32, r2.s32max - 1n);
+        if (m < r1.s32max) r1.s32max = m;
+        const n = BigInt.asIntN(32, r1.s32min + 1n);
+        if (n > r2.s32min) r2.s32min = n;
+      } else {
+        const m = BigInt.asIntN(64, r2.smax - 1n);
+        if (m < r1.smax) r1.smax = m;
+        const n = BigInt.asIntN(64, r1.smin + 1n);
+        if (n > r2.smin) r2.smin = n;
+      }
+      return;
+  }
+}
+
+/**
+ * The states of `a` and `b` on the side of `a cond b` where the test is `taken`.
+ * undefined: branchTaken proves that side is never reached (the kernel does not walk it).
+ * When branchTaken decides the side is always reached, the kernel learns nothing and the
+ * inputs come back unchanged.
+ */
+export function refineBranch(cond: JmpCond, width: 32 | 64, a: Scalar, b: Scalar, taken: boolean): readonly [Scalar, Scalar] | undefined {
+  const pred = branchTaken(cond, width, a, b);
+  if (pred !== undefined) return pred === taken ? [a, b] : undefined;
+  const r1 = mutable(a);
+  const r2 = mutable(b);
+  refine(taken ? cond : reverse[cond], width === 32, r1, r2);
+  syncInPlace(r1);
+  syncInPlace(r2);
+  sanitizeInPlace(r1);
+  sanitizeInPlace(r2);
+  return [r1, r2];
+}
