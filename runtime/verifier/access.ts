@@ -1,0 +1,189 @@
+// Memory access rules per pointer type (the kernel's check_mem_access and its helpers), for
+// loads, stores and atomics: ctx, packet and packet metadata, map values (and frozen read-only
+// maps, whose constant-offset loads give the map's bytes), stack, ring buffer memory.
+// Alignment: privileged x86-64 programs only get strict alignment on the stack (and atomics).
+
+import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
+import { xdpCtxAccess } from "./ctx-xdp.js";
+import { signExtend, truncateScalar } from "./coerce.js";
+import type { Env } from "./env.js";
+import { RuleError } from "./messages.js";
+import { scalarConst, scalarLoad, S64_MIN, type Scalar } from "./scalar.js";
+import { clobberRange, readFixed, writeFixed } from "./stack.js";
+import { formatTnum, tnumAdd, tnumConst, tnumIsAligned } from "./tnum.js";
+import { typeName, type Frame, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
+
+export const BPF_MAX_VAR_OFF = 1 << 29;
+const isConst = (s: Scalar): boolean => s.tnum.mask === 0n;
+const sval = (s: Scalar): number => Number(BigInt.asIntN(64, s.tnum.value));
+
+export type AccessKind = "read" | "write";
+
+export interface Access {
+  readonly regno: number;
+  readonly off: number;
+  readonly size: 1 | 2 | 4 | 8;
+  readonly kind: AccessKind;
+  /** For writes: the stored value (a register state, or a constant for store-immediate). */
+  readonly value?: RegState;
+  /** Loads: sign-extending (LDX MEMSX). */
+  readonly signed?: boolean;
+  /** Atomics need natural alignment everywhere. */
+  readonly strictAlign?: boolean;
+}
+
+/** __check_mem_access for a fixed offset. */
+function memOk(off: number, size: number, memSize: number): boolean {
+  return off >= 0 && size <= memSize - off;
+}
+
+/** check_mem_region_access: every offset the variable part allows stays inside [0, memSize). */
+export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: number, memSize: number, describe: (off: number) => string): void {
+  const v = reg.var;
+  if (v.smin < 0n && (v.smin === S64_MIN || off + Number(v.smin) !== ((off + Number(v.smin)) | 0) || Number(v.smin) + off < 0)) {
+    throw new RuleError(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`, [regno]);
+  }
+  const lo = Number(v.smin) + off;
+  if (!memOk(lo, size, memSize)) throw new RuleError(`${describe(lo)}; R${regno} min value is outside of the allowed memory range`, [regno]);
+  if (v.umax >= BigInt(BPF_MAX_VAR_OFF)) throw new RuleError(`R${regno} unbounded memory access, make sure to bounds check any such access`, [regno]);
+  const hi = Number(v.umax) + off;
+  if (!memOk(hi, size, memSize)) throw new RuleError(`${describe(hi)}; R${regno} max value is outside of the allowed memory range`, [regno]);
+}
+
+function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number, strict: boolean): void {
+  if (!strict || size === 1) return;
+  const t = tnumAdd(reg.var.tnum, tnumConst(BigInt(reg.off + off)));
+  if (!tnumIsAligned(t, BigInt(size))) {
+    const what = reg.type === "stack" ? "stack " : reg.type === "ctx" ? "context " : reg.type === "map_value" ? "value " : reg.type === "pkt" || reg.type === "pkt_meta" ? "packet " : "";
+    throw new RuleError(`misaligned ${what}access off ${formatTnum(reg.var.tnum)}+${reg.off}+${off} size ${size}`, [regno]);
+  }
+}
+
+/** A load's result of unknown bytes. */
+const loaded = (size: 1 | 2 | 4 | 8, signed: boolean): RegState => ({ type: "scalar", s: scalarLoad(size, signed), id: 0 });
+
+/** The bytes of a frozen read-only map as a constant (bpf_map_direct_read). */
+function directRead(init: Uint8Array, off: number, size: 1 | 2 | 4 | 8, signed: boolean): Scalar {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(init[off + i] ?? 0);
+  const s = scalarConst(v);
+  return signed ? signExtend(s, size) : s;
+}
+
+/**
+ * Checks one access through register `regno` of the current frame and applies its effect
+ * (stack writes). Returns the loaded register state for reads.
+ */
+export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState | undefined {
+  const frame = st.frames[st.frames.length - 1]!;
+  const reg = frame.regs[a.regno]!;
+  const { size, kind, regno } = a;
+  switch (reg.type) {
+    case "ctx": {
+      if (reg.off !== 0 || !(isConst(reg.var) && reg.var.tnum.value === 0n)) {
+        if (!isConst(reg.var)) throw new RuleError(`variable ctx access var_off=${formatTnum(reg.var.tnum)} disallowed`, [regno]);
+        throw new RuleError(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
+      }
+      const r = xdpCtxAccess(a.off, size, kind === "write", env.section);
+      if (!r) throw new RuleError(`invalid bpf_context access off=${a.off} size=${size}`, [regno]);
+      return kind === "read" ? r : undefined;
+    }
+    case "pkt":
+    case "pkt_meta": {
+      const off = a.off + reg.off;
+      if (reg.var.smin < 0n) throw new RuleError(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`, [regno]);
+      if (!memOk(off, size, reg.range)) {
+        throw new RuleError(`invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range}); R${regno} offset is outside of the packet`, [regno]);
+      }
+      checkAlignment(regno, reg, a.off, size, a.strictAlign === true);
+      return kind === "read" ? loaded(size, a.signed === true) : undefined;
+    }
+    case "map_value": {
+      const map = env.maps[reg.map]!;
+      const off = a.off + reg.off;
+      if (kind === "write" && (map.flags & BPF_F_RDONLY_PROG) !== 0) {
+        throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
+      }
+      checkRegion(regno, reg, off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
+      checkAlignment(regno, reg, a.off, size, a.strictAlign === true);
+      if (kind === "write") return undefined;
+      if (isConst(reg.var) && map.frozen && (map.flags & BPF_F_RDONLY_PROG) !== 0 && map.initialValue) {
+        return { type: "scalar", s: directRead(map.initialValue, off + sval(reg.var), size, a.signed === true), id: 0 };
+      }
+      return loaded(size, a.signed === true);
+    }
+    case "mem": {
+      const off = a.off + reg.off;
+      checkRegion(regno, reg, off, size, reg.size, (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`);
+      checkAlignment(regno, reg, a.off, size, a.strictAlign === true);
+      return kind === "read" ? loaded(size, a.signed === true) : undefined;
+    }
+    case "stack":
+      return stackAccess(env, st, reg, a);
+    case "not_init":
+    case "scalar":
+    case "pkt_end":
+    case "map_value_or_null":
+    case "map_ptr":
+    case "func":
+    case "mem_or_null":
+      throw new RuleError(`R${regno} invalid mem access '${typeName(reg.type)}'`, [regno]);
+  }
+}
+
+/** Records that subprogram of `frame` touched its stack down to `off`. */
+export function growStack(env: Env, frame: Frame, off: number): void {
+  // grow_stack_state: the depth is kept in whole 8-byte slots.
+  const depth = Math.ceil(-off / 8) * 8;
+  if (depth > env.stackDepth[frame.subprog]!) env.stackDepth[frame.subprog] = depth;
+}
+
+/**
+ * Bounds of a stack access of `size` bytes at `off` past the pointer (check_stack_access_within_bounds);
+ * grows the owning subprogram's stack. Returns the byte range and whether the offset is fixed.
+ */
+export function stackBounds(env: Env, st: VerifierState, regno: number, reg: Extract<RegState, { type: "stack" }>, off: number, size: number, kind: AccessKind): { lo: number; hi: number; fixed: boolean } {
+  const owner = st.frames[reg.frame]!;
+  const extra = kind === "read" ? " read from" : " write to";
+  const fixed = isConst(reg.var);
+  let lo: number;
+  let hi: number;
+  if (fixed) {
+    lo = sval(reg.var) + off;
+    hi = lo + size;
+  } else {
+    if (reg.var.smax >= BigInt(BPF_MAX_VAR_OFF) || reg.var.smin <= -BigInt(BPF_MAX_VAR_OFF)) throw new RuleError(`invalid unbounded variable-offset${extra} stack R${regno}`, [regno]);
+    lo = Number(reg.var.smin) + off;
+    hi = Number(reg.var.smax) + off + size;
+  }
+  if (lo < -512 || lo >= 0 || hi > 0) {
+    if (fixed) throw new RuleError(`invalid${extra} stack R${regno} off=${off} size=${size}`, [regno]);
+    throw new RuleError(`invalid variable-offset${extra} stack R${regno} var_off=${formatTnum(reg.var.tnum)} off=${off} size=${size}`, [regno]);
+  }
+  growStack(env, owner, lo);
+  return { lo, hi, fixed };
+}
+
+function stackAccess(env: Env, st: VerifierState, reg: Extract<RegState, { type: "stack" }>, a: Access): RegState | undefined {
+  const { regno, size, kind } = a;
+  const owner = st.frames[reg.frame]!;
+  checkAlignment(regno, reg, a.off, size, true);
+  const { lo, hi, fixed } = stackBounds(env, st, regno, reg, a.off + reg.off, size, kind);
+  if (kind === "write") {
+    const value = a.value!;
+    if (fixed) {
+      if (value.type === "stack" && reg.frame < st.frames.length - 1) throw new RuleError("cannot spill pointers to stack into stack frame of the caller", [regno]);
+      if (value.type !== "scalar" && value.type !== "not_init" && (size !== 8 || lo % 8 !== 0)) throw new RuleError("invalid size of register spill", [regno]);
+      writeFixed(owner.stack, lo, size, value);
+    } else {
+      clobberRange(owner.stack, lo, hi);
+    }
+    return undefined;
+  }
+  if (!fixed) return { type: "scalar", s: scalarLoad(size, a.signed === true), id: 0 };
+  const r = readFixed(owner.stack, lo, size);
+  if (!r.ok) throw new RuleError(r.message, [regno]);
+  if (a.signed && r.reg.type === "scalar" && size < 8) return { type: "scalar", s: signExtend(r.reg.s, size), id: 0 };
+  if (r.reg.type === "scalar" && size < 8) return { ...r.reg, s: truncateScalar(r.reg.s, size) };
+  return r.reg;
+}

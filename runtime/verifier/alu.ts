@@ -1,0 +1,159 @@
+// ALU instructions on register states (the kernel's check_alu_op, adjust_reg_min_max_vals and
+// adjust_ptr_min_max_vals) with privileged rules: scalar transfer functions come from
+// scalar-alu.ts; pointers allow only 64-bit add/sub of scalars with sane bounds; anything a
+// privileged program may compute from a pointer (pointer - pointer, 32-bit moves) is an unknown
+// scalar; copies of scalars share an id so that a later bounds check refines every copy.
+
+import type { AluInsn, AluOp, EndianInsn, MovsxInsn, NegInsn } from "../isa/index.js";
+import { BPF_MAX_VAR_OFF } from "./access.js";
+import { freshId, type Env } from "./env.js";
+import { RuleError } from "./messages.js";
+import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "./scalar-alu.js";
+import { scalarConst, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
+import { FP, typeName, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
+
+const opText: Readonly<Record<AluOp, string>> = {
+  add: "+=", sub: "-=", mul: "*=", div: "/=", sdiv: "s/=", or: "|=", and: "&=", lsh: "<<=",
+  rsh: ">>=", mod: "%=", smod: "s%=", xor: "^=", mov: "=", arsh: "s>>=",
+};
+
+const isConst = (s: Scalar): boolean => s.tnum.mask === 0n;
+const unknown = (): RegState => ({ type: "scalar", s: scalarUnknown(), id: 0 });
+
+/** Reads register `r` as an operand: it must have been written ("R%d !read_ok"). */
+export function readReg(st: VerifierState, r: number): RegState {
+  const reg = st.frames[st.frames.length - 1]!.regs[r]!;
+  if (reg.type === "not_init") throw new RuleError(`R${r} !read_ok`, [r]);
+  return reg;
+}
+
+export function writeReg(st: VerifierState, r: number, v: RegState): void {
+  if (r === FP) throw new RuleError("frame pointer is read only", [r]);
+  st.frames[st.frames.length - 1]!.regs[r] = v;
+}
+
+export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | MovsxInsn | EndianInsn): void {
+  const regs = st.frames[st.frames.length - 1]!.regs;
+  switch (insn.kind) {
+    case "neg":
+    case "endian": {
+      const d = readReg(st, insn.dst);
+      if (insn.dst === FP) throw new RuleError("frame pointer is read only", [FP]);
+      if (d.type !== "scalar") return writeReg(st, insn.dst, unknown());
+      const s = insn.kind === "neg" ? scalarNeg(insn.width, d.s) : scalarEndian(insn.order, insn.bits, d.s);
+      return writeReg(st, insn.dst, { type: "scalar", s, id: 0 });
+    }
+    case "movsx": {
+      const src = readReg(st, insn.src);
+      if (src.type !== "scalar") return writeReg(st, insn.dst, unknown());
+      return writeReg(st, insn.dst, { type: "scalar", s: scalarMovsx(insn.width, insn.bits, src.s), id: 0 });
+    }
+    case "alu":
+      break;
+  }
+  const { op, width } = insn;
+  if (op === "mov") {
+    if (insn.src.kind === "imm") {
+      const v = width === 64 ? BigInt(insn.src.imm) : BigInt(insn.src.imm >>> 0);
+      return writeReg(st, insn.dst, { type: "scalar", s: scalarConst(v), id: 0 });
+    }
+    const src = readReg(st, insn.src.reg);
+    if (insn.dst === FP) throw new RuleError("frame pointer is read only", [FP]);
+    if (width === 32) {
+      // A 32-bit copy of a pointer is a number a privileged program may keep.
+      if (src.type !== "scalar") return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu("mov", 32, scalarUnknown(), scalarUnknown()), id: 0 });
+      return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu("mov", 32, src.s, src.s), id: 0 });
+    }
+    if (src.type === "scalar" && src.id === 0 && !isConst(src.s)) {
+      const linked = { ...src, id: freshId(env) };
+      regs[insn.src.reg] = linked;
+      return writeReg(st, insn.dst, linked);
+    }
+    return writeReg(st, insn.dst, src);
+  }
+  const dst = readReg(st, insn.dst);
+  if (insn.dst === FP) throw new RuleError("frame pointer is read only", [FP]);
+  if ((op === "lsh" || op === "rsh" || op === "arsh") && insn.src.kind === "imm" && (insn.src.imm < 0 || insn.src.imm >= width)) {
+    throw new RuleError(`invalid shift ${insn.src.imm}`);
+  }
+  if ((op === "div" || op === "sdiv" || op === "mod" || op === "smod") && insn.src.kind === "imm" && insn.src.imm === 0) throw new RuleError("div by zero");
+  const src: RegState = insn.src.kind === "imm" ? { type: "scalar", s: scalarConst(BigInt(insn.src.imm)), id: 0 } : readReg(st, insn.src.reg);
+  if (dst.type === "scalar" && src.type === "scalar") {
+    const srcS = width === 32 && insn.src.kind === "imm" ? scalarConst(BigInt(insn.src.imm >>> 0)) : src.s;
+    return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu(op, width, dst.s, srcS), id: 0 });
+  }
+  if (dst.type !== "scalar" && src.type !== "scalar") {
+    if (op === "sub") return writeReg(st, insn.dst, unknown());
+    throw new RuleError(`R${insn.dst} pointer ${opText[op]} pointer prohibited`, [insn.dst, insn.src.kind === "reg" ? insn.src.reg : insn.dst]);
+  }
+  const ptrIsDst = dst.type !== "scalar";
+  const ptr = ptrIsDst ? dst : src;
+  const off = (ptrIsDst ? src : dst) as Extract<RegState, { type: "scalar" }>;
+  writeReg(st, insn.dst, pointerArithmetic(env, insn, ptr, off.s, ptrIsDst));
+}
+
+function saneOffset(type: string, s: Scalar, fixedOff: number): void {
+  const known = isConst(s);
+  const val = BigInt.asIntN(64, s.tnum.value);
+  const max = BigInt(BPF_MAX_VAR_OFF);
+  if (known && (val >= max || val <= -max)) throw new RuleError(`math between ${type} pointer and ${val} is not allowed`);
+  if (fixedOff >= BPF_MAX_VAR_OFF || fixedOff <= -BPF_MAX_VAR_OFF) throw new RuleError(`${type} pointer offset ${fixedOff} is not allowed`);
+  if (s.smin === S64_MIN) throw new RuleError(`math between ${type} pointer and register with unbounded min value is not allowed`);
+  if (s.smin >= max || s.smin <= -max) throw new RuleError(`value ${s.smin} makes ${type} pointer be out of bounds`);
+}
+
+/** adjust_ptr_min_max_vals: `ptr op off` (or `off += ptr` when the pointer is the source). */
+function pointerArithmetic(env: Env, insn: AluInsn, ptr: RegState, off: Scalar, ptrIsDst: boolean): RegState {
+  const dst = insn.dst;
+  const { op } = insn;
+  const involved = [dst, ...(insn.src.kind === "reg" ? [insn.src.reg] : [])];
+  if (insn.width === 32) {
+    if (op === "sub") return unknown();
+    throw new RuleError(`R${dst} 32-bit pointer arithmetic prohibited`, involved);
+  }
+  if (ptr.type === "map_value_or_null" || ptr.type === "mem_or_null") {
+    throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited, null-check it first`, involved);
+  }
+  const known = isConst(off);
+  const offVal = Number(BigInt.asIntN(64, off.tnum.value));
+  if (ptr.type === "map_ptr") {
+    if (known && offVal === 0 && op === "add") return ptr;
+    throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited`, involved);
+  }
+  if (ptr.type !== "ctx" && ptr.type !== "pkt" && ptr.type !== "pkt_meta" && ptr.type !== "map_value" && ptr.type !== "stack" && ptr.type !== "mem") {
+    throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited`, involved);
+  }
+  const p: OffsetPtr = ptr;
+  const tname = typeName(p.type);
+  saneOffset(tname, off, 0);
+  saneOffset(tname, p.var, p.off);
+  let out: OffsetPtr;
+  switch (op) {
+    case "add":
+      if (known && Number.isSafeInteger(p.off + offVal) && (p.off + offVal) === ((p.off + offVal) | 0)) {
+        out = { ...p, off: p.off + offVal };
+      } else {
+        out = { ...p, var: scalarAlu("add", 64, p.var, off) };
+        if (p.type === "pkt" || p.type === "pkt_meta") out = { ...out, id: freshId(env), range: 0 } as OffsetPtr;
+      }
+      break;
+    case "sub":
+      if (!ptrIsDst) throw new RuleError(`R${dst} tried to subtract pointer from scalar`, involved);
+      if (p.type === "stack") throw new RuleError(`R${dst} subtraction from stack pointer prohibited`, involved);
+      if (known && (p.off - offVal) === ((p.off - offVal) | 0)) {
+        out = { ...p, off: p.off - offVal };
+      } else {
+        out = { ...p, var: scalarAlu("sub", 64, p.var, off) };
+        if (p.type === "pkt" || p.type === "pkt_meta") out = { ...out, id: freshId(env), ...(off.smin < 0n ? { range: 0 } : {}) } as OffsetPtr;
+      }
+      break;
+    case "and":
+    case "or":
+    case "xor":
+      throw new RuleError(`R${dst} bitwise operator ${opText[op]} on pointer prohibited`, involved);
+    default:
+      throw new RuleError(`R${dst} pointer arithmetic with ${opText[op]} operator prohibited`, involved);
+  }
+  saneOffset(tname, out.var, out.off);
+  return out;
+}

@@ -1,0 +1,120 @@
+// Helper prototypes (the kernel's bpf_func_proto) for the helpers an XDP program may call and
+// the VM implements: argument kinds, the map types arg 1 accepts, the return kind, and whether
+// the helper moves the packet (which invalidates every packet pointer).
+
+import { helperId } from "../isa/helper-ids.js";
+import { MapType } from "../object/map-types.js";
+
+export type ArgKind =
+  /** Any initialised value. */
+  | "anything"
+  /** A map pointer from ld_imm64 (the map the later key/value arguments are sized by). */
+  | "map_ptr"
+  /** Points to key_size readable bytes. */
+  | "map_key"
+  /** Points to value_size readable bytes. */
+  | "map_value"
+  /** Points to value_size bytes the helper writes. */
+  | "map_value_uninit"
+  /** The program's ctx, unmodified. */
+  | "ctx"
+  /** Memory the helper reads; its size is the next argument. */
+  | "mem_ro"
+  /** Like mem_ro, and null is allowed when the size is zero. */
+  | "mem_ro_or_null"
+  /** Memory the helper reads and writes (fib_lookup params); size is the next argument. */
+  | "mem_rw"
+  /** Memory the helper only writes; size is the next argument. */
+  | "mem_uninit"
+  /** Size of the preceding memory argument, > 0. */
+  | "size"
+  /** Size of the preceding memory argument, >= 0. */
+  | "size_or_zero"
+  /** A known constant allocation size (ringbuf_reserve). */
+  | "alloc_size"
+  /** Ring buffer memory being released (submit / discard). */
+  | "ringbuf_release"
+  /** A subprogram address: the callback (bpf_loop). */
+  | "func"
+  /** A stack pointer or null (bpf_loop's ctx). */
+  | "stack_or_null";
+
+export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null";
+
+export interface HelperProto {
+  readonly id: number;
+  readonly name: string;
+  readonly args: readonly ArgKind[];
+  readonly ret: RetKind;
+  /** Map types the map argument may be (check_map_func_compatibility); undefined: any but special maps. */
+  readonly mapTypes?: readonly MapType[];
+  /** Moves packet data (bpf_helper_changes_pkt_data): all packet pointers become unknown. */
+  readonly changesPkt?: boolean;
+  /** Calls the `func` argument back (bpf_loop). */
+  readonly callback?: boolean;
+}
+
+const RINGBUF = [MapType.RINGBUF];
+const REDIRECT = [MapType.DEVMAP, MapType.DEVMAP_HASH, MapType.CPUMAP, MapType.XSKMAP];
+const QUEUES = [MapType.QUEUE, MapType.STACK, MapType.BLOOM_FILTER];
+
+const protos: readonly Omit<HelperProto, "id">[] = [
+  { name: "map_lookup_elem", args: ["map_ptr", "map_key"], ret: "map_value_or_null" },
+  { name: "map_update_elem", args: ["map_ptr", "map_key", "map_value", "anything"], ret: "integer" },
+  { name: "map_delete_elem", args: ["map_ptr", "map_key"], ret: "integer" },
+  { name: "map_push_elem", args: ["map_ptr", "map_value", "anything"], ret: "integer", mapTypes: QUEUES },
+  { name: "map_pop_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
+  { name: "map_peek_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
+  { name: "ktime_get_ns", args: [], ret: "integer" },
+  { name: "ktime_get_boot_ns", args: [], ret: "integer" },
+  { name: "trace_printk", args: ["mem_ro", "size", "anything", "anything", "anything"], ret: "integer" },
+  { name: "get_prandom_u32", args: [], ret: "integer" },
+  { name: "get_smp_processor_id", args: [], ret: "integer" },
+  { name: "csum_diff", args: ["mem_ro_or_null", "size_or_zero", "mem_ro_or_null", "size_or_zero", "anything"], ret: "integer" },
+  { name: "loop", args: ["anything", "func", "stack_or_null", "anything"], ret: "integer", callback: true },
+  { name: "tail_call", args: ["ctx", "map_ptr", "anything"], ret: "integer", mapTypes: [MapType.PROG_ARRAY] },
+  { name: "redirect", args: ["anything", "anything"], ret: "integer" },
+  { name: "redirect_map", args: ["map_ptr", "anything", "anything"], ret: "integer", mapTypes: REDIRECT },
+  { name: "xdp_adjust_head", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
+  { name: "xdp_adjust_meta", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
+  { name: "xdp_adjust_tail", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
+  { name: "fib_lookup", args: ["ctx", "mem_rw", "size", "anything"], ret: "integer" },
+  { name: "xdp_get_buff_len", args: ["ctx"], ret: "integer" },
+  { name: "xdp_load_bytes", args: ["ctx", "anything", "mem_uninit", "size"], ret: "integer" },
+  { name: "xdp_store_bytes", args: ["ctx", "anything", "mem_ro", "size"], ret: "integer" },
+  { name: "perf_event_output", args: ["ctx", "map_ptr", "anything", "mem_ro", "size_or_zero"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
+  { name: "ringbuf_output", args: ["map_ptr", "mem_ro", "size_or_zero", "anything"], ret: "integer", mapTypes: RINGBUF },
+  { name: "ringbuf_reserve", args: ["map_ptr", "alloc_size", "anything"], ret: "ringbuf_mem_or_null", mapTypes: RINGBUF },
+  { name: "ringbuf_submit", args: ["ringbuf_release", "anything"], ret: "void" },
+  { name: "ringbuf_discard", args: ["ringbuf_release", "anything"], ret: "void" },
+  { name: "ringbuf_query", args: ["map_ptr", "anything"], ret: "integer", mapTypes: RINGBUF },
+];
+
+const table: ReadonlyMap<number, HelperProto> = new Map(protos.map((p) => [helperId(p.name), { ...p, id: helperId(p.name) }]));
+
+export function helperProto(id: number): HelperProto | undefined {
+  return table.get(id);
+}
+
+/**
+ * Map types whose maps only the listed helpers accept (the other direction of
+ * check_map_func_compatibility): a prog array only for tail calls, a ring buffer only for the
+ * ringbuf helpers, and so on.
+ */
+export function mapOnlyFor(type: MapType): readonly string[] | undefined {
+  switch (type) {
+    case MapType.PROG_ARRAY:
+      return ["tail_call"];
+    case MapType.RINGBUF:
+      return ["ringbuf_output", "ringbuf_reserve", "ringbuf_query"];
+    case MapType.PERF_EVENT_ARRAY:
+      return ["perf_event_output"];
+    case MapType.DEVMAP:
+    case MapType.DEVMAP_HASH:
+    case MapType.CPUMAP:
+    case MapType.XSKMAP:
+      return ["redirect_map", "map_lookup_elem"];
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,96 @@
+// The bundled verifier's entry points: verifyObject (every program of an object) and
+// verifyProgram (one program with the object's maps), per docs/verifier.md.
+
+import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
+import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
+import { readObject, type ObjectFile } from "../object/object-file.js";
+import { Pseudo } from "../isa/index.js";
+import { buildCfg, type Cfg } from "./cfg.js";
+import type { Env, Target } from "./env.js";
+import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
+import { buildError, Reject, type VerifierError } from "./messages.js";
+import { MAX_BPF_STACK, MAX_CALL_FRAMES } from "./state.js";
+
+export type { VerifierError, SourceLine } from "./messages.js";
+export type { Target } from "./env.js";
+
+export interface VerifyOptions {
+  /** Processed-instruction budget (the kernel's BPF_COMPLEXITY_LIMIT_INSNS). */
+  readonly maxInsns?: number;
+  /** "vm" (default) accepts callx, which our VM runs; "kernel" rejects it as Linux does. */
+  readonly target?: Target;
+}
+
+export interface ProgramVerdict {
+  readonly program: string;
+  readonly section: string;
+  readonly accepted: boolean;
+  readonly processed: number;
+  readonly error?: VerifierError;
+  /** Per subprogram, like the kernel's "0+0+8". */
+  readonly stackDepth: readonly number[];
+}
+
+export function verifyObject(input: Uint8Array | ObjectFile, opts: VerifyOptions = {}): ProgramVerdict[] {
+  const obj = input instanceof Uint8Array ? readObject(input) : input;
+  const maps = mapDefinitions(obj);
+  return objectPrograms(obj).map((p) => verifyProgram(obj, maps, p.name, opts));
+}
+
+export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}): ProgramVerdict {
+  return verifyLinked(linkProgram(obj, program, maps), maps, opts);
+}
+
+/** Verifies an already linked program (what the loaders consume). */
+export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[], opts: VerifyOptions = {}): ProgramVerdict {
+  const target = opts.target ?? "vm";
+  const base = { program: prog.name, section: prog.section };
+  let cfg: Cfg;
+  try {
+    cfg = buildCfg(prog, target);
+  } catch (e) {
+    if (!(e instanceof Reject)) throw e;
+    return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
+  }
+  const env: Env = { prog, maps, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
+  const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS).run();
+  const stackDepth = env.stackDepth.slice();
+  if (result.error) {
+    return { ...base, accepted: false, processed: result.processed, error: buildError(prog, result.error, result.failedRegs), stackDepth };
+  }
+  const stackError = checkMaxStackDepth(env);
+  if (stackError) return { ...base, accepted: false, processed: result.processed, error: buildError(prog, stackError, undefined), stackDepth };
+  return { ...base, accepted: true, processed: result.processed, stackDepth };
+}
+
+/**
+ * check_max_stack_depth: along every static call chain (calls and callback addresses), the
+ * frames' stacks, each rounded up to 16 bytes as for JIT-ed programs, total at most 512 bytes.
+ */
+function checkMaxStackDepth(env: Env): Reject | undefined {
+  const { cfg, prog } = env;
+  const rounded = (d: number): number => Math.ceil(d / 16) * 16;
+  const callees = cfg.subprogs.map((s) => {
+    const out: { callee: number; at: number }[] = [];
+    for (let i = s.start; i < s.end; i++) {
+      const insn = prog.insns[i];
+      if (insn?.kind === "call" && insn.target === "local") out.push({ callee: cfg.subprogAt.get(i + 1 + insn.imm)!, at: i });
+      if (insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC) out.push({ callee: cfg.subprogAt.get(i + 1 + insn.lo)!, at: i });
+    }
+    return out;
+  });
+  const walk = (sub: number, depth: number, frames: number, at: number, onPath: Set<number>): Reject | undefined => {
+    const total = depth + rounded(env.stackDepth[sub]!);
+    if (frames > MAX_CALL_FRAMES) return new Reject(`the call stack of ${frames} frames is too deep !`, at);
+    if (total > MAX_BPF_STACK) return new Reject(`combined stack size of ${frames} calls is ${total}. Too large`, at);
+    for (const c of callees[sub]!) {
+      if (onPath.has(c.callee)) continue; // recursion was already refused by the walk
+      onPath.add(c.callee);
+      const e = walk(c.callee, total, frames + 1, c.at, onPath);
+      onPath.delete(c.callee);
+      if (e) return e;
+    }
+    return undefined;
+  };
+  return walk(0, 0, 1, 0, new Set([0]));
+}

@@ -1,0 +1,148 @@
+// Conditional jumps (the kernel's check_cond_jmp_op): which way a branch can go, and what each
+// way teaches about the registers: scalar bounds (branch.ts) propagated to every linked copy,
+// null checks turning every copy of a helper result into a pointer or into 0, and packet range
+// proofs from comparisons of packet pointers with pkt_end (or of pkt_meta with pkt).
+
+import type { JcondInsn } from "../isa/index.js";
+import { branchTaken, refineBranch } from "./branch.js";
+import { readReg } from "./alu.js";
+import { scalarConst, type Scalar } from "./scalar.js";
+import { copyState, type PktPtr, type RegState, type VerifierState } from "./state.js";
+
+const MAX_PACKET_OFF = 0xffff;
+
+/** Applies `f` to every register and spilled register of every frame. */
+export function mapAllRegs(st: VerifierState, f: (r: RegState) => RegState): void {
+  for (const fr of st.frames) {
+    for (let i = 0; i < fr.regs.length; i++) {
+      const r = fr.regs[i]!;
+      const n = f(r);
+      if (n !== r) fr.regs[i] = n;
+    }
+    for (let i = 0; i < fr.stack.length; i++) {
+      const s = fr.stack[i]!;
+      if (s.kind !== "spill") continue;
+      const n = f(s.reg);
+      if (n !== s.reg) fr.stack[i] = { ...s, reg: n };
+    }
+  }
+}
+
+/** sync_linked_regs: every scalar sharing `id` takes the refined value. */
+function syncLinked(st: VerifierState, id: number, s: Scalar): void {
+  if (id === 0) return;
+  mapAllRegs(st, (r) => (r.type === "scalar" && r.id === id ? { ...r, s } : r));
+}
+
+function setReg(st: VerifierState, r: number, v: RegState): void {
+  st.frames[st.frames.length - 1]!.regs[r] = v;
+}
+
+/** mark_ptr_or_null_regs: after a null check, every copy is either 0 or a valid pointer. */
+function markNull(st: VerifierState, id: number, isNull: boolean): void {
+  mapAllRegs(st, (r): RegState => {
+    if ((r.type === "map_value_or_null" || r.type === "mem_or_null") && r.id === id) {
+      if (isNull) return { type: "scalar", s: scalarConst(0n), id: 0 };
+      if (r.type === "map_value_or_null") return { ...r, type: "map_value", id: 0 };
+      if (r.type === "mem_or_null") return { ...r, type: "mem" };
+    }
+    return r;
+  });
+  if (isNull) st.refs = st.refs.filter((ref) => ref.id !== id);
+}
+
+/** find_good_pkt_pointers: `pkt` (off bytes past its base) is at most the end (or below it when open). */
+function markPktRange(st: VerifierState, pkt: PktPtr, open: boolean): void {
+  if (pkt.off < 0 || (pkt.off === 0 && open)) return;
+  if (pkt.var.umax > BigInt(MAX_PACKET_OFF) || pkt.var.umax + BigInt(pkt.off) > BigInt(MAX_PACKET_OFF)) return;
+  // `pkt + off < end` also proves off + 1 bytes; the fixed offset alone is always sound.
+  const range = pkt.off;
+  mapAllRegs(st, (r) => (r.type === pkt.type && r.id === pkt.id && r.range < range ? { ...r, range } : r));
+}
+
+const isInitPkt = (r: RegState): boolean => r.type === "pkt" && r.off === 0 && r.var.tnum.mask === 0n && r.var.tnum.value === 0n;
+/** `a` is a packet pointer and `b` the end it is checked against. */
+const pktAgainstEnd = (a: RegState, b: RegState): a is PktPtr => (a.type === "pkt" && b.type === "pkt_end") || (a.type === "pkt_meta" && isInitPkt(b));
+
+/** Non-null pointer types for tests against 0 (reg_not_null). */
+const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr";
+
+export interface Branches {
+  /** State of the fall-through path, if feasible. */
+  readonly fall?: VerifierState;
+  /** State of the jump path, if feasible. */
+  readonly taken?: VerifierState;
+}
+
+/**
+ * Splits `st` (consumed) into the feasible successors of conditional jump `insn`.
+ */
+export function condJump(st: VerifierState, insn: JcondInsn): Branches {
+  const dst = readReg(st, insn.dst);
+  const srcIsReg = insn.src.kind === "reg";
+  const src: RegState = insn.src.kind === "reg" ? readReg(st, insn.src.reg) : { type: "scalar", s: scalarConst(BigInt(insn.src.imm)), id: 0 };
+  const { cond, width } = insn;
+
+  if (dst.type === "scalar" && src.type === "scalar") {
+    const known = branchTaken(cond, width, dst.s, src.s);
+    if (known === true) return { taken: st };
+    if (known === false) return { fall: st };
+    const t = refineBranch(cond, width, dst.s, src.s, true);
+    const f = refineBranch(cond, width, dst.s, src.s, false);
+    const apply = (s: VerifierState, pair: readonly [Scalar, Scalar]): VerifierState => {
+      setReg(s, insn.dst, { ...dst, s: pair[0] });
+      syncLinked(s, dst.id, pair[0]);
+      if (srcIsReg) {
+        setReg(s, insn.src.kind === "reg" ? insn.src.reg : 0, { ...src, s: pair[1] });
+        syncLinked(s, src.id, pair[1]);
+        // The same register on both sides: the first refinement wins.
+        if (insn.src.kind === "reg" && insn.src.reg === insn.dst) setReg(s, insn.dst, { ...dst, s: pair[0] });
+      }
+      return s;
+    };
+    if (!t && !f) return {};
+    if (!t) return { fall: apply(st, f!) };
+    if (!f) return { taken: apply(st, t) };
+    const other = copyState(st);
+    return { fall: apply(st, f), taken: apply(other, t) };
+  }
+
+  // Null checks of helper results: `if rX == 0` / `if rX != 0` (64-bit, immediate 0).
+  if (width === 64 && !srcIsReg && insn.src.kind === "imm" && insn.src.imm === 0 && (cond === "jeq" || cond === "jne") && (dst.type === "map_value_or_null" || dst.type === "mem_or_null")) {
+    const other = copyState(st);
+    markNull(other, dst.id, cond === "jeq");
+    markNull(st, dst.id, cond !== "jeq");
+    return { fall: st, taken: other };
+  }
+
+  // A valid pointer is never 0.
+  if (src.type === "scalar" && src.s.tnum.mask === 0n && src.s.tnum.value === 0n && notNull(dst) && (cond === "jeq" || cond === "jne")) {
+    return cond === "jeq" ? { fall: st } : { taken: st };
+  }
+
+  // Packet range proofs (try_match_pkt_pointers), 64-bit register comparisons only.
+  if (width === 64 && srcIsReg) {
+    let fallRange: [PktPtr, boolean] | undefined;
+    let takenRange: [PktPtr, boolean] | undefined;
+    if (pktAgainstEnd(dst, src)) {
+      // pkt' OP end
+      if (cond === "jgt") fallRange = [dst, false];
+      else if (cond === "jlt") takenRange = [dst, true];
+      else if (cond === "jge") fallRange = [dst, true];
+      else if (cond === "jle") takenRange = [dst, false];
+    } else if (pktAgainstEnd(src, dst)) {
+      // end OP pkt'
+      if (cond === "jgt") takenRange = [src, true];
+      else if (cond === "jlt") fallRange = [src, false];
+      else if (cond === "jge") takenRange = [src, false];
+      else if (cond === "jle") fallRange = [src, true];
+    }
+    if (fallRange || takenRange) {
+      const other = copyState(st);
+      if (fallRange) markPktRange(st, fallRange[0], fallRange[1]);
+      if (takenRange) markPktRange(other, takenRange[0], takenRange[1]);
+      return { fall: st, taken: other };
+    }
+  }
+  return { fall: st, taken: copyState(st) };
+}

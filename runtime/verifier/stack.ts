@@ -1,0 +1,95 @@
+// Stack slots of one frame, as the kernel's bpf_stack_state for a privileged loader: a slot
+// (8 bytes) either holds a spilled register (with its type and, for scalars, its narrow size)
+// or per-byte kinds: invalid (never written; readable when privileged, as an unknown value),
+// misc (some data) or zero (a stored zero).
+//
+// Invariants: a spill starts at the slot's lowest address; the bytes a narrow spill does not
+// cover are misc. Byte index 0 of a slot is its lowest address.
+
+import { scalarConst, scalarUnknown, type Scalar } from "./scalar.js";
+import type { RegState } from "./state.js";
+import { truncateScalar } from "./coerce.js";
+
+export type ByteKind = "invalid" | "misc" | "zero";
+
+export type StackSlot =
+  | { readonly kind: "bytes"; readonly bytes: readonly ByteKind[] }
+  | { readonly kind: "spill"; readonly reg: RegState; readonly size: 1 | 2 | 4 | 8 };
+
+export const emptySlot: StackSlot = { kind: "bytes", bytes: ["invalid", "invalid", "invalid", "invalid", "invalid", "invalid", "invalid", "invalid"] };
+
+/** Slot index and byte index of frame offset `off` (negative). */
+export function slotOf(off: number): { slot: number; byte: number } {
+  const slot = Math.floor((-off - 1) / 8);
+  return { slot, byte: off + 8 * (slot + 1) };
+}
+
+/** The byte kinds of a slot, a spill seen as bytes (its covered bytes are misc, or zero when it holds 0). */
+export function slotBytes(s: StackSlot): readonly ByteKind[] {
+  if (s.kind === "bytes") return s.bytes;
+  const zero = s.reg.type === "scalar" && s.reg.s.tnum.mask === 0n && s.reg.s.tnum.value === 0n;
+  return Array.from({ length: 8 }, (_, i) => (i < s.size && zero ? "zero" : "misc"));
+}
+
+function withBytes(s: StackSlot, from: number, to: number, kind: ByteKind): StackSlot {
+  // A write that does not replace a whole spill scrubs it: its bytes become data (the kernel's
+  // scrub_spilled_slot keeps never-written bytes invalid).
+  const bytes = s.kind === "spill" ? slotBytes(s).map((b) => (b === "zero" ? "misc" : b)) : s.bytes.slice();
+  for (let i = from; i < to; i++) bytes[i] = kind;
+  return { kind: "bytes", bytes };
+}
+
+/**
+ * A fixed-offset write of `size` bytes at `off` (aligned: the caller checked strict stack
+ * alignment). `value` is the stored register, or a constant for a store-immediate.
+ */
+export function writeFixed(stack: StackSlot[], off: number, size: 1 | 2 | 4 | 8, value: RegState): void {
+  const { slot, byte } = slotOf(off);
+  const old = stack[slot]!;
+  const isScalar = value.type === "scalar";
+  if (byte === 0 && (size === 8 || isScalar)) {
+    // Full spill of any register, or a narrow spill of a scalar at the slot start.
+    const reg = isScalar && size < 8 ? { ...value, s: truncateScalar(value.s, size), id: 0 } : value;
+    stack[slot] = { kind: "spill", reg, size };
+    return;
+  }
+  const zero = isScalar && value.s.tnum.mask === 0n && value.s.tnum.value === 0n;
+  stack[slot] = withBytes(old, byte, byte + size, zero ? "zero" : "misc");
+}
+
+/** Bytes [lo, hi) of the frame become data (variable-offset writes, helpers writing memory). */
+export function clobberRange(stack: StackSlot[], lo: number, hi: number): void {
+  for (let a = lo; a < hi; a++) {
+    const { slot, byte } = slotOf(a);
+    stack[slot] = withBytes(stack[slot]!, byte, byte + 1, "misc");
+  }
+}
+
+export type StackRead = { readonly ok: true; readonly reg: RegState } | { readonly ok: false; readonly message: string };
+
+/** A fixed-offset aligned read of `size` bytes at `off`. */
+export function readFixed(stack: readonly StackSlot[], off: number, size: 1 | 2 | 4 | 8): StackRead {
+  const { slot, byte } = slotOf(off);
+  const s = stack[slot]!;
+  if (s.kind === "spill") {
+    if (size === 8 && byte === 0 && s.size === 8) return { ok: true, reg: s.reg };
+    if (s.reg.type !== "scalar") return { ok: false, message: "invalid size of register fill" };
+    if (byte === 0 && size <= s.size) {
+      const v = size === s.size ? s.reg.s : truncateScalar(s.reg.s, size);
+      return { ok: true, reg: { type: "scalar", s: v, id: size === s.size ? s.reg.id : 0 } };
+    }
+  }
+  const bytes = slotBytes(s);
+  let zeros = 0;
+  for (let i = byte; i < byte + size; i++) if (bytes[i] === "zero") zeros++;
+  return { ok: true, reg: { type: "scalar", s: zeros === size ? scalarConst(0n) : unknownOfSize(size), id: 0 } };
+}
+
+export function unknownOfSize(size: number): Scalar {
+  return size === 8 ? scalarUnknown() : truncateScalar(scalarUnknown(), size as 1 | 2 | 4);
+}
+
+/** Slot index range touched by bytes [lo, hi). */
+export function slotsOf(lo: number, hi: number): { first: number; last: number } {
+  return { first: slotOf(hi - 1).slot, last: slotOf(lo).slot };
+}

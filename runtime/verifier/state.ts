@@ -1,0 +1,144 @@
+// Register states and the verifier state (frames of registers and stack, acquired references),
+// as the Linux verifier's bpf_reg_state / bpf_func_state / bpf_verifier_state, for a privileged
+// loader. Register states are immutable values: a state is mutated by replacing array entries,
+// so copying a state for a branch copies a few arrays, never register contents.
+//
+// Invariants: every pointer with an `off`/`var` pair means base + off + (a value of var); `var`
+// is a Scalar (the kernel's var_off plus bounds), the constant 0 when the offset is fixed.
+// Ids: scalar ids link copies (sync_linked_regs), packet ids link pointers that share a variable
+// offset (their verified `range` is shared), or-null ids link copies of one helper result.
+
+import { scalarConst, type Scalar } from "./scalar.js";
+import type { StackSlot } from "./stack.js";
+import { emptySlot } from "./stack.js";
+
+export const MAX_BPF_STACK = 512;
+export const STACK_SLOTS = MAX_BPF_STACK / 8;
+export const MAX_CALL_FRAMES = 8;
+export const FP = 10;
+
+export const ZERO: Scalar = scalarConst(0n);
+
+export type NotInit = { readonly type: "not_init" };
+export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number };
+export type CtxPtr = { readonly type: "ctx"; readonly off: number; readonly var: Scalar };
+export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; readonly var: Scalar; readonly id: number; readonly range: number };
+export type PktEnd = { readonly type: "pkt_end" };
+export type MapValuePtr = { readonly type: "map_value" | "map_value_or_null"; readonly map: number; readonly off: number; readonly var: Scalar; readonly id: number };
+export type MapPtr = { readonly type: "map_ptr"; readonly map: number };
+export type StackPtr = { readonly type: "stack"; readonly frame: number; readonly off: number; readonly var: Scalar };
+/** A function address; `targets` are subprogram indices (sorted, distinct). */
+export type FuncPtr = { readonly type: "func"; readonly targets: readonly number[] };
+/** Ring buffer memory from bpf_ringbuf_reserve: `size` bytes, reference `ref` until submitted. */
+export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number };
+
+export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr;
+export type RegType = RegState["type"];
+/** Pointers that carry a fixed and a variable offset. */
+export type OffsetPtr = CtxPtr | PktPtr | MapValuePtr | StackPtr | MemPtr;
+
+export const NOT_INIT: NotInit = { type: "not_init" };
+export const scalarReg = (s: Scalar, id = 0): ScalarReg => ({ type: "scalar", s, id });
+
+export function hasOffset(r: RegState): r is OffsetPtr {
+  switch (r.type) {
+    case "ctx":
+    case "pkt":
+    case "pkt_meta":
+    case "map_value":
+    case "map_value_or_null":
+    case "stack":
+    case "mem":
+    case "mem_or_null":
+      return true;
+    case "not_init":
+    case "scalar":
+    case "pkt_end":
+    case "map_ptr":
+    case "func":
+      return false;
+  }
+}
+
+export const isPointer = (r: RegState): boolean => r.type !== "scalar" && r.type !== "not_init";
+export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null";
+
+/** The kernel's reg_type_str. */
+export function typeName(t: RegType): string {
+  switch (t) {
+    case "not_init":
+      return "?";
+    case "scalar":
+      return "scalar";
+    case "ctx":
+      return "ctx";
+    case "pkt":
+      return "pkt";
+    case "pkt_meta":
+      return "pkt_meta";
+    case "pkt_end":
+      return "pkt_end";
+    case "map_value":
+      return "map_value";
+    case "map_value_or_null":
+      return "map_value_or_null";
+    case "map_ptr":
+      return "map_ptr";
+    case "stack":
+      return "fp";
+    case "func":
+      return "func";
+    case "mem":
+      return "ringbuf_mem";
+    case "mem_or_null":
+      return "ringbuf_mem_or_null";
+  }
+}
+
+export interface Frame {
+  /** Subprogram index this frame runs. */
+  readonly subprog: number;
+  /** Slot of the call instruction in the caller (-1 for the main frame). */
+  readonly callsite: number;
+  /** A callback frame (bpf_loop): its exit re-executes the calling helper instead of returning past it. */
+  readonly callback: boolean;
+  readonly regs: RegState[];
+  /** 64 slots; slot i covers bytes [-8(i+1), -8i) of the frame. */
+  readonly stack: StackSlot[];
+}
+
+export interface Reference {
+  readonly id: number;
+  readonly insn: number;
+}
+
+/** A snapshot stored for pruning, with the count of live paths below it (the kernel's `branches`). */
+export interface StoredState {
+  readonly state: VerifierState;
+  readonly insn: number;
+  branches: number;
+  readonly parent: StoredState | undefined;
+}
+
+export interface VerifierState {
+  frames: Frame[];
+  refs: Reference[];
+  /** The last stored snapshot on this path. */
+  parent: StoredState | undefined;
+}
+
+export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
+  const regs: RegState[] = new Array<RegState>(11).fill(NOT_INIT);
+  regs[FP] = { type: "stack", frame: frameNo, off: 0, var: ZERO };
+  return { subprog, callsite, callback, regs, stack: new Array<StackSlot>(STACK_SLOTS).fill(emptySlot) };
+}
+
+export function copyFrame(f: Frame): Frame {
+  return { ...f, regs: f.regs.slice(), stack: f.stack.slice() };
+}
+
+export function copyState(s: VerifierState): VerifierState {
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent };
+}
+
+export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;
