@@ -6,7 +6,7 @@
 // bounds (what the kernel does outside selftests), it does not prune the path.
 
 import type { JmpCond } from "../isa/index.js";
-import { constValueAt, isConstAt, mutable, sanitizeInPlace, syncInPlace, type MutScalar, type Scalar } from "./scalar.js";
+import { constValueAt, isConstAt, markUnbounded32, markUnbounded64, mutable, sanitizeInPlace, syncInPlace, type MutScalar, type Scalar } from "./scalar.js";
 import { U32_MAX, U64_MAX, tnumAnd, tnumConst, tnumIntersect, tnumIsConst, tnumOr, tnumSubreg, tnumWithSubreg } from "./tnum.js";
 
 /** The condition of the other side of a jump (the kernel's rev_opcode); "jnset" is !(a & b). */
@@ -182,6 +182,10 @@ function refine(cond: Cond, w32: boolean, r1: MutScalar, r2: MutScalar): void {
       const v = constValueAt(r2, width);
       if (w32) r1.tnum = tnumWithSubreg(r1.tnum, tnumAnd(tnumSubreg(r1.tnum), tnumConst(~v & U32_MAX)));
       else r1.tnum = tnumAnd(r1.tnum, tnumConst(~v & U64_MAX));
+      // Observed on 6.18 (both widths): this side keeps only the new tnum; every range
+      // bound is re-derived from it by the sync that follows (a `<= 100` bound is lost).
+      markUnbounded64(r1);
+      markUnbounded32(r1);
       return;
     }
     case "jle":

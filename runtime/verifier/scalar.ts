@@ -280,6 +280,15 @@ function deduce32(w: MutScalar): void {
   if (u32(w.s32min) <= u32(w.s32max)) {
     w.u32min = max(w.u32min, u32(w.s32min));
     w.u32max = min(w.u32max, u32(w.s32max));
+  } else if (w.u32max < u32(w.s32min)) {
+    // The s32 range wraps through the sign boundary and the u32 range meets only its
+    // non-negative part (the same rule as for 64 bits below; 6.18 has both).
+    w.s32min = s32(w.u32min);
+    w.u32max = min(w.u32max, u32(w.s32max));
+  } else if (u32(w.s32max) < w.u32min) {
+    // ... or only its negative part.
+    w.s32max = s32(w.u32max);
+    w.u32min = max(w.u32min, u32(w.s32min));
   }
 }
 
