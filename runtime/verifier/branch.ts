@@ -7,7 +7,7 @@
 
 import type { JmpCond } from "../isa/index.js";
 import { constValueAt, isConstAt, markUnbounded32, markUnbounded64, mutable, sanitizeInPlace, syncInPlace, type MutScalar, type Scalar } from "./scalar.js";
-import { U32_MAX, U64_MAX, tnumAnd, tnumConst, tnumIntersect, tnumIsConst, tnumOr, tnumSubreg, tnumWithSubreg } from "./tnum.js";
+import { U32_MAX, U64_MAX, tnumAnd, tnumConst, tnumIntersect, tnumIsConst, tnumOr, tnumOverlap, tnumSubreg, tnumWithSubreg } from "./tnum.js";
 
 /** The condition of the other side of a jump (the kernel's rev_opcode); "jnset" is !(a & b). */
 type Cond = JmpCond | "jnset";
@@ -52,6 +52,8 @@ export function branchTaken(cond: JmpCond, width: 32 | 64, a: Scalar, b: Scalar)
     case "jne": {
       const eq = cond === "jeq";
       if (tnumIsConst(t1) && tnumIsConst(t2)) return (t1.value === t2.value) === eq;
+      // A bit known in both with different values (observed on 6.18: `w & ~0x80` never == 0xff).
+      if (!tnumOverlap(t1, t2)) return !eq;
       if (x.umin > y.umax || x.umax < y.umin) return !eq;
       if (x.smin > y.smax || x.smax < y.smin) return !eq;
       if (!w32) {

@@ -152,6 +152,12 @@ export function tnumIn(a: Tnum, b: Tnum): boolean {
   return a.value === (b.value & ~a.mask);
 }
 
+/** Whether a and b may share a member: no bit is known in both with different values. */
+export function tnumOverlap(a: Tnum, b: Tnum): boolean {
+  const known = ~a.mask & ~b.mask & U64_MAX;
+  return (a.value & known) === (b.value & known);
+}
+
 /** Whether the concrete 64-bit pattern v is a member of a. */
 export const tnumContains = (a: Tnum, v: bigint): boolean => (BigInt.asUintN(64, v) & ~a.mask) === a.value;
 

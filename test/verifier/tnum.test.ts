@@ -21,6 +21,7 @@ import {
   tnumMul,
   tnumNeg,
   tnumOr,
+  tnumOverlap,
   tnumRange,
   tnumRshift,
   tnumSub,
@@ -123,6 +124,8 @@ describe("tnum soundness", () => {
         expectIn(t, hi);
         expectIn(t, lo + (r % (hi - lo + 1n)));
         if (tnumIn(a.t, b.t)) expectIn(a.t, b.x);
+        // A shared member means the tnums overlap.
+        if (tnumContains(b.t, a.x)) expect(tnumOverlap(a.t, b.t)).toBe(true);
         expect(tnumIn(a.t, a.t)).toBe(true);
         const size = 1n << BigInt(k);
         if (tnumIsAligned(a.t, size)) expect(a.x % size).toBe(0n);
