@@ -257,3 +257,20 @@ export function refineBranch(cond: JmpCond, width: 32 | 64, a: Scalar, b: Scalar
   sanitizeInPlace(r2);
   return [r1, r2];
 }
+
+/**
+ * `a cond a` with one register on both sides (`if r1 < r1`). The kernel neither decides it
+ * (unless the value is constant) nor treats the operands as two values: its refinement writes
+ * both sides into the same register state, one after the other, and syncs it twice.
+ * undefined: the side is never reached.
+ */
+export function refineBranchSameReg(cond: JmpCond, width: 32 | 64, a: Scalar, taken: boolean): Scalar | undefined {
+  const pred = branchTaken(cond, width, a, a);
+  if (pred !== undefined) return pred === taken ? a : undefined;
+  const r = mutable(a);
+  refine(taken ? cond : reverse[cond], width === 32, r, r);
+  syncInPlace(r);
+  syncInPlace(r);
+  sanitizeInPlace(r);
+  return r;
+}

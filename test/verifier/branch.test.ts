@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { branchTaken, refineBranch } from "../../runtime/verifier/branch.js";
+import { branchTaken, refineBranch, refineBranchSameReg } from "../../runtime/verifier/branch.js";
 import { scalarAlu } from "../../runtime/verifier/scalar-alu.js";
 import { formatScalar, scalarConst, scalarContains, scalarLoad, scalarUnknown, scalarURange, type Scalar } from "../../runtime/verifier/scalar.js";
 import { compare } from "../../runtime/vm/alu.js";
@@ -41,6 +41,18 @@ describe("branch soundness", () => {
       });
     }
   }
+});
+
+test("one register on both sides: the side it takes keeps its value", () => {
+  fc.assert(
+    fc.property(memberArb, fc.constantFrom(...jmpCondList), fc.constantFrom(32, 64) as fc.Arbitrary<32 | 64>, (a, cond, width) => {
+      const taken = compare(cond, width, a.x, a.x);
+      const r = refineBranchSameReg(cond, width, a.s, taken);
+      expect(r).toBeDefined();
+      expectMember(r!, a.x);
+    }),
+    runs(3000, 0xb4b),
+  );
 });
 
 describe("branch precision (kernel-known outcomes)", () => {

@@ -18,7 +18,7 @@ import { BpfCmd, LogLevel, ProgType } from "../../runtime/kernel/constants.js";
 import { BpfSyscallError } from "../../runtime/kernel/errors.js";
 import { Fd } from "../../runtime/kernel/fd.js";
 import { bpf } from "../../runtime/kernel/syscall.js";
-import { branchTaken, refineBranch } from "../../runtime/verifier/branch.js";
+import { branchTaken, refineBranch, refineBranchSameReg } from "../../runtime/verifier/branch.js";
 import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "../../runtime/verifier/scalar-alu.js";
 import { formatScalar, scalarConst, scalarLoad, scalarUnknown, type Scalar } from "../../runtime/verifier/scalar.js";
 import { kernelBackendUsable } from "../support/kernel.js";
@@ -64,7 +64,8 @@ function generate(rnd: (n: number) => number): Op[] {
       if ((op === "div" || op === "mod") && imm === 0n) imm = 3n;
       out.push({ k: "alu", op, w, dst, src: useReg ? other : imm });
     } else if (r < 17) {
-      out.push({ k: "jmp", taken: rnd(3) === 0, cond: pick(CONDS), w, dst, src: rnd(5) === 0 ? other : BigInt(pick(IMMS)) });
+      const src = rnd(5) === 0 ? (rnd(4) === 0 ? dst : other) : BigInt(pick(IMMS));
+      out.push({ k: "jmp", taken: rnd(3) === 0, cond: pick(CONDS), w, dst, src });
     } else if (r < 18) out.push({ k: "neg", w, dst });
     else if (r < 19) out.push({ k: "movsx", w, dst, bits: w === 32 ? pick([8, 16] as const) : pick([8, 16, 32] as const) });
     else if (rnd(2) === 0) out.push({ k: "endian", order: pick(["le", "be"] as const), bits: pick([16, 32, 64] as const), dst });
@@ -226,12 +227,18 @@ function compare(ops: readonly Op[], slots: readonly number[], log: Log, out: Ou
         const a = regs.get(o.dst)!;
         const b = srcOf(o.src);
         const pred = branchTaken(o.cond, o.w, a, b);
-        const r = refineBranch(o.cond, o.w, a, b, o.taken);
-        expect(r === undefined).toBe(pred === !o.taken);
-        if (r === undefined) dead = true;
-        else {
-          regs.set(o.dst, r[0]);
-          if (typeof o.src === "number") regs.set(o.src, r[1]);
+        if (o.src === o.dst) {
+          const r = refineBranchSameReg(o.cond, o.w, a, o.taken);
+          if (r === undefined) dead = true;
+          else regs.set(o.dst, r);
+        } else {
+          const r = refineBranch(o.cond, o.w, a, b, o.taken);
+          expect(r === undefined).toBe(pred === !o.taken);
+          if (r === undefined) dead = true;
+          else {
+            regs.set(o.dst, r[0]);
+            if (typeof o.src === "number") regs.set(o.src, r[1]);
+          }
         }
         if (o.taken) {
           // The taken side resumes after the `goto exit`; its state is printed on arrival
