@@ -52,6 +52,8 @@ const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
 const u32 = (v: bigint): bigint => BigInt.asUintN(32, v);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+/** The signed reading of a u32 pattern (cheaper than BigInt.asIntN on this path). */
+const sx32 = (lo: bigint): bigint => (lo >= 0x8000_0000n ? lo - 0x1_0000_0000n : lo);
 
 /** A fresh mutable copy (same property order as every Scalar, so one hidden class). */
 export const mutable = (s: Scalar): MutScalar => ({
@@ -245,51 +247,76 @@ export function updateBounds(w: MutScalar): void {
 
 /** 64-bit bounds tell the 32-bit ones whatever survives truncation. */
 function deduce32(w: MutScalar): void {
-  if (w.umin >> 32n === w.umax >> 32n) {
-    w.u32min = max(w.u32min, u32(w.umin));
-    w.u32max = min(w.u32max, u32(w.umax));
-    if (s32(w.umin) <= s32(w.umax)) {
-      w.s32min = max(w.s32min, s32(w.umin));
-      w.s32max = min(w.s32max, s32(w.umax));
+  // Low halves and their signed readings, computed once (this runs on every sync).
+  const uminLo = w.umin & U32_MAX;
+  const umaxLo = w.umax & U32_MAX;
+  const uminLoS = sx32(uminLo);
+  const umaxLoS = sx32(umaxLo);
+  const uminHi = w.umin >> 32n;
+  const umaxHi = w.umax >> 32n;
+  let u32min = w.u32min;
+  let u32max = w.u32max;
+  let s32min = w.s32min;
+  let s32max = w.s32max;
+  if (uminHi === umaxHi) {
+    if (uminLo > u32min) u32min = uminLo;
+    if (umaxLo < u32max) u32max = umaxLo;
+    if (uminLoS <= umaxLoS) {
+      if (uminLoS > s32min) s32min = uminLoS;
+      if (umaxLoS < s32max) s32max = umaxLoS;
     }
   }
-  if (w.smin >> 32n === w.smax >> 32n) {
-    if (u32(w.smin) <= u32(w.smax)) {
-      w.u32min = max(w.u32min, u32(w.smin));
-      w.u32max = min(w.u32max, u32(w.smax));
+  const sminLo = w.smin & U32_MAX;
+  const smaxLo = w.smax & U32_MAX;
+  const sminLoS = sx32(sminLo);
+  const smaxLoS = sx32(smaxLo);
+  const sminHi = w.smin >> 32n;
+  const smaxHi = w.smax >> 32n;
+  if (sminHi === smaxHi) {
+    if (sminLo <= smaxLo) {
+      if (sminLo > u32min) u32min = sminLo;
+      if (smaxLo < u32max) u32max = smaxLo;
     }
-    if (s32(w.smin) <= s32(w.smax)) {
-      w.s32min = max(w.s32min, s32(w.smin));
-      w.s32max = min(w.s32max, s32(w.smax));
+    if (sminLoS <= smaxLoS) {
+      if (sminLoS > s32min) s32min = sminLoS;
+      if (smaxLoS < s32max) s32max = smaxLoS;
     }
   }
-  // Upper halves two apart by one (mod 2^32) while the low halves run from negative to
+  // Upper halves one apart (mod 2^32) while the low halves run from negative to
   // non-negative: the low halves still form one s32 range.
-  if (u32((w.umin >> 32n) + 1n) === u32(w.umax >> 32n) && s32(w.umin) < 0n && s32(w.umax) >= 0n) {
-    w.s32min = max(w.s32min, s32(w.umin));
-    w.s32max = min(w.s32max, s32(w.umax));
+  if (((uminHi + 1n) & U32_MAX) === (umaxHi & U32_MAX) && uminLoS < 0n && umaxLoS >= 0n) {
+    if (uminLoS > s32min) s32min = uminLoS;
+    if (umaxLoS < s32max) s32max = umaxLoS;
   }
-  if (u32((w.smin >> 32n) + 1n) === u32(w.smax >> 32n) && s32(w.smin) < 0n && s32(w.smax) >= 0n) {
-    w.s32min = max(w.s32min, s32(w.smin));
-    w.s32max = min(w.s32max, s32(w.smax));
+  if (((sminHi + 1n) & U32_MAX) === (smaxHi & U32_MAX) && sminLoS < 0n && smaxLoS >= 0n) {
+    if (sminLoS > s32min) s32min = sminLoS;
+    if (smaxLoS < s32max) s32max = smaxLoS;
   }
-  if (s32(w.u32min) <= s32(w.u32max)) {
-    w.s32min = max(w.s32min, s32(w.u32min));
-    w.s32max = min(w.s32max, s32(w.u32max));
+  const u32minS = sx32(u32min);
+  const u32maxS = sx32(u32max);
+  if (u32minS <= u32maxS) {
+    if (u32minS > s32min) s32min = u32minS;
+    if (u32maxS < s32max) s32max = u32maxS;
   }
-  if (u32(w.s32min) <= u32(w.s32max)) {
-    w.u32min = max(w.u32min, u32(w.s32min));
-    w.u32max = min(w.u32max, u32(w.s32max));
-  } else if (w.u32max < u32(w.s32min)) {
+  const s32minU = s32min & U32_MAX;
+  const s32maxU = s32max & U32_MAX;
+  if (s32minU <= s32maxU) {
+    if (s32minU > u32min) u32min = s32minU;
+    if (s32maxU < u32max) u32max = s32maxU;
+  } else if (u32max < s32minU) {
     // The s32 range wraps through the sign boundary and the u32 range meets only its
     // non-negative part (the same rule as for 64 bits below; 6.18 has both).
-    w.s32min = s32(w.u32min);
-    w.u32max = min(w.u32max, u32(w.s32max));
-  } else if (u32(w.s32max) < w.u32min) {
+    s32min = sx32(u32min);
+    if (s32maxU < u32max) u32max = s32maxU;
+  } else if (s32maxU < u32min) {
     // ... or only its negative part.
-    w.s32max = s32(w.u32max);
-    w.u32min = max(w.u32min, u32(w.s32min));
+    s32max = sx32(u32max);
+    if (s32minU > u32min) u32min = s32minU;
   }
+  w.u32min = u32min;
+  w.u32max = u32max;
+  w.s32min = s32min;
+  w.s32max = s32max;
 }
 
 /** Signed and unsigned 64-bit bounds tighten each other where they overlap in one piece. */
@@ -347,9 +374,16 @@ function boundOffset(w: MutScalar): void {
 /** reg_bounds_sync on a working copy. */
 export function syncInPlace(w: MutScalar): void {
   updateBounds(w);
-  deduceBounds(w);
-  deduceBounds(w);
-  deduceBounds(w);
+  // The kernel runs the deduction three times; a pass that changes nothing makes the
+  // remaining ones no-ops (each pass is a function of the state alone), so stop there.
+  for (let pass = 0; pass < 3; pass++) {
+    const { tnum, smin, smax, umin, umax, s32min, s32max, u32min, u32max } = w;
+    deduceBounds(w);
+    if (
+      w.tnum === tnum && w.smin === smin && w.smax === smax && w.umin === umin && w.umax === umax &&
+      w.s32min === s32min && w.s32max === s32max && w.u32min === u32min && w.u32max === u32max
+    ) break;
+  }
   boundOffset(w);
   updateBounds(w);
 }

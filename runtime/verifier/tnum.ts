@@ -27,7 +27,10 @@ export const tnumIsUnknown = (a: Tnum): boolean => a.mask === U64_MAX;
 
 /** Bit length of a non-negative bigint (the kernel's fls64). */
 function bitLength(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
+  if (x === 0n) return 0;
+  const hi = Number(x >> 32n);
+  if (hi !== 0) return 64 - Math.clz32(hi);
+  return 32 - Math.clz32(Number(x));
 }
 
 /** The smallest tnum holding every value of the unsigned range [min, max] (both u64). */
