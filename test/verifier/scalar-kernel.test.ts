@@ -45,7 +45,7 @@ function lcg(seed: number): (n: number) => number {
 
 const IMMS = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 31, 32, 63, 100, 127, 128, 255, 256, 1000, 0xfff, 0xffff, 0x7fffffff, -1, -2, -16, -256, -0x80000000];
 const SHIFTS = [0, 1, 3, 8, 16, 31, 32, 40, 63];
-const OPS: readonly AluOp[] = ["add", "sub", "mul", "and", "or", "xor", "lsh", "rsh", "arsh", "div", "mod", "mov"];
+const OPS: readonly AluOp[] = ["add", "sub", "mul", "and", "or", "xor", "lsh", "rsh", "arsh", "div", "mod", "sdiv", "smod", "mov"];
 const CONDS: readonly JmpCond[] = ["jeq", "jne", "jgt", "jge", "jlt", "jle", "jsgt", "jsge", "jslt", "jsle", "jset"];
 
 function generate(rnd: (n: number) => number): Op[] {
@@ -61,7 +61,7 @@ function generate(rnd: (n: number) => number): Op[] {
       const shift = op === "lsh" || op === "rsh" || op === "arsh";
       const useReg = rnd(4) === 0 && (op !== "mov" || w === 32);
       let imm = BigInt(shift ? pick(SHIFTS.filter((s) => s < w)) : pick(IMMS));
-      if ((op === "div" || op === "mod") && imm === 0n) imm = 3n;
+      if ((op === "div" || op === "mod" || op === "sdiv" || op === "smod") && imm === 0n) imm = 3n;
       out.push({ k: "alu", op, w, dst, src: useReg ? other : imm });
     } else if (r < 17) {
       const src = rnd(5) === 0 ? (rnd(4) === 0 ? dst : other) : BigInt(pick(IMMS));
