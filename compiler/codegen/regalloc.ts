@@ -115,6 +115,7 @@ function hints(fn: IrFunction): Map<VReg, number> {
     for (const i of b.insts) {
       if (i.op !== "call") continue;
       i.args.forEach((a, k) => a.kind === "reg" && !out.has(a.reg) && out.set(a.reg, k + 1));
+      if (i.target.kind === "indirect" && !out.has(i.target.reg)) out.set(i.target.reg, 0);
       // The result arrives in r0: leaving it there saves a move.
       if (i.dst !== undefined && !out.has(i.dst)) out.set(i.dst, 0);
     }

@@ -9,6 +9,7 @@ import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import { INT_NAMES, intTypeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
+import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
 export interface MapDecl {
   readonly name: string;
@@ -45,6 +46,8 @@ export interface ModuleInfo {
   readonly globals: Map<string, GlobalDecl>;
   /** Module-level numeric constants, folded wherever they are used. */
   readonly constants: Map<string, bigint>;
+  /** Module-level `const T = [f, g]`: tables of function values. */
+  readonly functionTables: Map<string, FunctionTable>;
   license: string | undefined;
 }
 
@@ -69,7 +72,7 @@ const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> =
 const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
-  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), license: undefined };
+  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined };
   for (const stmt of source.getStatements()) {
     if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
     if (Node.isEnumDeclaration(stmt)) {
@@ -125,6 +128,8 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     info.globals.set(name, { name, section: ".rodata", type, init: value, node: decl });
     return;
   }
+  const table = isConst && init ? functionTableEntries(init) : undefined;
+  if (table) return scanFunctionTable(decl, table, info, sink);
   if (isConst) {
     const value = init ? constantValue(init, info.constants) : undefined;
     if (value === undefined) {
@@ -139,6 +144,20 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
   if (value === undefined) return sink.error(decl, Code.NotConstant, `global '${name}' must start from a constant value`);
   if (exported) sink.error(decl, Code.BadGlobal, `global '${name}' cannot be exported`, "user space reaches globals through the object's .data/.bss maps");
   info.globals.set(name, { name, section: value === 0n ? ".bss" : ".data", type, init: value, node: decl });
+}
+
+/** `const T = [f, g]`: every entry a module-level subprogram of one signature. */
+function scanFunctionTable(decl: VariableDeclaration, entries: string[], info: ModuleInfo, sink: DiagnosticSink): void {
+  const elements = decl.getInitializerOrThrow().getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => entries.includes(id.getText()));
+  const program = elements.find((id) => moduleFunctionOf(id)?.isExported());
+  if (program) return sink.error(program, Code.Unsupported, `'${program.getText()}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");
+  const keys = elements.map((id) => signatureKey(id.getType(), id));
+  const bad = keys.findIndex((k) => typeof k !== "string");
+  if (bad >= 0) return sink.error(elements[bad]!, Code.UnsupportedType, (keys[bad] as { error: string }).error);
+  if (new Set(keys).size !== 1) {
+    return sink.error(decl, Code.UnsupportedType, `the functions in table '${decl.getName()}' have different signatures: ${[...new Set(keys)].join(" vs ")}`, "every function reachable through one call must take and return the same types");
+  }
+  info.functionTables.set(decl.getName(), { name: decl.getName(), entries, sig: keys[0] as string, node: decl });
 }
 
 function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node; getArguments(): Node[] }, info: ModuleInfo, sink: DiagnosticSink): void {

@@ -13,6 +13,8 @@ export type Value =
   /** A pointer to memory holding `to`, as a base register plus a constant offset. */
   | { readonly kind: "ptr"; readonly to: ValueType; readonly base: VReg; readonly off: number; readonly nullable: boolean; readonly space: PtrSpace }
   | { readonly kind: "ctx"; readonly reg: VReg }
+  /** A function value (an address loaded by lddw); `name` when it is statically known, so calls go direct. */
+  | { readonly kind: "fn"; readonly sig: string; readonly reg: VReg; readonly name: string | undefined }
   | { readonly kind: "void" };
 
 export type PtrSpace = "packet" | "stack" | "map_value" | "unknown";
@@ -21,6 +23,7 @@ export type Binding =
   | { readonly kind: "var"; readonly ty: IntType | "bool"; readonly reg: VReg }
   | { kind: "ptr"; to: ValueType; base: VReg; off: number; nullable: boolean; space: PtrSpace }
   | { readonly kind: "ctx"; readonly reg: VReg }
+  | { readonly kind: "fn"; readonly sig: string; readonly reg: VReg; readonly name: string | undefined }
   | { readonly kind: "const"; readonly value: bigint };
 
 /** C's integer promotion: types narrower than 32 bits compute as 32-bit, keeping signedness. */
