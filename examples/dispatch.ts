@@ -1,7 +1,8 @@
 // A dispatcher (the rootlet idea, inside one program): the IPv4 protocol picks a slot, a table
 // of per-protocol handler functions is indexed by it, and the chosen handler decides the frame.
 // An administrative override (a `.rodata` setting) swaps every handler for one that drops, the
-// function value chosen by `?:`. Each handler counts what it saw in its own slot of `hits`.
+// function value chosen by `?:`. Each handler adds the TTLs it saw to its own slot of `hits`:
+// ICMP is dropped, TCP with a non-zero TOS is dropped, UDP with TTL <= 1 is sent back (TX).
 // For the kernel the indirect call becomes a ladder of direct calls; `--target vm` emits callx.
 import { ArrayMap, XdpAction, config, htons, u32, u64, type XdpContext } from "tsbpf";
 import { EtherType, HeaderSize, IpProto, type EthHdr, type IPv4Hdr } from "tsbpf/net";
@@ -27,7 +28,7 @@ function other(ip: IPv4Hdr): XdpAction {
 /** @noinline */
 function icmp(ip: IPv4Hdr): XdpAction {
   count(1, ip);
-  return ip.ttl < 2 ? XdpAction.DROP : XdpAction.PASS;
+  return XdpAction.DROP;
 }
 
 /** @noinline */
@@ -39,7 +40,8 @@ function tcp(ip: IPv4Hdr): XdpAction {
 /** @noinline */
 function udp(ip: IPv4Hdr): XdpAction {
   count(3, ip);
-  return ip.ttl > 64 ? XdpAction.TX : XdpAction.PASS;
+  // Datagrams about to expire are bounced back to the sender.
+  return ip.ttl <= 1 ? XdpAction.TX : XdpAction.PASS;
 }
 
 /** @noinline */

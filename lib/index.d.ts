@@ -200,3 +200,11 @@ export declare function tracePrintk(format: string, ...args: number[]): i64;
  * `ctx` a struct reference it receives. Returns the number of calls made.
  */
 export declare function bpfLoop<C>(count: number, callback: (index: u32, ctx: C) => i64, ctx: C): i64;
+
+/**
+ * A copy, in a new stack slot, of the struct or FixedArray `ref` points to: a snapshot that
+ * stays valid after adjustHead/adjustTail and can be changed without touching the original.
+ */
+export declare function copy<T extends object>(ref: T): T;
+/** Writes the bytes of `src` over what `dst` points to; both have the same struct or FixedArray type. */
+export declare function assign<T extends object>(dst: T, src: T): void;

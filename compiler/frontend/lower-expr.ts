@@ -10,12 +10,13 @@ import { Code } from "../diagnostics/codes.js";
 import { constantValue } from "./constants.js";
 import type { FunctionLowerer } from "./lower-function.js";
 import { MAX_ARGS } from "./lower-function.js";
-import { I64, INT_NAMES, U32, intTypeOf, sizeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { I64, INT_NAMES, U32, intTypeOf, sizeOf, typeName, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
 import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
 import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
+import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -164,6 +165,7 @@ export class ExprLowerer {
     const global = this.f.module.globals.get(name);
     if (global) {
       const addr = this.b.lddw({ kind: "global", name, offset: 0 });
+      if (global.type.kind !== "int") return { kind: "ptr", to: global.type, base: addr, off: 0, nullable: false, space: "map_value" };
       return this.loadInt(addr, 0, global.type);
     }
     if (this.f.module.maps.has(name)) this.f.fail(node, Code.Unsupported, `map '${name}' can only be used through its methods (lookup, update, delete)`);
@@ -240,6 +242,8 @@ export class ExprLowerer {
         return { kind: "int", ty: INT_NAMES[simple.ret]!, op: reg(this.b.call({ kind: "helper", id: simple.id }, [])!) };
       }
       if (name === "atomicAdd") return this.atomicAdd(args, node);
+      if (name === "copy") return lowerCopyCall(this, args, node);
+      if (name === "assign") return lowerAssignCall(this, args, node);
       if (name === "tracePrintk") return this.tracePrintk(args, node);
       if (name === "bpfLoop") return this.bpfLoop(args, node);
     }
@@ -449,11 +453,13 @@ export class ExprLowerer {
       const global = this.f.module.globals.get(node.getText());
       if (global && !binding) {
         if (global.section === ".rodata") this.f.fail(node, Code.BadGlobal, `'${global.name}' is a read-only config value`);
+        const type = global.type;
+        if (type.kind !== "int") return this.f.fail(node, Code.Unsupported, `'${global.name}' is a ${typeName(type)}; assign its fields or elements, or assign(${global.name}, src)`);
         const addr = this.b.lddw({ kind: "global", name: global.name, offset: 0 });
         return {
-          type: global.type,
-          get: () => this.loadInt(addr, 0, global.type),
-          set: (v) => this.b.store(addr, 0, (global.type.bits / 8) as 1 | 2 | 4 | 8, this.convert(v, global.type, node).op),
+          type,
+          get: () => this.loadInt(addr, 0, type),
+          set: (v) => this.b.store(addr, 0, (type.bits / 8) as 1 | 2 | 4 | 8, this.convert(v, type, node).op),
         };
       }
       if (binding?.kind === "ptr") this.f.fail(node, Code.Unsupported, "references cannot be reassigned", "declare a new const for the new reference");
@@ -494,6 +500,17 @@ export class ExprLowerer {
       if (v.sig !== binding.sig) this.f.fail(left.getParent()!, Code.UnsupportedType, `a function of type ${v.sig} cannot be stored as ${binding.sig}`, "every function reachable through one call must take and return the same types");
       this.b.mov(reg(v.reg), 64, binding.reg);
       return v;
+    }
+    if (Node.isPropertyAccessExpression(left) || Node.isElementAccessExpression(left)) {
+      // A struct or FixedArray field: the source's bytes copied over it.
+      const t = valueTypeOf(left.getType(), "this field");
+      if (typeof t !== "string" && (t.kind === "struct" || t.kind === "array")) {
+        const dst = this.lower(left);
+        if (dst.kind !== "ptr") return this.f.fail(left, Code.Unsupported, "this cannot be assigned");
+        const src = sourceOf(this, right, dst.to);
+        copyBytes(this, dst.base, dst.off, src.base, src.off, dst.to);
+        return { kind: "void" };
+      }
     }
     const lv = this.lvalue(left);
     const v = this.lower(right, lv.type === "bool" ? undefined : lv.type);
@@ -567,22 +584,40 @@ export class ExprLowerer {
   }
 
   private objectLiteral(node: import("ts-morph").ObjectLiteralExpression): Value {
-    const t = valueTypeOf(node.getContextualType() ?? node.getType(), "this object");
+    const first = node.getProperties()[0];
+    // `{ ...ref, f: 1 }` without a declared type has the type of what it spreads.
+    const spreadType = first && Node.isSpreadAssignment(first) ? first.getExpression().getType().getNonNullableType() : undefined;
+    const t = valueTypeOf(node.getContextualType() ?? spreadType ?? node.getType(), "this object");
     if (typeof t === "string" || t.kind !== "struct") return this.f.fail(node, Code.UnsupportedType, typeof t === "string" ? t : "an object literal must have a struct type");
     // 8-byte aligned so the struct can be zeroed with aligned stores (the verifier rejects misaligned stack access).
     const slot = this.b.slot(t.size, Math.max(8, t.align));
     const base = this.b.stackaddr(slot);
-    // Zero the whole struct first: padding inside map keys must be zero.
-    for (let off = 0; off < t.size; ) {
+    const props = node.getProperties();
+    const padded = t.fields.reduce((n, f) => n + sizeOf(f.type), 0) !== t.size;
+    // `{ ...src, … }` of a struct without padding starts as a word-wise copy of src; anything
+    // else is zeroed first: padding inside map keys must be zero.
+    const wholeCopy = !padded && props[0] !== undefined && Node.isSpreadAssignment(props[0]);
+    for (let off = 0; off < t.size && !wholeCopy; ) {
       const size = ([8, 4, 2, 1] as const).find((n) => off % n === 0 && off + n <= t.size)!;
       this.b.store(base, off, size, imm(0));
       off += size;
     }
-    for (const prop of node.getProperties()) {
-      if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` properties are supported in object literals");
+    for (const prop of props) {
+      if (Node.isSpreadAssignment(prop)) {
+        const src = sourceOf(this, prop.getExpression(), t);
+        // Field by field when there is padding, so the copy leaves it zero.
+        if (!padded) copyBytes(this, base, 0, src.base, src.off, t);
+        else for (const f of t.fields) copyBytes(this, base, f.offset, src.base, src.off + f.offset, f.type);
+        continue;
+      }
+      if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` and `...struct` properties are supported in object literals");
       const field = t.fields.find((f) => f.name === prop.getName());
       if (!field) this.f.fail(prop, Code.Unsupported, `${t.name || "the struct"} has no field '${prop.getName()}'`);
-      if (field.type.kind !== "int" && field.type.kind !== "bool") this.f.fail(prop, Code.Unsupported, "nested struct fields must be assigned one by one");
+      if (field.type.kind !== "int" && field.type.kind !== "bool") {
+        const src = sourceOf(this, prop.getInitializerOrThrow(), field.type);
+        copyBytes(this, base, field.offset, src.base, src.off, field.type);
+        continue;
+      }
       const v = this.lower(prop.getInitializerOrThrow(), field.type.kind === "int" ? field.type : undefined);
       const op = field.type.kind === "int" ? this.convert(v, field.type, prop).op : v.kind === "bool" || v.kind === "int" ? v.op : imm(0);
       this.b.store(base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);

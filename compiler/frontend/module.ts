@@ -7,7 +7,7 @@ import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type V
 import { MapType } from "../../runtime/object/map-types.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import { INT_NAMES, intTypeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { INT_NAMES, intTypeOf, valueTypeOf, type ArrayType, type IntType, type StructType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
@@ -27,7 +27,8 @@ export interface MapDecl {
 export interface GlobalDecl {
   readonly name: string;
   readonly section: ".data" | ".bss" | ".rodata";
-  readonly type: IntType;
+  /** An integer, or a struct/FixedArray (zero-initialised, in .bss) reached through its fields. */
+  readonly type: IntType | StructType | ArrayType;
   readonly init: bigint;
   readonly node: VariableDeclaration;
 }
@@ -139,7 +140,14 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     return;
   }
   const type = intTypeOf(decl.getType());
-  if (!type) return sink.error(decl, Code.BadGlobal, `global '${name}' needs an integer type annotation such as u32`);
+  if (!type) {
+    const memory = init ? undefined : valueTypeOf(decl.getType(), `global '${name}'`);
+    if (memory && typeof memory !== "string" && (memory.kind === "struct" || memory.kind === "array") && !exported) {
+      info.globals.set(name, { name, section: ".bss", type: memory, init: 0n, node: decl });
+      return;
+    }
+    return sink.error(decl, Code.BadGlobal, `global '${name}' needs an integer type annotation such as u32, or a struct/FixedArray type and no initialiser`);
+  }
   const value = init ? constantValue(init, info.constants) : 0n;
   if (value === undefined) return sink.error(decl, Code.NotConstant, `global '${name}' must start from a constant value`);
   if (exported) sink.error(decl, Code.BadGlobal, `global '${name}' cannot be exported`, "user space reaches globals through the object's .data/.bss maps");

@@ -1,4 +1,4 @@
-// Function values and run-time array indices, kernel = VM: each program is compiled for the
+// Function values, run-time array indices and struct copies, kernel = VM: each program is compiled for the
 // kernel target (indirect calls as ladders of direct calls) and loaded through tsbpf's kernel
 // backend, whose BPF_PROG_TEST_RUN results (return value, output frame, maps) the VM must
 // reproduce on the packet corpus; the same source compiled for the VM target (callx) must give
@@ -18,7 +18,7 @@ import { hex } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
 import { examplesDir } from "../support/examples.js";
 
-const header = `import { ArrayMap, XdpAction, htons, u8, u16, u32, u64, type XdpContext, type FixedArray } from "tsbpf";
+const header = `import { ArrayMap, HashMap, XdpAction, assign, copy, htons, u8, u16, u32, u64, type XdpContext, type FixedArray, type be16, type be32 } from "tsbpf";
 import { HeaderSize, type EthHdr, type IPv4Hdr, type UdpHdr } from "tsbpf/net";
 export const LICENSE = "GPL";
 `;
@@ -69,6 +69,39 @@ export function prog(ctx: XdpContext): u32 {
   s.n[j] += 10;
   s.total += u64(acc.v[j]);
   return sum + u32(acc.v[3]) * 65536;
+}`,
+  "struct copies between packet, stack, map values and globals; global arrays": `
+interface Flow { saddr: be32; daddr: be32; sport: be16; dport: be16; proto: u8; }
+const flows = new HashMap<Flow, IPv4Hdr>(16);
+const macs = new ArrayMap<u32, EthHdr>(2);
+let lastEth!: EthHdr;
+let history!: FixedArray<u32, 8>;
+let seen: u32 = 0;
+export function prog(ctx: XdpContext): u32 {
+  const eth = ctx.header<EthHdr>(0);
+  if (!eth) return 1;
+  const saved = copy(eth);
+  assign(lastEth, eth);
+  seen += 1;
+  history[seen & 7] = ctx.length;
+  const slot = macs.lookup(seen & 1);
+  if (slot) assign(slot, saved);
+  eth.dst = saved.src;
+  eth.src = saved.dst;
+  if (eth.proto !== htons(0x0800)) return 100 + u32(lastEth.src[5]);
+  const ip = ctx.header<IPv4Hdr>(14);
+  if (!ip) return 2;
+  const udp = ctx.header<UdpHdr>(34);
+  if (!udp) return 3;
+  const key: Flow = { saddr: ip.saddr, daddr: ip.daddr, sport: udp.source, dport: udp.dest, proto: ip.protocol };
+  flows.update(key, ip);
+  const stored = flows.lookup(key);
+  if (!stored) return 4;
+  const rewritten = { ...stored, ttl: 1 };
+  assign(stored, rewritten);
+  const again = { ...key, proto: 99 };
+  flows.update(again, rewritten);
+  return u32(stored.ttl) * 1000 + u32(saved.dst[0]) + history[1];
 }`,
 };
 
@@ -128,6 +161,8 @@ describe.skipIf(frames.length === 0)("function values and run-time indices: kern
     const vmOfKernelTarget = inVm(kernelObj, prog);
     const vmOfVmTarget = inVm(vmObj, prog);
     expect(vmOfVmTarget).toEqual(vmOfKernelTarget);
+    // The programs tell the packets apart, so a mistranslation has somewhere to show.
+    expect(new Set(vmOfKernelTarget.runs.map((r) => r.retval)).size).toBeGreaterThan(2);
     if (name.startsWith("function") || name.startsWith("examples")) {
       expect(disassembly(vmObj)).toMatch(/\bcallx r\d+/);
       expect(disassembly(kernelObj)).not.toMatch(/\bcallx\b/);
