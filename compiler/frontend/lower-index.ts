@@ -17,7 +17,7 @@ import { constantValue } from "./constants.js";
 import type { ExprLowerer } from "./lower-expr.js";
 import type { FunctionTable } from "./function-values.js";
 import { indexBound } from "./ranges.js";
-import { sizeOf, type ValueType } from "./types.js";
+import { intTypeOf, sizeOf, type ValueType } from "./types.js";
 import type { Value } from "./values.js";
 
 type Ptr = Value & { kind: "ptr" };
@@ -27,6 +27,8 @@ const isPow2 = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 /** The index of `node` as a 64-bit register holding a value the verifier knows is below `length`. */
 function checkedIndex(x: ExprLowerer, node: Node, length: number, access: Node): VReg {
   const f = x.f;
+  const declared = intTypeOf(node.getType());
+  if (declared && (declared.signed || declared.be)) f.fail(node, Code.UnsupportedType, `index with an unsigned integer, not ${declared.name}`, "convert it, e.g. u32(i), after checking it is not negative");
   const bound = indexBound(f, node);
   if (bound === undefined || bound > BigInt(length)) {
     const mask = isPow2(length) ? `, or mask it: i & ${length - 1}` : "";
