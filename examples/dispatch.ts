@@ -1,7 +1,7 @@
 // A dispatcher (the rootlet idea, inside one program): the IPv4 protocol picks a slot, a table
 // of per-protocol handler functions is indexed by it, and the chosen handler decides the frame.
-// An administrative override (a `.rodata` setting) swaps every handler for one that drops, the
-// function value chosen by `?:`. Each handler adds the TTLs it saw to its own slot of `hits`:
+// An administrative override (a `.rodata` setting) sends every frame to a handler that drops.
+// Each handler adds the TTLs it saw to its own slot of `hits`:
 // ICMP is dropped, TCP with a non-zero TOS is dropped, UDP with TTL <= 1 is sent back (TX).
 // For the kernel the indirect call becomes a ladder of direct calls; `--target vm` emits callx.
 import { ArrayMap, XdpAction, config, htons, u32, u64, type XdpContext } from "tsbpf";
@@ -70,8 +70,8 @@ export function xdp_dispatch(ctx: XdpContext): XdpAction {
   if (!eth || eth.proto !== htons(EtherType.IPV4)) return XdpAction.PASS;
   const ip = ctx.header<IPv4Hdr>(HeaderSize.ETH);
   if (!ip) return XdpAction.PASS;
+  if (dropEverything !== 0) return dropAll(ip);
   const slot = slotOf(u32(ip.protocol));
   if (slot >= handlers.length) return XdpAction.ABORTED;
-  const handler = dropEverything !== 0 ? dropAll : handlers[slot];
-  return handler(ip);
+  return handlers[slot](ip);
 }

@@ -153,7 +153,7 @@ function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VR
     // Values whose range holds a call keep out of r1–r5, which the call's arguments need.
     // r6–r9 are scarce: they go to values live across calls first. Values whose range merely
     // holds a call prefer the caller-saved registers furthest from the argument registers.
-    const candidates = iv.crossesCall ? CALLEE_SAVED : iv.spansCall ? [0, 5, 4, 3, 2, 1, ...CALLEE_SAVED] : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
+    const candidates = iv.crossesCall ? CALLEE_SAVED : iv.spansCall ? [5, 4, 3, 2, 1, 0, ...CALLEE_SAVED] : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
     // Parameters arrive in r1..r5: keep them there when possible.
     const paramIndex = fn.params.indexOf(iv.vreg);
     const hint = hinted.get(iv.vreg);
