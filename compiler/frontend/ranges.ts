@@ -1,11 +1,12 @@
 // Range knowledge for array indices: the compiler accepts `arr[i]` with a run-time `i` only
 // when it can prove `i < arr.length`, from the index expression itself (a constant, a mask
-// `i & 7`, a remainder `i % 8`, the width of an unsigned type: a u8 indexes 256 entries) or
-// from a check the author wrote that dominates the access: `if (i < N) { … }`,
-// `if (i >= N) return;` before it, or a loop condition `i < N`. Facts are scoped to the
-// statements the check controls, and an assignment to the variable ends them (a loop ends,
-// at its entry, the facts about every variable it assigns, since its back edge brings them
-// around). Only unsigned variables carry facts: a signed `i < N` says nothing about i < 0.
+// `i & 7`, a remainder `i % 8`, a sum of bounded terms, the width of an unsigned type: a u8
+// indexes 256 entries) or from a check the author wrote that dominates the access:
+// `if (i < N) { … }`, `if (i >= N) return;` before it, or a loop condition `i < N`. Facts are
+// scoped to the statements the check controls, and an assignment to the variable ends them (a
+// loop ends, at its entry, the facts about every variable it assigns, since its back edge
+// brings them around). Only unsigned variables carry facts: a signed `i < N` says nothing
+// about i < 0.
 
 import { Node, SyntaxKind } from "ts-morph";
 import { constantValue } from "./constants.js";
@@ -124,6 +125,12 @@ export function indexBound(c: RangeContext, node: Node): bigint | undefined {
   if (Node.isBinaryExpression(node)) {
     const op = node.getOperatorToken().getKind();
     if (op === SyntaxKind.AmpersandToken) return min(min(indexBound(c, node.getLeft()), indexBound(c, node.getRight())), typeBound);
+    if (op === SyntaxKind.PlusToken) {
+      // a < A and b < B give a + b < A + B - 1, when that cannot wrap at 32 bits (the narrowest arithmetic).
+      const a = indexBound(c, node.getLeft());
+      const b = indexBound(c, node.getRight());
+      if (a !== undefined && b !== undefined && a + b - 1n <= 1n << 32n) return min(a + b - 1n, typeBound);
+    }
     if (op === SyntaxKind.PercentToken) {
       const m = constant(c, node.getRight());
       const lt = intTypeOf(node.getLeft().getType());

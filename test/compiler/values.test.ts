@@ -45,8 +45,14 @@ export function prog(ctx: XdpContext): u32 {
   const f = T[n & 1];
   acc += f(5);
   switch (n & 3) { case 0: g = a; break; case 1: g = c; break; }
+  const five = n > 70 ? m5a : m5b;
+  acc += five(n, 2, 3, acc, 5);
   return acc + g(1) * 1000;
-}`,
+}
+/** @noinline */
+function m5a(p: u32, q: u32, r: u32, s: u32, t: u32): u32 { return p * 7 + q * 5 + r * 3 + s + t; }
+/** @noinline */
+function m5b(p: u32, q: u32, r: u32, s: u32, t: u32): u32 { return p ^ q ^ r ^ (s >> 1) ^ t; }`,
   "run-time indices into packet, map-value and stack arrays": `
 interface Bytes { b: FixedArray<u8, 20>; }
 interface Slots { n: FixedArray<u32, 6>; total: u64; }
@@ -69,6 +75,8 @@ export function prog(ctx: XdpContext): u32 {
   if (j >= 6) return sum;
   s.n[j] += 10;
   s.total += u64(acc.v[j]);
+  ip.b[j + 10] = u8(j);
+  ip.b[k] ^= 0xff;
   return sum + u32(acc.v[3]) * 65536;
 }`,
   "struct copies between packet, stack, map values and globals; global arrays": `
@@ -89,6 +97,7 @@ export function prog(ctx: XdpContext): u32 {
   if (slot) assign(slot, saved);
   eth.dst = saved.src;
   eth.src = saved.dst;
+
   if (eth.proto !== htons(0x0800)) return 100 + u32(lastEth.src[5]);
   const ip = ctx.header<IPv4Hdr>(14);
   if (!ip) return 2;
@@ -102,6 +111,9 @@ export function prog(ctx: XdpContext): u32 {
   assign(stored, rewritten);
   const again = { ...key, proto: 99 };
   flows.update(again, rewritten);
+  // Overlapping copy within the packet: the header moved 4 bytes on, as memmove would.
+  const moved = ctx.header<EthHdr>(4);
+  if (moved) assign(moved, eth);
   return u32(stored.ttl) * 1000 + u32(saved.dst[0]) + history[1];
 }`,
 };
