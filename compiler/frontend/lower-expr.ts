@@ -262,7 +262,7 @@ export class ExprLowerer {
       if (tableCall) return tableCall;
       const v = this.lower(callee);
       if (v.kind !== "fn") return this.f.fail(node, Code.Unsupported, `'${name}' is not a function of this program`);
-      return this.callValue(v, args, node);
+      return this.callValue(v, callee, args, node);
     }
     return this.callFunction(name, args, node);
   }
@@ -306,11 +306,11 @@ export class ExprLowerer {
   }
 
   /** Calls a function value: direct when its function is known here, else an indirect call on its register. */
-  callValue(v: Value & { kind: "fn" }, args: readonly Node[], node: Node): Value {
+  callValue(v: Value & { kind: "fn" }, callee: Node, args: readonly Node[], node: Node): Value {
     if (v.name !== undefined) return this.callFunction(v.name, args, node);
-    const sig = this.f.signatureOf(node.getChildAtIndex(0).getType(), node);
+    const sig = this.f.signatureOf(callee.getType(), node);
     if (sig !== v.sig) this.f.fail(node, Code.UnsupportedType, `calling a ${v.sig} function as ${sig}`);
-    const signature = node.getChildAtIndex(0).getType().getCallSignatures()[0]!;
+    const signature = callee.getType().getCallSignatures()[0]!;
     const ops = this.arguments(args, signature.getParameters().map((p) => p.getTypeAtLocation(node)));
     const ret = signature.getReturnType();
     return this.result(ret, this.b.call({ kind: "indirect", reg: v.reg, sig: v.sig }, ops, !ret.isVoid()));
@@ -474,13 +474,14 @@ export class ExprLowerer {
         field = this.fieldOf(obj, node.getName(), node);
       }
       else {
+        if (this.f.module.functionTables.has(node.getExpression().getText())) this.f.fail(node, Code.Unsupported, `function table '${node.getExpression().getText()}' is constant`);
         const indexed = lowerIndexed(this, node as import("ts-morph").ElementAccessExpression);
         obj = indexed.obj;
         field = { type: indexed.elem, offset: indexed.off - indexed.obj.off };
       }
       const ref = obj as Value & { kind: "ptr" };
       const t = field.type;
-      if (t.kind !== "int" && t.kind !== "bool") this.f.fail(node, Code.Unsupported, "assigning a whole struct or array is not supported; assign its fields");
+      if (t.kind !== "int" && t.kind !== "bool") this.f.fail(node, Code.Unsupported, "arithmetic assignment and ++/-- work on integer fields, not on a whole struct or array");
       const off = ref.off + field.offset;
       return {
         type: t.kind === "bool" ? "bool" : t,
