@@ -106,11 +106,15 @@ export function compileSource(path: string, sourceText: string, options: Compile
 
 /** For each signature, the address-taken functions that have it, in source order. */
 function candidateTable(module: ModuleInfo): (sig: string) => readonly string[] {
-  const taken = addressTakenFunctions(module.source).map((name) => {
-    const decl = module.functions.get(name)!;
-    return { name, sig: signatureKey(decl.getType(), decl) };
-  });
-  return (sig) => taken.filter((t) => t.sig === sig).map((t) => t.name);
+  // Computed on the first indirect call only: most programs have none, and the walk is not free.
+  let taken: { name: string; sig: string | { error: string } }[] | undefined;
+  return (sig) => {
+    taken ??= addressTakenFunctions(module.source).map((name) => {
+      const decl = module.functions.get(name)!;
+      return { name, sig: signatureKey(decl.getType(), decl) };
+    });
+    return taken.filter((t) => t.sig === sig).map((t) => t.name);
+  };
 }
 
 function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string, target: CodeTarget): MachineFunction[] {

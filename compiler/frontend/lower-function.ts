@@ -9,7 +9,7 @@ import type { Block, IrFunction, VReg } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import type { ModuleInfo } from "./module.js";
-import { intTypeOf, valueTypeOf, type IntType } from "./types.js";
+import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
 import { signatureKey } from "./function-values.js";
@@ -192,8 +192,11 @@ export class FunctionLowerer {
     }
     const value = this.expr.lower(init, declared);
     this.bind(d, value, declared, isConst);
-    // `const i = n % 4`: the initialiser's bound holds until the variable is assigned.
-    const bound = this.bindings.get(d.compilerNode)?.kind === "var" ? indexBound(this, init) : undefined;
+    // `const i = n % 4`: the initialiser's bound holds until the variable is assigned. (Only
+    // forms that can say more than the variable's own type are worth asking the checker about.)
+    const conversion = Node.isCallExpression(init) && Node.isIdentifier(init.getExpression()) && INT_NAMES[init.getExpression().getText()] !== undefined;
+    const informative = conversion || Node.isBinaryExpression(init) || Node.isIdentifier(init) || Node.isParenthesizedExpression(init) || Node.isNumericLiteral(init);
+    const bound = informative && this.bindings.get(d.compilerNode)?.kind === "var" ? indexBound(this, init) : undefined;
     if (bound !== undefined) this.ranges.add([{ decl: d.compilerNode, below: bound }]);
   }
 

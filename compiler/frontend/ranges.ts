@@ -109,35 +109,44 @@ export function indexBound(c: RangeContext, node: Node): bigint | undefined {
   const min = (a: bigint | undefined, b: bigint | undefined): bigint | undefined => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
   const k = constant(c, node);
   if (k !== undefined) return k >= 0n ? k + 1n : undefined;
-  const t = intTypeOf(node.getType());
-  const typeBound = t && !t.signed && !t.be ? 1n << BigInt(t.bits) : undefined;
-  if (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) return min(indexBound(c, node.getExpression()), typeBound);
+  // The bound of the expression's unsigned type, asked of the checker only when the structure says nothing.
+  const typeBound = (): bigint | undefined => {
+    const t = intTypeOf(node.getType());
+    return t && !t.signed && !t.be ? 1n << BigInt(t.bits) : undefined;
+  };
+  if (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) return indexBound(c, node.getExpression());
   if (Node.isCallExpression(node) && Node.isIdentifier(node.getExpression()) && INT_NAMES[node.getExpression().getText()] && node.getArguments().length === 1) {
+    const to = INT_NAMES[node.getExpression().getText()]!;
+    const width = !to.signed && !to.be ? 1n << BigInt(to.bits) : undefined;
     const arg = node.getArguments()[0]!;
     const at = intTypeOf(arg.getType());
     // A conversion of an unsigned value keeps its bound (truncation only lowers it).
-    return at && !at.signed && !at.be ? min(indexBound(c, arg), typeBound) : typeBound && t && t.bits < 64 ? typeBound : undefined;
+    return at && !at.signed && !at.be ? min(indexBound(c, arg), width) : to.bits < 64 ? width : undefined;
   }
   if (Node.isIdentifier(node)) {
+    const local = c.bindings.get(node.getSymbol()?.getValueDeclaration()?.compilerNode ?? {});
+    if (local?.kind === "const") return local.value >= 0n ? local.value + 1n : undefined;
     const v = unsignedVar(c, node);
-    return min(v ? c.ranges.below(v) : undefined, typeBound);
+    const b = v ? c.bindings.get(v) : undefined;
+    const width = b?.kind === "var" && b.ty !== "bool" ? 1n << BigInt(b.ty.bits) : undefined;
+    return v ? min(c.ranges.below(v), width) : typeBound();
   }
   if (Node.isBinaryExpression(node)) {
     const op = node.getOperatorToken().getKind();
-    if (op === SyntaxKind.AmpersandToken) return min(min(indexBound(c, node.getLeft()), indexBound(c, node.getRight())), typeBound);
+    if (op === SyntaxKind.AmpersandToken) return min(indexBound(c, node.getLeft()), indexBound(c, node.getRight())) ?? typeBound();
     if (op === SyntaxKind.PlusToken) {
       // a < A and b < B give a + b < A + B - 1, when that cannot wrap at 32 bits (the narrowest arithmetic).
       const a = indexBound(c, node.getLeft());
       const b = indexBound(c, node.getRight());
-      if (a !== undefined && b !== undefined && a + b - 1n <= 1n << 32n) return min(a + b - 1n, typeBound);
+      if (a !== undefined && b !== undefined && a + b - 1n <= 1n << 32n) return a + b - 1n;
     }
     if (op === SyntaxKind.PercentToken) {
       const m = constant(c, node.getRight());
       const lt = intTypeOf(node.getLeft().getType());
-      if (m !== undefined && m > 0n && (!lt || !lt.signed)) return min(m, typeBound);
+      if (m !== undefined && m > 0n && (!lt || !lt.signed)) return m;
     }
   }
-  return typeBound;
+  return typeBound();
 }
 
 /** Declarations of the variables a statement assigns anywhere inside it. */
