@@ -210,6 +210,33 @@ export function prog(ctx: XdpContext): u32 { const v = m.lookup(0); if (!v) retu
     expect(diag(src.replace("return v.x[ctx.length];", "const i = ctx.length; if (i >= 4) return 9; return v.x[i];"))).toBe("compiled");
     expect(diag(src.replace("return v.x[ctx.length];", "let i = ctx.length; if (i >= 4) return 9; i += 1; return v.x[i];"))).toMatch(/TS90106/);
   });
+  it("range facts follow scopes, early exits, && and ||, mirrored compares, and end at assignments and loop back edges", () => {
+    const prog = (body: string): string => `interface A { x: FixedArray<u32, 4>; }
+const m = new ArrayMap<u32, A>(1);
+export function prog(ctx: XdpContext): u32 { const v = m.lookup(0); if (!v) return 0; let i = ctx.length; let j = ctx.length >> 1; let out: u32 = 0; ${body} return out; }`;
+    const ok = [
+      "if (i < 4) { out = v.x[i]; }",
+      "if (4 > i) { out = v.x[i]; }",
+      "if (i <= 3) { out = v.x[i]; }",
+      "if (i < 4) { } else { return 9; } out = v.x[i];",
+      "if (i < 4 && j < 4) { out = v.x[i] + v.x[j]; }",
+      "if (i >= 4 || j >= 4) return 1; out = v.x[i] + v.x[j];",
+      "if (!(i >= 4)) { out = v.x[i]; }",
+      "for (let k: u32 = 0; k < 4; k++) { out += v.x[k]; }",
+      "const k = i % 3; out = v.x[k + 1];",
+    ];
+    for (const body of ok) expect(diag(prog(body)), body).toBe("compiled");
+    const bad = [
+      "if (i < 4) { } out = v.x[i];",
+      "if (i < 5) { out = v.x[i]; }",
+      "if (i < 4) { i += 1; out = v.x[i]; }",
+      "if (i < 4) { for (let k: u32 = 0; k < 3; k++) { out += v.x[i]; i++; } }",
+      "if (i < 4 || j < 4) { out = v.x[i]; }",
+      "for (let k: u32 = 0; k < 4; k++) { k += 1; out += v.x[k]; }",
+      "const k = i % 3; out = v.x[k + 2];",
+    ];
+    for (const body of bad) expect(diag(prog(body)), body).toMatch(/TS90106/);
+  });
   it("candidates of one call must share a signature; programs and closures are not function values", () => {
     expect(diag(`function a(x: u32): u32 { return x; }
 function b(x: u16): u32 { return u32(x); }
