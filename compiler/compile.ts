@@ -109,9 +109,10 @@ function candidateTable(module: ModuleInfo): (sig: string) => readonly string[] 
   // Computed on the first indirect call only: most programs have none, and the walk is not free.
   let taken: { name: string; sig: string | { error: string } }[] | undefined;
   return (sig) => {
-    taken ??= addressTakenFunctions(module.source).map((name) => {
-      const decl = module.functions.get(name)!;
-      return { name, sig: signatureKey(decl.getType(), decl) };
+    taken ??= addressTakenFunctions(module.source).flatMap((name) => {
+      // A function the module scan refused (no body …) has a diagnostic already and is no candidate.
+      const decl = module.functions.get(name);
+      return decl ? [{ name, sig: signatureKey(decl.getType(), decl) }] : [];
     });
     return taken.filter((t) => t.sig === sig).map((t) => t.name);
   };
