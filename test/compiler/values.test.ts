@@ -81,6 +81,7 @@ export function prog(ctx: XdpContext): u32 {
 }`,
   "struct copies between packet, stack, map values and globals; global arrays": `
 interface Flow { saddr: be32; daddr: be32; sport: be16; dport: be16; proto: u8; }
+interface Wrap { n: u32; eth: EthHdr; }
 const flows = new HashMap<Flow, IPv4Hdr>(16);
 const macs = new ArrayMap<u32, EthHdr>(2);
 let lastEth!: EthHdr;
@@ -114,7 +115,8 @@ export function prog(ctx: XdpContext): u32 {
   // Overlapping copy within the packet: the header moved 4 bytes on, as memmove would.
   const moved = ctx.header<EthHdr>(4);
   if (moved) assign(moved, eth);
-  return u32(stored.ttl) * 1000 + u32(saved.dst[0]) + history[1];
+  const w: Wrap = { n: 7, eth: saved };
+  return u32(stored.ttl) * 1000 + u32(saved.dst[0]) + history[1] + u32(w.eth.src[1]) * w.n;
 }`,
 };
 
