@@ -16,7 +16,7 @@ import { bpftool, kernelAccess, kernelBackendUsable, pinDir } from "../support/k
 import { hex } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
 
-const header = `import { ArrayMap, CpuMap, HashMap, QueueMap, StackMap, UpdateFlags, XskMap, XdpAction, csumDiff, htons, ntohs, u8, u16, u32, u64, i64, type XdpContext, type XdpFragsContext, type be16, type be32 } from "tsbpf";
+const header = `import { ArrayMap, ArrayOfMaps, CpuMap, HashMap, HashOfMaps, QueueMap, StackMap, UpdateFlags, XskMap, XdpAction, csumDiff, htons, ntohs, u8, u16, u32, u64, i64, type XdpContext, type XdpFragsContext, type be16, type be32 } from "tsbpf";
 import { HeaderSize, type EthHdr, type IPv4Hdr, type UdpHdr } from "tsbpf/net";
 export const LICENSE = "GPL";
 `;
@@ -144,6 +144,33 @@ export function prog(ctx: XdpContext): u32 {
     return (a ? u32(a.value) : 1) * 1000000 + (b ? u32(b.value) : 2) * 1000 + (c ? 9 : 3);
   }
   return u32(st.push(u64(ctx.length)) + 50);
+}`,
+  },
+  "ArrayOfMaps and HashOfMaps: inner maps filled at load time, looked up and updated through the outer map": {
+    packets: ALL,
+    source: `
+const tableA = new ArrayMap<u32, u64>(4);
+const tableB = new ArrayMap<u32, u64>(4);
+const tables = new ArrayOfMaps(4, tableA, { 0: tableA, 1: tableB });
+const tcp = new HashMap<u32, u64>(8);
+const udp = new HashMap<u32, u64>(8);
+const byProto = new HashOfMaps<u32, HashMap<u32, u64>>(8, tcp, { 6: tcp, 17: udp });
+export function prog(ctx: XdpContext): u32 {
+  const ip = ctx.header<IPv4Hdr>(HeaderSize.ETH);
+  if (!ip) return 1;
+  const slot = u32(ip.protocol >> 2) & 3;
+  const t = tables.lookup(slot);
+  if (!t) return 100 + slot;
+  const c = t.lookup(slot);
+  if (!c) return 3;
+  c.value += u64(ctx.length);
+  const h = byProto.lookup(u32(ip.protocol));
+  if (h === null) return 200 + u32(ip.protocol);
+  const key = u32(ip.ttl);
+  const e = h.lookup(key);
+  if (e) e.value += 1;
+  else h.update(key, 1000);
+  return u32(c.value) * 10 + slot;
 }`,
   },
   "CpuMap and XskMap redirects: empty slots take the fallback, a filled cpumap slot redirects": {
