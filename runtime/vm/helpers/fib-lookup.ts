@@ -43,7 +43,6 @@ export interface FibTable {
 export const FIB_KEY = "fib";
 const AF_INET = 2;
 const AF_INET6 = 10;
-const BPF_FIB_LOOKUP_OUTPUT = 2;
 const BPF_FIB_LOOKUP_SKIP_NEIGH = 4;
 const PARAMS_SIZE = 64;
 
@@ -80,11 +79,11 @@ export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) =>
   const v4 = family === AF_INET;
   const dst = v4 ? p.slice(32, 36) : p.slice(32, 48);
   const ifindex = view.getUint32(8, true);
-  const output = (Number(flags) & BPF_FIB_LOOKUP_OUTPUT) !== 0;
   const ingress = table.interfaces.find((i) => i.ifindex === ifindex);
-  // params->ifindex must name a device (dev_get_by_index_rcu).
+  // params->ifindex must name a device (dev_get_by_index_rcu), with forwarding enabled on it —
+  // for output lookups (BPF_FIB_LOOKUP_OUTPUT) too, as the kernel checks it before either kind.
   if (!ingress) return errno(ENODEV);
-  if (!output && ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
+  if (ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
 
   let best: { route: FibRoute; len: number } | undefined;
   for (const route of table.routes) {
