@@ -78,6 +78,8 @@ export interface XdpContext {
   loadBytes<T>(offset: number): Ref<T> | null;
   /** bpf_xdp_store_bytes: writes `value` at byte `offset` of the frame; 0 or a negative errno. Headers taken before stay valid. */
   storeBytes<T>(offset: number, value: T): i64;
+  /** bpf_xdp_get_buff_len: the frame's length including its fragments (`length` is the linear part only). */
+  bufferLength(): u32;
 }
 
 /** A program in section `xdp.frags` (multi-buffer frames). */

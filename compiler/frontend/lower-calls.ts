@@ -31,6 +31,7 @@ const HELPER = {
   perfOutput: helperId("perf_event_output"),
   loadBytes: helperId("xdp_load_bytes"),
   storeBytes: helperId("xdp_store_bytes"),
+  bufferLength: helperId("xdp_get_buff_len"),
 } as const;
 
 const BPF_F_CURRENT_CPU = 0xffffffffn;
@@ -268,6 +269,10 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
     const t = argType(x, node, undefined, "loadBytes' type argument");
     const offset = x.convert(x.lower(args[0]!, U32), U32, args[0]!);
     return copyOut(x, t, (buffer) => b.call({ kind: "helper", id: HELPER.loadBytes }, [reg(pkt.ctx), offset.op, reg(buffer), imm(sizeOf(t))])!);
+  }
+  if (method === "bufferLength") {
+    if (args.length !== 0) f.fail(node, Code.Unsupported, "bufferLength takes no arguments");
+    return { kind: "int", ty: U32, op: reg(b.mov(reg(b.call({ kind: "helper", id: HELPER.bufferLength }, [reg(pkt.ctx)])!), 32)) };
   }
   if (method === "storeBytes") {
     if (args.length !== 2) f.fail(node, Code.Unsupported, "storeBytes takes an offset and a value");

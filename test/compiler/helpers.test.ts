@@ -23,7 +23,8 @@ export const LICENSE = "GPL";
 
 interface Case {
   readonly source: string;
-  readonly packets: readonly string[];
+  /** Reference packets by name, or [name, frame] for frames made here. */
+  readonly packets: readonly (string | readonly [string, Uint8Array])[];
   /** Fills maps the same way in both before the runs (e.g. a CPU in a cpumap). */
   readonly prepare?: (kernel: KernelObject, vm: VmObject) => void;
   /** What the kernel's results must show besides agreeing with the VM. */
@@ -35,6 +36,19 @@ interface KernelResult {
   readonly input: Uint8Array;
   readonly retval: number;
   readonly output: Uint8Array;
+}
+
+/**
+ * Jumbo frames: the 1500-byte UDP reference packet with its payload continued by a byte
+ * pattern to `n` bytes, so that test_run makes them multi-buffer (3520 linear bytes, then
+ * page-sized fragments).
+ */
+function jumbo(n: number): readonly [string, Uint8Array] {
+  const base = readFileSync(join(sharedDir, "reference", "packets", "ipv4_udp_1500b.bin"));
+  const f = new Uint8Array(n);
+  f.set(base.subarray(0, Math.min(n, base.length)));
+  for (let i = base.length; i < n; i++) f[i] = (i * 7 + 3) & 0xff;
+  return [`jumbo ${n}`, f];
 }
 
 const ALL = ["ipv4_udp_dns", "ipv4_udp_other", "ipv4_tcp_syn", "ipv4_icmp_echo", "ipv6_udp", "vlan100_ipv4_udp_dns", "eth_only_14b", "ipv4_udp_1500b", "arp_request"];
@@ -107,6 +121,33 @@ export function prog(ctx: XdpFragsContext): u32 {
   const again = ctx.loadBytes<u32>(ctx.length - 4);
   return again ? u32(r + 1) + (again.value & 0xffff) * 16 : 9;
 }`,
+  },
+  "multi-buffer frames: loadBytes/storeBytes across the linear part and the fragments, bufferLength": {
+    packets: ["ipv4_udp_dns", "ipv4_udp_1500b", jumbo(3520), jumbo(3521), jumbo(3600), jumbo(6000), jumbo(9000), jumbo(73152)],
+    source: `
+interface Straddle { a: u32; b: u32; }
+export function prog(ctx: XdpFragsContext): u32 {
+  const total = ctx.bufferLength();
+  const last = ctx.loadBytes<u64>(total - 8);
+  if (!last) return 1;
+  const r1 = ctx.storeBytes<u64>(total - 8, last.value ^ 0x0102030405060708);
+  // Eight bytes that straddle the end of the linear part when there are fragments.
+  const at = ctx.length - 4;
+  const s = ctx.loadBytes<Straddle>(at);
+  const r2 = s ? ctx.storeBytes<Straddle>(at, { a: s.b, b: s.a }) : 77;
+  const past = ctx.loadBytes<u32>(total - 2);
+  return (total & 0xffff) * 10000 + ctx.length + u32(r1 + r2) * 3 + (past ? 1 : 0) + (s ? u32(s.a & 0xf) : 0);
+}`,
+    check: (results) => {
+      // Frames past the linear area arrive split: ctx.length stays 3520, bufferLength is the whole frame.
+      const big = results.filter((r) => r.input.length > 3520 && r.input.length <= 0xffff);
+      expect(big.length).toBe(4);
+      for (const r of big) expect(Math.floor(r.retval / 10000)).toBe(r.input.length);
+      // Where the eight straddling bytes exist, both stores succeed (0 + 0) and a.low = 7 from the pattern.
+      for (const r of big.filter((x) => x.input.length >= 3524)) expect(r.retval % 10000).toBe(3520 + 7);
+      // An offset above 0xffff is refused (-EFAULT), so the largest frame's tail is out of reach.
+      expect(results.find((r) => r.input.length === 73152)!.retval).toBe(1);
+    },
   },
   "QueueMap: FIFO order, peek, overwrite of the oldest with UpdateFlags.EXIST": {
     packets: ["ipv4_udp_dns", "ipv4_tcp_syn", "ipv4_udp_other", "ipv6_udp", "ipv4_icmp_echo", "arp_request", "ipv4_udp_1500b"],
@@ -231,14 +272,15 @@ describe.skipIf(!haveShared("reference/packets"))("helpers and map kinds: kernel
     try {
       const vm = loadObject(object);
       c.prepare?.(kernel, vm);
-      const results = c.packets.map((p) => {
-        const k1 = kernel.program("prog").testRun(packet(p), { cpu: 0 });
-        const v1 = runXdp(vm, "prog", packet(p));
-        return { p, kernel: [k1.retval, hex(k1.packet)], vm: [v1.retval, hex(v1.packet)], out: k1.packet };
+      const results = c.packets.map((entry) => {
+        const [p, frame] = typeof entry === "string" ? [entry, packet(entry)] : entry;
+        const k1 = kernel.program("prog").testRun(frame, { cpu: 0, dataOutSize: frame.length + 4096 });
+        const v1 = runXdp(vm, "prog", frame);
+        return { p, frame, kernel: [k1.retval, hex(k1.packet)], vm: [v1.retval, hex(v1.packet)], out: k1.packet };
       });
       if (process.env.TSBPF_SHOW) console.log(name, JSON.stringify(results.map((r) => [r.p, r.kernel[0], r.vm[0]])));
       for (const r of results) expect({ p: r.p, ...r.vm }, name).toEqual({ p: r.p, ...r.kernel });
-      c.check?.(results.map((r) => ({ packet: r.p, input: packet(r.p), retval: r.kernel[0] as number, output: r.out })));
+      c.check?.(results.map((r) => ({ packet: r.p, input: r.frame, retval: r.kernel[0] as number, output: r.out })));
       expect(vmMaps(vm)).toEqual(kernelMaps(kernel));
     } finally {
       kernel.close();
