@@ -140,9 +140,8 @@ export function lowerMapCall(x: ExprLowerer, map: MapDecl, method: string, args:
     } else {
       const low = index ? b.mov(index.op, 32) : b.mov(imm(BPF_F_CURRENT_CPU), 32);
       if (packetBytes) {
-        const high = b.alu("and", b.mov(packetBytes.op), imm(0xfffff), 64);
-        b.alu("lsh", high, imm(32), 64);
-        flags = reg(b.alu("or", high, reg(low), 64));
+        const bytes = b.alu("and", b.mov(packetBytes.op), imm(0xfffff), 64);
+        flags = reg(b.alu("or", b.alu("lsh", bytes, imm(32), 64), reg(low), 64));
       } else flags = reg(low);
     }
     const m = mapOf();

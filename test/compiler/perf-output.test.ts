@@ -25,7 +25,8 @@ export function prog(ctx: XdpContext): u32 {
   if (!ip) return u32(events.output(ctx, ctx.length, 0, 3) + 100);
   if (ip.protocol === 1) return u32(events.output(ctx, ctx.length, 0, 5) + 200);
   const udp = ctx.header<UdpHdr>(HeaderSize.ETH + HeaderSize.IPV4);
-  const r = events.output<Event>(ctx, { len: ctx.length, proto: ip.protocol, ttl: ip.ttl, port: udp ? udp.dest : 0 }, 14);
+  // The Ethernet header and as many more bytes as the protocol's low nibble (a run-time count).
+  const r = events.output<Event>(ctx, { len: ctx.length, proto: ip.protocol, ttl: ip.ttl, port: udp ? udp.dest : 0 }, 14 + u32(ip.protocol & 0xf));
   return u32(r + 1000);
 }
 `;
@@ -38,7 +39,7 @@ const usable = await kernelBackendUsable();
 describe.skipIf(!present)("perf event output", () => {
   const { object } = compileSource("/virtual/perf.ts", source, { displayName: "perf.ts" });
 
-  it("the VM's perf buffer holds each record with the packet's own fields and its first 14 bytes", () => {
+  it("the VM's perf buffer holds each record with the packet's own fields and its first bytes", () => {
     const vm = loadObject(object);
     const map = vm.maps.get("events") as PerfEventArrayMap;
     map.openCpuBuffers();
@@ -52,7 +53,7 @@ describe.skipIf(!present)("perf event output", () => {
         const rec = new Uint8Array(8);
         new DataView(rec.buffer).setUint32(0, p.length, true);
         rec.set([p[23]!, p[22]!, l4 ? p[36]! : 0, l4 ? p[37]! : 0], 4);
-        return hex(rec) + hex(p.subarray(0, 14));
+        return hex(rec) + hex(p.subarray(0, 14 + (p[23]! & 0xf)));
       }),
     );
     expect(sent.length).toBeGreaterThan(2);
