@@ -217,9 +217,17 @@ export declare function bpfLoop<C>(count: number, callback: (index: u32, ctx: C)
  * references (a header in the packet, a struct on the stack or in a map) or integers; their
  * size is their type's. Pass `null` for a side that is absent. Returns the sum or a negative
  * errno. For an incremental checksum update, `from` is the old bytes and `to` the new ones,
- * and `seed` is the complemented old checksum.
+ * and `seed` is the complemented old checksum. A network-order seed (a checksum field) is taken
+as it lies in memory, like the bytes summed.
  */
-export declare function csumDiff<F, T>(from: F | null, to: T | null, seed?: number): i64;
+export declare function csumDiff<F, T>(from: F | null, to: T | null, seed?: number | be16 | be32): i64;
+
+/**
+ * The checksum field's value for a csumDiff sum: folded to 16 bits and complemented (the
+ * kernel's csum_fold), in the memory order it was summed in, e.g. an incremental update:
+ * `const d = csumDiff(ip, null, ip.check ^ 0xffff); ip.ttl -= 1; ip.check = csumFold(csumDiff(null, ip, d));`.
+ */
+export declare function csumFold(sum: number | i64): be16;
 
 /** Address families of a fib lookup. */
 export declare const enum AddressFamily {

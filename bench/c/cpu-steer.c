@@ -8,12 +8,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct ttl_word {
-	__u8 ttl;
-	__u8 protocol;
-	__u16 check;
-};
-
 struct sample {
 	__be32 saddr;
 	__u32 len;
@@ -34,6 +28,14 @@ struct {
 
 const volatile __u32 steer_cpus = 4;
 
+static __always_inline __u16 csum_fold(__s64 sum)
+{
+	__u32 s = (__u32)sum;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u16)~s;
+}
+
 SEC("xdp")
 int xdp_cpu_steer(struct xdp_md *ctx)
 {
@@ -43,17 +45,11 @@ int xdp_cpu_steer(struct xdp_md *ctx)
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	struct iphdr *ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > data_end)
+	if ((void *)(ip + 1) > data_end || ip->ttl <= 1)
 		return XDP_PASS;
-	struct ttl_word *w = (void *)ip + 8;
-	if (w->ttl <= 1)
-		return XDP_PASS;
-	struct ttl_word before = { .ttl = w->ttl, .protocol = w->protocol };
-	w->ttl--;
-	struct ttl_word after = { .ttl = w->ttl, .protocol = w->protocol };
-	__u32 sum = bpf_csum_diff((void *)&before, sizeof(before), (void *)&after, sizeof(after), ~w->check & 0xffff);
-	sum = (sum & 0xffff) + (sum >> 16);
-	w->check = ~sum & 0xffff;
+	__s64 partial = bpf_csum_diff((void *)ip, sizeof(*ip), 0, 0, ip->check ^ 0xffff);
+	ip->ttl--;
+	ip->check = csum_fold(bpf_csum_diff(0, 0, (void *)ip, sizeof(*ip), partial));
 	struct sample s = { .saddr = ip->saddr, .len = data_end - data };
 	bpf_map_push_elem(&samples, &s, BPF_EXIST);
 	return bpf_redirect_map(&cpus, bpf_ntohl(ip->saddr) % steer_cpus, XDP_PASS);

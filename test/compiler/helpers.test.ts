@@ -16,7 +16,7 @@ import { bpftool, kernelAccess, kernelBackendUsable, pinDir } from "../support/k
 import { hex } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
 
-const header = `import { ArrayMap, ArrayOfMaps, CpuMap, HashMap, HashOfMaps, QueueMap, StackMap, UpdateFlags, XskMap, XdpAction, csumDiff, htons, ntohs, u8, u16, u32, u64, i64, type XdpContext, type XdpFragsContext, type be16, type be32 } from "tsbpf";
+const header = `import { ArrayMap, ArrayOfMaps, CpuMap, HashMap, HashOfMaps, QueueMap, StackMap, UpdateFlags, XskMap, XdpAction, csumDiff, csumFold, htons, ntohs, u8, u16, u32, u64, i64, type XdpContext, type XdpFragsContext, type be16, type be32 } from "tsbpf";
 import { HeaderSize, type EthHdr, type IPv4Hdr, type UdpHdr } from "tsbpf/net";
 export const LICENSE = "GPL";
 `;
@@ -89,6 +89,28 @@ export function prog(ctx: XdpContext): u32 {
         expect(r.retval.toString(16)).toBe("ffffffff");
         expect(checksumValid(r.output, 14, 34)).toBe(true);
         expect(r.output[22]).toBe((r.input[22]! - 1) & 0xff);
+      }
+    },
+  },
+  "csumDiff with a network-order seed and csumFold: the header summed before and after the TTL change": {
+    packets: ALL,
+    source: `
+export function prog(ctx: XdpContext): u32 {
+  const ip = ctx.header<IPv4Hdr>(HeaderSize.ETH);
+  if (!ip) return 1;
+  const partial = csumDiff(ip, null, ip.check ^ 0xffff);
+  ip.ttl = u8(ip.ttl - 3);
+  ip.check = csumFold(csumDiff(null, ip, partial));
+  // A valid header sums to 0xffff, so folding its sum gives 0.
+  return u32(ntohs(csumFold(csumDiff(null, ip)))) + 7;
+}`,
+    check: (results) => {
+      const ipv4 = results.filter((r) => r.input.length >= 34 && r.input[12] === 0x08 && r.input[13] === 0x00);
+      expect(ipv4.length).toBeGreaterThan(3);
+      for (const r of ipv4) {
+        expect(r.retval).toBe(7);
+        expect(checksumValid(r.output, 14, 34)).toBe(true);
+        expect(r.output[22]).toBe((r.input[22]! - 3) & 0xff);
       }
     },
   },
