@@ -218,9 +218,17 @@ const tables = new ArrayOfMaps(4, tableA, { 0: tableA, 1: tableB });
 const tcp = new HashMap<u32, u64>(8);
 const udp = new HashMap<u32, u64>(8);
 const byProto = new HashOfMaps<u32, HashMap<u32, u64>>(8, tcp, { 6: tcp, 17: udp });
+const lengths = new QueueMap<u32>(2);
+const queues = new ArrayOfMaps(2, lengths, { 1: lengths });
 export function prog(ctx: XdpContext): u32 {
+  // An inner queue: push through the outer map, then see the oldest length.
+  const lq = queues.lookup(1);
+  if (!lq) return 5;
+  lq.push(ctx.length, UpdateFlags.EXIST);
+  const oldest = lq.peek();
+  if (!oldest) return 6;
   const ip = ctx.header<IPv4Hdr>(HeaderSize.ETH);
-  if (!ip) return 1;
+  if (!ip) return 1 + oldest.value * 10;
   const slot = u32(ip.protocol >> 2) & 3;
   const t = tables.lookup(slot);
   if (!t) return 100 + slot;
@@ -233,7 +241,7 @@ export function prog(ctx: XdpContext): u32 {
   const e = h.lookup(key);
   if (e) e.value += 1;
   else h.update(key, 1000);
-  return u32(c.value) * 10 + slot;
+  return (u32(c.value) * 10 + slot) * 10000 + oldest.value;
 }`,
   },
   "CpuMap and XskMap redirects: empty slots take the fallback, a filled cpumap slot redirects": {
