@@ -147,9 +147,10 @@ describe.skipIf(!usable)("fibLookup: the kernel's FIB and the VM's model of it a
     n("route", "add", "blackhole", "203.0.113.0/24");
     n("route", "add", "unreachable", "198.51.100.0/24");
     n("route", "add", "prohibit", "192.0.2.0/24");
+    n("route", "add", "198.21.0.0/16", "dev", "fb");
     n("-6", "route", "add", "2001:db8:1::/48", "via", "fd00:1::5", "dev", "fa");
     n("-6", "route", "add", "2001:db8:2::/48", "via", "fd00:1::6", "dev", "fa");
-    must("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.fa.forwarding=1", "net.ipv6.conf.fa.forwarding=1"]);
+    must("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.fa.forwarding=1", "net.ipv6.conf.fa.forwarding=1", "net.ipv4.conf.fb.forwarding=1"]);
   });
 
   afterAll(() => {
@@ -162,6 +163,7 @@ describe.skipIf(!usable)("fibLookup: the kernel's FIB and the VM's model of it a
     const links = ip<IpLink[]>("link");
     const fa = links.find((l) => l.ifname === "fa")!.ifindex;
     const fb = links.find((l) => l.ifname === "fb")!.ifindex;
+    const lo = links.find((l) => l.ifname === "lo")!.ifindex;
     const table = kernelFibTable(links);
     const frames: [string, Uint8Array][] = [
       ["a neighbour on the link", v4Frame("198.18.0.5", fa, 0)],
@@ -175,9 +177,13 @@ describe.skipIf(!usable)("fibLookup: the kernel's FIB and the VM's model of it a
       ["prohibit route", v4Frame("192.0.2.9", fa, 0)],
       ["no route", v4Frame("10.9.9.9", fa, 0)],
       ["tot_len above the MTU", v4Frame("198.19.1.1", fa, 0, 1500)],
-      ["forwarding disabled on the device", v4Frame("198.19.1.1", fb, 0)],
+      ["forwarding disabled on the device", v4Frame("198.19.1.1", lo, 0)],
       // The kernel checks forwarding on params->ifindex's device for output lookups too.
-      ["forwarding disabled on the device, output", v4Frame("198.19.1.1", fb, OUTPUT)],
+      ["forwarding disabled on the device, output", v4Frame("198.19.1.1", lo, OUTPUT)],
+      // Output lookups want a route out of params->ifindex.
+      ["output from a device the route does not use", v4Frame("198.19.1.1", fb, OUTPUT)],
+      ["output from the route's device, skip neighbour", v4Frame("198.21.1.1", fb, OUTPUT | SKIP_NEIGH)],
+      ["forwarding to another device's route, skip neighbour", v4Frame("198.21.1.1", fa, SKIP_NEIGH)],
       ["no such ifindex", v4Frame("198.19.1.1", 999, 0)],
       ["unknown family", v4Frame("198.19.1.1", fa, 0x40)],
       ["unknown flag", v4Frame("198.19.1.1", fa, 0x80)],

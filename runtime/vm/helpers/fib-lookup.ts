@@ -43,6 +43,7 @@ export interface FibTable {
 export const FIB_KEY = "fib";
 const AF_INET = 2;
 const AF_INET6 = 10;
+const BPF_FIB_LOOKUP_OUTPUT = 2;
 const BPF_FIB_LOOKUP_SKIP_NEIGH = 4;
 const PARAMS_SIZE = 64;
 
@@ -85,11 +86,16 @@ export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) =>
   if (!ingress) return errno(ENODEV);
   if (ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
 
+  // An IPv4 output lookup asks for a route out of params->ifindex (flowi4_oif): unicast routes
+  // through other devices do not match, and the search goes on to shorter prefixes. (IPv6 only
+  // prefers such routes, so it keeps them.)
+  const oif = v4 && (Number(flags) & BPF_FIB_LOOKUP_OUTPUT) !== 0 ? ifindex : undefined;
   let best: { route: FibRoute; len: number } | undefined;
   for (const route of table.routes) {
     const [addr, lenText] = route.prefix.split("/") as [string, string | undefined];
     const prefix = parseIp(addr);
     if (prefix.length !== dst.length) continue;
+    if (oif !== undefined && (route.type ?? "unicast") === "unicast" && route.ifindex !== oif) continue;
     const len = lenText === undefined ? prefix.length * 8 : Number(lenText);
     if (prefixMatches(dst, prefix, len) && (!best || len > best.len)) best = { route, len };
   }
