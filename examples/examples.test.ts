@@ -115,4 +115,20 @@ describe("examples in the VM", () => {
     expect(runXdp(dropAll, "xdp_dispatch", v4(udp({ sport: 1, dport: 2 }), { ttl: 1 })).action).toBe("XDP_DROP");
     expect(hits(dropAll, 4)).toBe(1n);
   });
+  it("cpu-steer: TTL one lower with a valid checksum, a sample queued, redirected to the source's CPU once it has a queue", () => {
+    const obj = loadObject(compileExample("cpu-steer.ts"), { cpus: 4 });
+    const frame = v4(udp({ sport: 1, dport: 2 }, "hi"), { ttl: 9, src: "192.0.2.7" });
+    const passed = runXdp(obj, "xdp_cpu_steer", frame);
+    expect(passed.action).toBe("XDP_PASS");
+    const parsed = parseFrame(passed.packet);
+    expect([parsed.ipv4!.ttl, parsed.ipv4!.checksumValid]).toEqual([8, true]);
+    const sample = obj.maps.get("samples")!.pop();
+    expect(sample).toEqual(new Uint8Array([192, 0, 2, 7, frame.length, 0, 0, 0]));
+    // 192.0.2.7 % 4 = 3: give CPU 3 a queue (struct bpf_cpumap_val { qsize, prog fd }).
+    expect(obj.maps.get("cpus")!.userUpdate(new Uint8Array([3, 0, 0, 0]), new Uint8Array([0, 1, 0, 0, 0, 0, 0, 0]), 0)).toBe(0);
+    const sent = runXdp(obj, "xdp_cpu_steer", frame);
+    expect(sent.action).toBe("XDP_REDIRECT");
+    expect(sent.redirect).toMatchObject({ kind: "map", map: "cpus", key: 3 });
+    expect(run("cpu-steer.ts", "xdp_cpu_steer", v4(udp({ sport: 1, dport: 2 }), { ttl: 1 })).packet).toEqual(v4(udp({ sport: 1, dport: 2 }), { ttl: 1 }));
+  });
 });

@@ -74,6 +74,17 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
       maxEntries: m.maxEntries,
       ...(m.flags ? { flags: m.flags } : {}),
       ...(m.initialSlots && m.initialSlots.length > 0 ? { initialSlots: m.initialSlots } : {}),
+      ...(m.inner
+        ? {
+            innerMap: {
+              type: m.inner.type,
+              ...(m.inner.key ? { key: types.of(m.inner.key) } : {}),
+              ...(m.inner.value ? { value: types.of(m.inner.value) } : {}),
+              maxEntries: m.inner.maxEntries,
+              ...(m.inner.flags ? { flags: m.inner.flags } : {}),
+            },
+          }
+        : {}),
     });
   }
   for (const g of module.globals.values()) {

@@ -13,6 +13,7 @@ import { MAX_ARGS } from "./lower-function.js";
 import { I64, INT_NAMES, U32, intTypeOf, sizeOf, typeName, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
 import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
+import { lowerHelperCall } from "./lower-helpers.js";
 import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
@@ -151,6 +152,8 @@ export class ExprLowerer {
           return { kind: "int", ty: undefined, op: imm(binding.value) };
         case "fn":
           return { kind: "fn", sig: binding.sig, reg: binding.reg, name: binding.name };
+        case "map":
+          return binding;
       }
     }
     const name = node.getText();
@@ -246,12 +249,15 @@ export class ExprLowerer {
       if (name === "assign") return lowerAssignCall(this, args, node);
       if (name === "tracePrintk") return this.tracePrintk(args, node);
       if (name === "bpfLoop") return this.bpfLoop(args, node);
+      const helper = lowerHelperCall(this, name, args, node);
+      if (helper) return helper;
     }
     if (Node.isPropertyAccessExpression(callee)) {
       const target = callee.getExpression();
       if (Node.isIdentifier(target) && this.f.module.maps.has(target.getText())) return lowerMapCall(this, this.f.module.maps.get(target.getText())!, callee.getName(), args, node);
       const obj = this.lower(target);
       if (obj.kind === "ctx") return lowerXdpCall(this, callee.getName(), node);
+      if (obj.kind === "map") return lowerMapCall(this, obj.decl, callee.getName(), args, node, obj.reg);
       return this.f.fail(node, Code.Unsupported, `calling '${name}' is not supported`);
     }
     if (args.length > MAX_ARGS) this.f.fail(node, Code.TooManyArguments, `a call passes at most ${MAX_ARGS} arguments`);
@@ -663,6 +669,7 @@ export class ExprLowerer {
     const v = this.lower(node);
     if (v.kind === "int" && v.op.kind === "imm") return this.b.jmp(v.op.value !== 0n ? then : otherwise);
     if (v.kind === "ptr") return this.b.br("jne", 64, v.base, imm(0), then, otherwise);
+    if (v.kind === "map") return this.b.br("jne", 64, v.reg, imm(0), then, otherwise);
     if (v.kind === "int" || v.kind === "bool") return this.b.br("jne", v.kind === "int" ? widthOf(v.ty) : 32, this.toReg(v.op), imm(0), then, otherwise);
     this.f.fail(node, Code.UnsupportedType, "this cannot be used as a condition");
   }
@@ -672,9 +679,9 @@ export class ExprLowerer {
     const right = node.getRight();
     if (right.getKind() === SyntaxKind.NullKeyword || left.getKind() === SyntaxKind.NullKeyword) {
       const p = this.lower(right.getKind() === SyntaxKind.NullKeyword ? left : right);
-      if (p.kind !== "ptr") this.f.fail(node, Code.UnsupportedType, "only references can be compared with null");
+      if (p.kind !== "ptr" && p.kind !== "map") this.f.fail(node, Code.UnsupportedType, "only references can be compared with null");
       if (cmp.u !== "jeq" && cmp.u !== "jne") this.f.fail(node, Code.Unsupported, "references compare with null only by == and !=");
-      return this.b.br(cmp.u, 64, p.base, imm(0), then, otherwise);
+      return this.b.br(cmp.u, 64, p.kind === "map" ? p.reg : p.base, imm(0), then, otherwise);
     }
     const { a, b, ty } = this.operands(left, right, undefined);
     if (!ty) {

@@ -209,6 +209,9 @@ export class FunctionLowerer {
       case "ctx":
         this.bindings.set(d.compilerNode, { kind: "ctx", reg: value.reg });
         return;
+      case "map":
+        this.bindings.set(d.compilerNode, value);
+        return;
       case "bool":
         this.bindings.set(d.compilerNode, { kind: "var", ty: "bool", reg: this.b.mov(value.op) });
         return;
