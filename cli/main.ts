@@ -35,14 +35,18 @@ program
   .description("compile a TypeScript XDP program to a BPF object")
   .argument("<file>", "TypeScript source")
   .requiredOption("-o, --output <file>", "object file to write")
-  .action(async (file: string, o: { output: string }) => {
+  .option("--target <target>", "where the object runs: kernel (indirect calls become direct-call ladders; stock Linux rejects callx) or vm (callx)", (v: string) => {
+    if (v !== "kernel" && v !== "vm") throw new InvalidArgumentError("expected kernel or vm");
+    return v;
+  }, "kernel")
+  .action(async (file: string, o: { output: string; target: "kernel" | "vm" }) => {
     // Loaded on demand: the compiler (and the TypeScript API under it) costs about a second
     // of start-up that the other commands do not need.
     const { compileSource } = await import("../compiler/compile.js");
     const { CompileError, formatDiagnostic } = await import("../compiler/diagnostics/diagnostic.js");
     let result: ReturnType<typeof compileSource>;
     try {
-      result = compileSource(file, readFileSync(file, "utf8"));
+      result = compileSource(file, readFileSync(file, "utf8"), { target: o.target });
     } catch (e) {
       if (e instanceof CompileError) {
         process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");

@@ -20,6 +20,8 @@ import { propagate } from "./ir/passes/propagate.js";
 import { localCse } from "./ir/passes/local-cse.js";
 import { splitWebs } from "./ir/passes/webs.js";
 import { layoutBlocks } from "./ir/passes/layout.js";
+import { lowerIndirectCalls, type CodeTarget } from "./ir/passes/indirect-calls.js";
+import { addressTakenFunctions, signatureKey } from "./frontend/function-values.js";
 
 /** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
 function libDir(): string {
@@ -34,6 +36,11 @@ function libDir(): string {
 export interface CompileOptions {
   /** File name recorded in diagnostics and line_info (default: the path as given). */
   readonly displayName?: string;
+  /**
+   * Where the object will run (default "kernel"). Indirect calls through function values become
+   * ladders of direct calls for "kernel" (stock Linux rejects callx) and `callx` for "vm".
+   */
+  readonly target?: CodeTarget;
 }
 
 export interface CompileResult {
@@ -89,7 +96,7 @@ export function compileSource(path: string, sourceText: string, options: Compile
     if (typeErrors.length > 0) throw new CompileError(typeErrors);
     const sink = new DiagnosticSink(fileName);
     const module = scanModule(source, sink);
-    const functions = lowerAll(module, sink, fileName);
+    const functions = lowerAll(module, sink, fileName, options.target ?? "kernel");
     if (sink.failed) throw new CompileError(sink.diagnostics);
     return { object: emitObject(module, functions, fileName), functions };
   } finally {
@@ -97,7 +104,22 @@ export function compileSource(path: string, sourceText: string, options: Compile
   }
 }
 
-function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string): MachineFunction[] {
+/** For each signature, the address-taken functions that have it, in source order. */
+function candidateTable(module: ModuleInfo): (sig: string) => readonly string[] {
+  // Computed on the first indirect call only: most programs have none, and the walk is not free.
+  let taken: { name: string; sig: string | { error: string } }[] | undefined;
+  return (sig) => {
+    taken ??= addressTakenFunctions(module.source).flatMap((name) => {
+      // A function the module scan refused (no body …) has a diagnostic already and is no candidate.
+      const decl = module.functions.get(name);
+      return decl ? [{ name, sig: signatureKey(decl.getType(), decl) }] : [];
+    });
+    return taken.filter((t) => t.sig === sig).map((t) => t.name);
+  };
+}
+
+function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string, target: CodeTarget): MachineFunction[] {
+  const candidatesOf = candidateTable(module);
   const machine = new Map<string, MachineFunction>();
   const queue = module.programs.map((p) => ({ name: p.name, section: p.section as string | undefined }));
   const seen = new Set(queue.map((q) => q.name));
@@ -106,11 +128,12 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string): M
     const decl = module.functions.get(name)!;
     let fn;
     try {
-      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName);
+      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target);
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
       if (splitWebs(fn)) simplify(fn, lowerer.nonNull);
       for (let round = 0; round < 8 && (localCse(fn) || propagate(fn)); round++) simplify(fn, lowerer.nonNull);
+      if (lowerIndirectCalls(fn, target, candidatesOf)) simplify(fn, lowerer.nonNull);
       layoutBlocks(fn);
     } catch (e) {
       if (e instanceof Abandon) continue;

@@ -3,8 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { loadObject } from "../runtime/vm/loader.js";
 import { runXdp } from "../runtime/vm/xdp.js";
-import { ethernet, hopByHop, ipv4, ipv6, parseFrame, routing, tcp, udp, vlan } from "../runtime/packet/index.js";
-import { compileExample } from "../test/support/examples.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compileSource } from "../compiler/compile.js";
+import { ethernet, hopByHop, icmpEchoRequest, ipv4, ipv6, parseFrame, routing, tcp, udp, vlan } from "../runtime/packet/index.js";
+import { compileExample, examplesDir } from "../test/support/examples.js";
 
 const v4 = (payload: Parameters<typeof ipv4>[1], opts: Partial<Parameters<typeof ipv4>[0]> = {}): Uint8Array =>
   ethernet({}, ipv4({ src: "192.0.2.10", dst: "198.51.100.53", ...opts }, payload));
@@ -96,5 +99,36 @@ describe("examples in the VM", () => {
     expect(parsed.ipv4!.checksumValid).toBe(true);
     expect(r.redirect).toMatchObject({ kind: "map", map: "egress", key: Number(parsed.ipv4!.dst.split(".")[3]) - 100 });
     expect(run("load-balancer.ts", "xdp_load_balancer", ethernet({}, ipv4({ src: "192.0.2.77", dst: "198.51.100.54" }, udp({ sport: 1, dport: 53 })))).action).toBe("XDP_PASS");
+  });
+  it("dispatch: the protocol's handler decides (ICMP dropped, TCP with TOS dropped, UDP with TTL 1 sent back), and counts TTLs in its slot; the override drops all", () => {
+    const source = readFileSync(join(examplesDir, "dispatch.ts"), "utf8");
+    const obj = loadObject(compileExample("dispatch.ts"));
+    const act = (f: Uint8Array): string => runXdp(obj, "xdp_dispatch", f).action;
+    expect(act(v4(icmpEchoRequest({ id: 1, seq: 1 })))).toBe("XDP_DROP");
+    expect(act(v4(tcp({ sport: 1, dport: 2 })))).toBe("XDP_PASS");
+    expect(act(v4(tcp({ sport: 1, dport: 2 }), { tos: 4 }))).toBe("XDP_DROP");
+    expect(act(v4(udp({ sport: 1, dport: 2 }), { ttl: 1 }))).toBe("XDP_TX");
+    expect(act(v4(udp({ sport: 1, dport: 2 }), { ttl: 9 }))).toBe("XDP_PASS");
+    const hits = (o: ReturnType<typeof loadObject>, slot: number): bigint => new DataView((o.maps.get("hits")!.userLookup(new Uint8Array([slot, 0, 0, 0])) as Uint8Array).buffer).getBigUint64(0, true);
+    expect([0, 1, 2, 3, 4].map((n) => hits(obj, n))).toEqual([0n, 64n, 128n, 10n, 0n]);
+    const dropAll = loadObject(compileSource("/virtual/dispatch.ts", source.replace("config<u32>(0)", "config<u32>(1)")).object);
+    expect(runXdp(dropAll, "xdp_dispatch", v4(udp({ sport: 1, dport: 2 }), { ttl: 1 })).action).toBe("XDP_DROP");
+    expect(hits(dropAll, 4)).toBe(1n);
+  });
+  it("cpu-steer: TTL one lower with a valid checksum, a sample queued, redirected to the source's CPU once it has a queue", () => {
+    const obj = loadObject(compileExample("cpu-steer.ts"), { cpus: 4 });
+    const frame = v4(udp({ sport: 1, dport: 2 }, "hi"), { ttl: 9, src: "192.0.2.7" });
+    const passed = runXdp(obj, "xdp_cpu_steer", frame);
+    expect(passed.action).toBe("XDP_PASS");
+    const parsed = parseFrame(passed.packet);
+    expect([parsed.ipv4!.ttl, parsed.ipv4!.checksumValid]).toEqual([8, true]);
+    const sample = obj.maps.get("samples")!.pop();
+    expect(sample).toEqual(new Uint8Array([192, 0, 2, 7, frame.length, 0, 0, 0]));
+    // 192.0.2.7 % 4 = 3: give CPU 3 a queue (struct bpf_cpumap_val { qsize, prog fd }).
+    expect(obj.maps.get("cpus")!.userUpdate(new Uint8Array([3, 0, 0, 0]), new Uint8Array([0, 1, 0, 0, 0, 0, 0, 0]), 0)).toBe(0);
+    const sent = runXdp(obj, "xdp_cpu_steer", frame);
+    expect(sent.action).toBe("XDP_REDIRECT");
+    expect(sent.redirect).toMatchObject({ kind: "map", map: "cpus", key: 3 });
+    expect(run("cpu-steer.ts", "xdp_cpu_steer", v4(udp({ sport: 1, dport: 2 }), { ttl: 1 })).packet).toEqual(v4(udp({ sport: 1, dport: 2 }), { ttl: 1 }));
   });
 });

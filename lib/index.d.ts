@@ -70,6 +70,16 @@ export interface XdpContext {
   adjustTail(delta: number): i64;
   /** bpf_xdp_adjust_meta: moves the metadata start by `delta` bytes; 0 or a negative errno. */
   adjustMeta(delta: number): i64;
+  /**
+   * bpf_xdp_load_bytes: a copy (on the stack) of the T at byte `offset` of the frame, or null
+   * when it reaches past the end. The offset may be a run-time value; in `xdp.frags` programs
+   * the bytes may lie in the frame's fragments, past what `header` can reach.
+   */
+  loadBytes<T>(offset: number): Ref<T> | null;
+  /** bpf_xdp_store_bytes: writes `value` at byte `offset` of the frame; 0 or a negative errno. Headers taken before stay valid. */
+  storeBytes<T>(offset: number, value: T): i64;
+  /** bpf_xdp_get_buff_len: the frame's length including its fragments (`length` is the linear part only). */
+  bufferLength(): u32;
 }
 
 /** A program in section `xdp.frags` (multi-buffer frames). */
@@ -200,3 +210,177 @@ export declare function tracePrintk(format: string, ...args: number[]): i64;
  * `ctx` a struct reference it receives. Returns the number of calls made.
  */
 export declare function bpfLoop<C>(count: number, callback: (index: u32, ctx: C) => i64, ctx: C): i64;
+
+/**
+ * A copy, in a new stack slot, of the struct or FixedArray `ref` points to: a snapshot that
+ * stays valid after adjustHead/adjustTail and can be changed without touching the original.
+ */
+export declare function copy<T extends object>(ref: T): T;
+/** Writes the bytes of `src` over what `dst` points to; both have the same struct or FixedArray type. */
+export declare function assign<T extends object>(dst: T, src: T): void;
+
+/**
+ * bpf_csum_diff: the 32-bit one's-complement sum of the bytes of `to` minus that of `from`,
+ * added to `seed`, folded to 16 bits by the kernel (Linux >= 6.13). `from` and `to` are
+ * references (a header in the packet, a struct on the stack or in a map) or integers; their
+ * size is their type's. Pass `null` for a side that is absent. Returns the sum or a negative
+ * errno. For an incremental checksum update, `from` is the old bytes and `to` the new ones,
+ * and `seed` is the complemented old checksum. A network-order seed (a checksum field) is taken
+as it lies in memory, like the bytes summed.
+ */
+export declare function csumDiff<F, T>(from: F | null, to: T | null, seed?: number | be16 | be32): i64;
+
+/**
+ * The checksum field's value for a csumDiff sum: folded to 16 bits and complemented (the
+ * kernel's csum_fold), in the memory order it was summed in, e.g. an incremental update:
+ * `const d = csumDiff(ip, null, ip.check ^ 0xffff); ip.ttl -= 1; ip.check = csumFold(csumDiff(null, ip, d));`.
+ */
+export declare function csumFold(sum: number | i64): be16;
+
+/** Address families of a fib lookup. */
+export declare const enum AddressFamily {
+  INET = 2,
+  INET6 = 10,
+}
+
+/** Flags of fibLookup (BPF_FIB_LOOKUP_*). */
+export declare const enum FibLookupFlags {
+  NONE = 0,
+  /** Look up the table directly, skipping policy rules. */
+  DIRECT = 1,
+  /** Do the lookup for output from `ifindex` rather than forwarding from it (no forwarding check). */
+  OUTPUT = 2,
+  /** Do not resolve the next hop's MAC address. */
+  SKIP_NEIGH = 4,
+  /** Use the table id in `tbid` (with DIRECT). */
+  TBID = 8,
+  SRC = 16,
+  MARK = 32,
+}
+
+/** What fibLookup returns when it does not fail (BPF_FIB_LKUP_RET_*). */
+export declare const enum FibResult {
+  SUCCESS = 0,
+  BLACKHOLE = 1,
+  UNREACHABLE = 2,
+  PROHIBIT = 3,
+  NOT_FWDED = 4,
+  FWD_DISABLED = 5,
+  UNSUPP_LWT = 6,
+  NO_NEIGH = 7,
+  FRAG_NEEDED = 8,
+  NO_SRC_ADDR = 9,
+}
+
+/**
+ * struct bpf_fib_lookup (64 bytes). C's unions are single fields here: `totLen` is tot_len in
+ * and mtu_result out; `tos` is tos (IPv4, low byte) or flowinfo (IPv6) in and rt_metric out;
+ * `src`/`dst` hold an IPv4 address in element 0 or an IPv6 address in all four; `vlanProto` /
+ * `vlanTci` are the VLAN header out (tbid in, as one u32, when FibLookupFlags.TBID is set).
+ */
+export interface FibLookupParams {
+  family: u8;
+  l4Protocol: u8;
+  sport: be16;
+  dport: be16;
+  totLen: u16;
+  ifindex: u32;
+  tos: u32;
+  src: FixedArray<be32, 4>;
+  dst: FixedArray<be32, 4>;
+  vlanProto: be16;
+  vlanTci: be16;
+  smac: FixedArray<u8, 6>;
+  dmac: FixedArray<u8, 6>;
+}
+
+/**
+ * bpf_fib_lookup: routes the destination in `params` through the kernel's FIB (in the network
+ * namespace of the device the frame arrived on). On SUCCESS the kernel writes the egress
+ * ifindex, the next hop's MAC (`dmac`), the egress MAC (`smac`) and the MTU into `params`.
+ * Returns a FibResult or a negative errno.
+ */
+export declare function fibLookup(ctx: XdpContext, params: FibLookupParams, flags?: FibLookupFlags): i64;
+
+/** BPF_MAP_TYPE_QUEUE: a FIFO of `maxEntries` values of type T, without keys. */
+export declare class QueueMap<T> {
+  constructor(maxEntries: number);
+  /**
+   * bpf_map_push_elem: appends `value`; 0 or a negative errno (-E2BIG when full, unless
+   * `flags` is UpdateFlags.EXIST, which drops the oldest value to make room).
+   */
+  push(value: T, flags?: UpdateFlags): i64;
+  /** bpf_map_pop_elem: removes the oldest value and returns a copy of it (on the stack), or null when empty. */
+  pop(): Ref<T> | null;
+  /** bpf_map_peek_elem: a copy of the oldest value (on the stack), or null when empty. */
+  peek(): Ref<T> | null;
+}
+
+/** BPF_MAP_TYPE_STACK: a LIFO of `maxEntries` values of type T, without keys. */
+export declare class StackMap<T> {
+  constructor(maxEntries: number);
+  /** bpf_map_push_elem: pushes `value`; with UpdateFlags.EXIST a full stack drops its oldest value. */
+  push(value: T, flags?: UpdateFlags): i64;
+  /** bpf_map_pop_elem: removes the newest value and returns a copy of it, or null when empty. */
+  pop(): Ref<T> | null;
+  /** bpf_map_peek_elem: a copy of the newest value, or null when empty. */
+  peek(): Ref<T> | null;
+}
+
+/**
+ * BPF_MAP_TYPE_CPUMAP: CPUs to redirect frames to, by index (the CPU number). User space fills
+ * a slot with struct bpf_cpumap_val (queue size, optional program fd).
+ */
+export declare class CpuMap {
+  constructor(maxEntries: number);
+  /** bpf_redirect_map: send the frame to the CPU in slot `cpu`; XDP_REDIRECT, or `fallback` when the slot is empty. */
+  redirect(cpu: u32, fallback?: XdpAction): XdpAction;
+}
+
+/** BPF_MAP_TYPE_XSKMAP: AF_XDP sockets, by index (usually the rx queue). */
+export declare class XskMap {
+  constructor(maxEntries: number);
+  /** bpf_redirect_map: send the frame to the socket in slot `index`; XDP_REDIRECT, or `fallback` when there is none. */
+  redirect(index: u32, fallback?: XdpAction): XdpAction;
+}
+
+/** BPF_F_CURRENT_CPU: the perf buffer of the CPU running the program. */
+export declare const enum PerfFlags {
+  CURRENT_CPU = 0xffffffff,
+}
+
+/**
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY: one perf buffer per CPU, which user space opens
+ * (perf_event_open with PERF_COUNT_SW_BPF_OUTPUT) and stores in the slot of its CPU.
+ * `maxEntries` should be at least the number of CPUs.
+ */
+export declare class PerfEventArray {
+  constructor(maxEntries: number);
+  /**
+   * bpf_perf_event_output: copies `record` (an integer or a struct) and then the first
+   * `packetBytes` bytes of the frame (default 0) into the perf buffer in slot `index`
+   * (default: this CPU's). 0 or a negative errno (-ENOENT when no buffer is open there).
+   */
+  output<T>(ctx: XdpContext, record: T, packetBytes?: number, index?: u32 | PerfFlags): i64;
+}
+
+/** The maps that can be inner maps of a map-in-map. */
+export type InnerMap = ArrayMap<any, any> | HashMap<any, any> | PerCpuArrayMap<any, any> | PerCpuHashMap<any, any> | LruHashMap<any, any> | LpmTrieMap<any, any> | QueueMap<any> | StackMap<any>;
+
+/**
+ * BPF_MAP_TYPE_ARRAY_OF_MAPS: slots holding maps like `template` (a module-level map: same
+ * type, key, value and, for arrays, size). `initial` fills slots at load time, e.g.
+ * `new ArrayOfMaps(4, tableA, { 0: tableA, 1: tableB })`.
+ */
+export declare class ArrayOfMaps<M extends InnerMap> {
+  constructor(maxEntries: number, template: M, initial?: { readonly [slot: number]: M });
+  /** bpf_map_lookup_elem: the map in slot `key`, or null when the slot is empty. */
+  lookup(key: u32): M | null;
+}
+
+/** BPF_MAP_TYPE_HASH_OF_MAPS: maps like `template` by key. `initial` keys are u32 slots. */
+export declare class HashOfMaps<K, M extends InnerMap> {
+  constructor(maxEntries: number, template: M, initial?: { readonly [slot: number]: M });
+  /** bpf_map_lookup_elem: the map stored under `key`, or null. */
+  lookup(key: K): M | null;
+}

@@ -54,7 +54,11 @@ function rematerializable(fn: IrFunction): Map<VReg, Extract<Inst, { op: "lddw" 
   for (const b of fn.blocks) {
     for (const i of b.insts) {
       if (i.op === "lddw" && i.ref.kind !== "imm64") lddws.set(i.dst, i);
-      if (i.op === "call") continue;
+      if (i.op === "call") {
+        // An indirect call's target is read by callx itself, not placed as an argument.
+        if (i.target.kind === "indirect") other.add(i.target.reg);
+        continue;
+      }
       for (const u of usesOf(i)) other.add(u);
     }
     if (b.term) for (const u of usesOf(b.term)) other.add(u);
@@ -205,12 +209,15 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
           }
           return [{ dst: k + 1, src: a }];
         });
+        // callx's target goes to r0 with the arguments (r0 is no argument and the call clobbers it).
+        if (i.target.kind === "indirect") moves.push({ dst: 0, src: { kind: "reg", reg: i.target.reg } });
         parallelMove(moves);
         for (const { dst, ref } of later) {
           const sym = ref.ref as Exclude<typeof ref.ref, { kind: "imm64" }>;
           emit({ kind: "lddw", dst, pseudo: Pseudo.IMM64, lo: sym.kind === "global" ? sym.offset : 0, hi: 0 }, { ref: sym.name });
         }
         if (i.target.kind === "helper") emit({ kind: "call", target: "helper", imm: i.target.id, off: 0 });
+        else if (i.target.kind === "indirect") emit({ kind: "callx", reg: 0, encoding: "dst" });
         else {
           callees.add(i.target.name);
           emit({ kind: "call", target: "local", imm: -1, off: 0 }, { ref: i.target.name });
@@ -266,12 +273,12 @@ export function selectInstructions(fn: IrFunction, alloc: Allocation): MachineFu
     const i = p.insn;
     if (i.kind === "alu" && i.op === "mov" && i.width === 32 && i.src.kind === "reg" && i.src.reg === i.dst && zext.has(i.dst)) return;
     kept.push(p);
-    const written = i.kind === "alu" || i.kind === "neg" || i.kind === "endian" || i.kind === "ldx" || i.kind === "lddw" ? i.dst : i.kind === "call" ? 0 : undefined;
+    const written = i.kind === "alu" || i.kind === "neg" || i.kind === "endian" || i.kind === "ldx" || i.kind === "lddw" ? i.dst : i.kind === "call" || i.kind === "callx" ? 0 : undefined;
     if (written === undefined) return;
     const zeroExtends = ((i.kind === "alu" || i.kind === "neg") && i.width === 32) || (i.kind === "ldx" && !i.signed && i.size <= 4) || (i.kind === "endian" && i.bits <= 32);
     if (zeroExtends) zext.add(written);
     else zext.delete(written);
-    if (i.kind === "call") for (let r = 1; r <= 5; r++) zext.delete(r);
+    if (i.kind === "call" || i.kind === "callx") for (let r = 1; r <= 5; r++) zext.delete(r);
   });
   remap.set(out.length, kept.length);
   for (const [id, idx] of blockStart) blockStart.set(id, remap.get(idx)!);

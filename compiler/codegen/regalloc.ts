@@ -115,6 +115,7 @@ function hints(fn: IrFunction): Map<VReg, number> {
     for (const i of b.insts) {
       if (i.op !== "call") continue;
       i.args.forEach((a, k) => a.kind === "reg" && !out.has(a.reg) && out.set(a.reg, k + 1));
+      if (i.target.kind === "indirect" && !out.has(i.target.reg)) out.set(i.target.reg, 0);
       // The result arrives in r0: leaving it there saves a move.
       if (i.dst !== undefined && !out.has(i.dst)) out.set(i.dst, 0);
     }
@@ -151,8 +152,9 @@ function tryAllocate(fn: IrFunction): { regOf: Map<VReg, number> } | { spill: VR
     }
     // Values whose range holds a call keep out of r1–r5, which the call's arguments need.
     // r6–r9 are scarce: they go to values live across calls first. Values whose range merely
-    // holds a call prefer the caller-saved registers furthest from the argument registers.
-    const candidates = iv.crossesCall ? CALLEE_SAVED : iv.spansCall ? [0, 5, 4, 3, 2, 1, ...CALLEE_SAVED] : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
+    // holds a call prefer the caller-saved registers from the last argument register down, and r0
+    // last: a call's result arrives in r0, and a value parked there makes it move out.
+    const candidates = iv.crossesCall ? CALLEE_SAVED : iv.spansCall ? [5, 4, 3, 2, 1, 0, ...CALLEE_SAVED] : [...CALLER_SAVED.slice(1), 0, ...CALLEE_SAVED];
     // Parameters arrive in r1..r5: keep them there when possible.
     const paramIndex = fn.params.indexOf(iv.vreg);
     const hint = hinted.get(iv.vreg);

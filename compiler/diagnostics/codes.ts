@@ -12,6 +12,7 @@ export const Code = {
   NotConstant: 90103,
   FloatNotSupported: 90104,
   StringNotSupported: 90105,
+  IndexNotProven: 90106,
   // 9020x: functions
   Recursion: 90201,
   TooManyArguments: 90202,

@@ -6,7 +6,7 @@ import { BtfBuilder, FuncLinkage, IntEncoding, type TypeId } from "../../runtime
 import { ObjectBuilder, type SourceLine as ObjLine } from "../../runtime/object/builder.js";
 import type { MachineFunction } from "../codegen/isel.js";
 import type { ModuleInfo } from "../frontend/module.js";
-import type { ValueType } from "../frontend/types.js";
+import { sizeOf, type ValueType } from "../frontend/types.js";
 
 class BtfTypes {
   private readonly cache = new Map<string, TypeId>();
@@ -74,10 +74,21 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
       maxEntries: m.maxEntries,
       ...(m.flags ? { flags: m.flags } : {}),
       ...(m.initialSlots && m.initialSlots.length > 0 ? { initialSlots: m.initialSlots } : {}),
+      ...(m.inner
+        ? {
+            innerMap: {
+              type: m.inner.type,
+              ...(m.inner.key ? { key: types.of(m.inner.key) } : {}),
+              ...(m.inner.value ? { value: types.of(m.inner.value) } : {}),
+              maxEntries: m.inner.maxEntries,
+              ...(m.inner.flags ? { flags: m.inner.flags } : {}),
+            },
+          }
+        : {}),
     });
   }
   for (const g of module.globals.values()) {
-    ob.addVariable({ name: g.name, section: g.section, type: types.of(g.type), init: le(g.init, g.type.bits / 8) });
+    ob.addVariable({ name: g.name, section: g.section, type: types.of(g.type), init: le(g.init, sizeOf(g.type)) });
   }
   for (const f of functions) {
     const proto =

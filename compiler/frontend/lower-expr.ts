@@ -10,10 +10,14 @@ import { Code } from "../diagnostics/codes.js";
 import { constantValue } from "./constants.js";
 import type { FunctionLowerer } from "./lower-function.js";
 import { MAX_ARGS } from "./lower-function.js";
-import { I64, INT_NAMES, U32, intTypeOf, sizeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { I64, INT_NAMES, U32, intTypeOf, sizeOf, typeName, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
 import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
+import { lowerHelperCall } from "./lower-helpers.js";
 import { helperId } from "../../runtime/isa/helper-ids.js";
+import { moduleFunctionOf } from "./function-values.js";
+import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
+import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -146,14 +150,25 @@ export class ExprLowerer {
           return { kind: "ctx", reg: binding.reg };
         case "const":
           return { kind: "int", ty: undefined, op: imm(binding.value) };
+        case "fn":
+          return { kind: "fn", sig: binding.sig, reg: binding.reg, name: binding.name };
+        case "map":
+          return binding;
       }
     }
     const name = node.getText();
+    const fn = moduleFunctionOf(node);
+    if (fn) {
+      if (fn.isExported()) this.f.fail(node, Code.Unsupported, `'${name}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");
+      return { kind: "fn", sig: this.f.signatureOf(fn.getType(), node), reg: this.b.lddw({ kind: "func", name }), name };
+    }
+    if (this.f.module.functionTables.has(name)) this.f.fail(node, Code.Unsupported, `function table '${name}' can only be indexed, e.g. ${name}[i]`);
     const constant = this.f.module.constants.get(name);
     if (constant !== undefined) return { kind: "int", ty: undefined, op: imm(constant) };
     const global = this.f.module.globals.get(name);
     if (global) {
       const addr = this.b.lddw({ kind: "global", name, offset: 0 });
+      if (global.type.kind !== "int") return { kind: "ptr", to: global.type, base: addr, off: 0, nullable: false, space: "map_value" };
       return this.loadInt(addr, 0, global.type);
     }
     if (this.f.module.maps.has(name)) this.f.fail(node, Code.Unsupported, `map '${name}' can only be used through its methods (lookup, update, delete)`);
@@ -177,6 +192,8 @@ export class ExprLowerer {
   private property(node: import("ts-morph").PropertyAccessExpression): Value {
     const name = node.getName();
     const target = node.getExpression();
+    const table = Node.isIdentifier(target) ? this.f.module.functionTables.get(target.getText()) : undefined;
+    if (table && name === "length") return { kind: "int", ty: undefined, op: imm(table.entries.length) };
     const obj = this.lower(target);
     if (obj.kind === "ctx") {
       const pkt = this.f.packet!;
@@ -199,12 +216,10 @@ export class ExprLowerer {
   }
 
   private element(node: import("ts-morph").ElementAccessExpression): Value {
-    const obj = this.lower(node.getExpression());
-    if (obj.kind !== "ptr" || obj.to.kind !== "array") return this.f.fail(node, Code.Unsupported, "indexing works on FixedArray fields and locals");
-    const index = constantValue(node.getArgumentExpression()!, this.f.module.constants);
-    if (index === undefined) this.f.fail(node, Code.NotConstant, "array indices must be constants for now", "unroll the access, or index with a constant");
-    if (index < 0n || index >= BigInt(obj.to.length)) this.f.fail(node, Code.Unsupported, `index ${index} is outside FixedArray of length ${obj.to.length}`);
-    return this.deref(obj, obj.to.elem, obj.off + Number(index) * sizeOf(obj.to.elem));
+    const table = Node.isIdentifier(node.getExpression()) ? this.f.module.functionTables.get(node.getExpression().getText()) : undefined;
+    if (table) return lowerTableElement(this, table, node);
+    const { obj, elem, off } = lowerIndexed(this, node);
+    return this.deref(obj, elem, off);
   }
 
   /** The address a reference stands for, in one register. */
@@ -230,38 +245,81 @@ export class ExprLowerer {
         return { kind: "int", ty: INT_NAMES[simple.ret]!, op: reg(this.b.call({ kind: "helper", id: simple.id }, [])!) };
       }
       if (name === "atomicAdd") return this.atomicAdd(args, node);
+      if (name === "copy") return lowerCopyCall(this, args, node);
+      if (name === "assign") return lowerAssignCall(this, args, node);
       if (name === "tracePrintk") return this.tracePrintk(args, node);
       if (name === "bpfLoop") return this.bpfLoop(args, node);
+      const helper = lowerHelperCall(this, name, args, node);
+      if (helper) return helper;
     }
     if (Node.isPropertyAccessExpression(callee)) {
       const target = callee.getExpression();
       if (Node.isIdentifier(target) && this.f.module.maps.has(target.getText())) return lowerMapCall(this, this.f.module.maps.get(target.getText())!, callee.getName(), args, node);
       const obj = this.lower(target);
       if (obj.kind === "ctx") return lowerXdpCall(this, callee.getName(), node);
+      if (obj.kind === "map") return lowerMapCall(this, obj.decl, callee.getName(), args, node, obj.reg);
       return this.f.fail(node, Code.Unsupported, `calling '${name}' is not supported`);
     }
-    const fn = this.f.module.functions.get(name);
-    if (!fn || !Node.isIdentifier(callee)) return this.f.fail(node, Code.Unsupported, `'${name}' is not a function of this program`);
     if (args.length > MAX_ARGS) this.f.fail(node, Code.TooManyArguments, `a call passes at most ${MAX_ARGS} arguments`);
+    const fn = this.f.module.functions.get(name);
+    if (!fn || !Node.isIdentifier(callee)) {
+      // A function value: `h(x)`, `table[i](x)`, `(c ? f : g)(x)`.
+      const tableCall = this.f.target === "kernel" ? lowerTableCall(this, callee, args, node) : undefined;
+      if (tableCall) return tableCall;
+      const v = this.lower(callee);
+      if (v.kind !== "fn") return this.f.fail(node, Code.Unsupported, `'${name}' is not a function of this program`);
+      return this.callValue(v, callee, args, node);
+    }
+    return this.callFunction(name, args, node);
+  }
+
+  /** A direct call of module function `name`: inlined when small, else BPF_PSEUDO_CALL. */
+  callFunction(name: string, args: readonly Node[], node: Node): Value {
+    const fn = this.f.module.functions.get(name)!;
+    if (fn.isExported()) this.f.fail(node, Code.Unsupported, `'${name}' is a program and cannot be called`, "reach other programs by tail calls through a ProgArray");
     const params = fn.getParameters();
     if (this.f.shouldInline(fn)) {
       const values = args.map((a, i) => this.lower(a, params[i] ? intTypeOf(params[i]!.getType()) : undefined));
       return this.f.inline(fn, values, node);
     }
-    const ops = args.map((a, i) => {
-      const pt = params[i] ? intTypeOf(params[i]!.getType()) : undefined;
+    const ops = this.arguments(args, params.map((p) => p.getType()));
+    return this.result(fn.getReturnType(), this.b.call({ kind: "func", name }, ops, !fn.getReturnType().isVoid()));
+  }
+
+  /** Arguments lowered to operands for parameters of types `params` (integers converted, references as addresses). */
+  arguments(args: readonly Node[], params: readonly import("ts-morph").Type[]): Operand[] {
+    return args.map((a, i) => {
+      const t = params[i];
+      const pt = t ? intTypeOf(t) : undefined;
       const v = this.lower(a, pt);
       if (v.kind === "ptr") return reg(this.address(v));
       if (v.kind === "int") return pt ? this.convert(v, pt, a).op : v.op;
       if (v.kind === "bool") return v.op;
+      if (v.kind === "fn") {
+        const want = t ? this.f.signatureOf(t, a) : v.sig;
+        if (want !== v.sig) this.f.fail(a, Code.UnsupportedType, `a function of type ${v.sig} is passed where ${want} is expected`, "every function reachable through one call must take and return the same types");
+        return reg(v.reg);
+      }
       return this.f.fail(a, Code.UnsupportedType, "this argument cannot be passed to a function");
     });
-    const ret = fn.getReturnType();
-    const rt = intTypeOf(ret);
-    const r = this.b.call({ kind: "func", name }, ops, !ret.isVoid());
-    if (r === undefined) return { kind: "void" };
+  }
+
+  /** The value a call returns in `r`, typed by the callee's return type. */
+  result(ret: import("ts-morph").Type, r: VReg | undefined): Value {
+    if (r === undefined || ret.isVoid()) return { kind: "void" };
     if (ret.isBoolean()) return { kind: "bool", op: reg(r) };
-    return { kind: "int", ty: rt ?? U32, op: reg(r) };
+    return { kind: "int", ty: intTypeOf(ret) ?? U32, op: reg(r) };
+  }
+
+  /** Calls a function value: direct when its function is known here, else an indirect call on its register. */
+  callValue(v: Value & { kind: "fn" }, callee: Node, args: readonly Node[], node: Node): Value {
+    if (v.name !== undefined) return this.callFunction(v.name, args, node);
+    const sig = this.f.signatureOf(callee.getType(), node);
+    if (sig !== v.sig) this.f.fail(node, Code.UnsupportedType, `calling a ${v.sig} function as ${sig}`);
+    const signature = callee.getType().getCallSignatures()[0]!;
+    const ops = this.arguments(args, signature.getParameters().map((p) => p.getTypeAtLocation(node)));
+    const ret = signature.getReturnType();
+    return this.result(ret, this.b.call({ kind: "indirect", reg: v.reg, sig: v.sig }, ops, !ret.isVoid()));
   }
 
   /** bpfLoop(n, callback, ctx): helper 181 with the callback's address (a BPF_PSEUDO_FUNC lddw). */
@@ -392,6 +450,7 @@ export class ExprLowerer {
           type: binding.ty,
           get: () => (binding.ty === "bool" ? { kind: "bool", op: reg(binding.reg) } : { kind: "int", ty: binding.ty, op: reg(binding.reg) }),
           set: (v) => {
+            this.f.ranges.kill(decl!.compilerNode);
             const op = binding.ty === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, binding.ty, node).op;
             this.b.mov(op, binding.ty !== "bool" && binding.ty.bits === 64 ? 64 : 32, binding.reg);
           },
@@ -400,41 +459,66 @@ export class ExprLowerer {
       const global = this.f.module.globals.get(node.getText());
       if (global && !binding) {
         if (global.section === ".rodata") this.f.fail(node, Code.BadGlobal, `'${global.name}' is a read-only config value`);
+        const type = global.type;
+        if (type.kind !== "int") return this.f.fail(node, Code.Unsupported, `'${global.name}' is a ${typeName(type)}; assign its fields or elements, or assign(${global.name}, src)`);
         const addr = this.b.lddw({ kind: "global", name: global.name, offset: 0 });
         return {
-          type: global.type,
-          get: () => this.loadInt(addr, 0, global.type),
-          set: (v) => this.b.store(addr, 0, (global.type.bits / 8) as 1 | 2 | 4 | 8, this.convert(v, global.type, node).op),
+          type,
+          get: () => this.loadInt(addr, 0, type),
+          set: (v) => this.b.store(addr, 0, (type.bits / 8) as 1 | 2 | 4 | 8, this.convert(v, type, node).op),
         };
       }
       if (binding?.kind === "ptr") this.f.fail(node, Code.Unsupported, "references cannot be reassigned", "declare a new const for the new reference");
       return this.f.fail(node, Code.Unsupported, `'${node.getText()}' cannot be assigned`);
     }
     if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
-      const objNode = node.getExpression();
-      const obj = this.lower(objNode);
-      if (obj.kind !== "ptr") this.f.fail(node, Code.Unsupported, "only fields behind a reference can be assigned");
+      let obj: Value = { kind: "void" };
       let field: { type: ValueType; offset: number };
-      if (Node.isPropertyAccessExpression(node)) field = this.fieldOf(obj, node.getName(), node);
-      else {
-        if (obj.to.kind !== "array") this.f.fail(node, Code.Unsupported, "indexing works on FixedArray");
-        const index = constantValue(node.getArgumentExpression()!, this.f.module.constants);
-        if (index === undefined || index < 0n || index >= BigInt(obj.to.length)) this.f.fail(node, Code.NotConstant, "array indices must be constants inside the array");
-        field = { type: obj.to.elem, offset: Number(index) * sizeOf(obj.to.elem) };
+      if (Node.isPropertyAccessExpression(node)) {
+        obj = this.lower(node.getExpression());
+        if (obj.kind !== "ptr") return this.f.fail(node, Code.Unsupported, "only fields behind a reference can be assigned");
+        field = this.fieldOf(obj, node.getName(), node);
       }
+      else {
+        if (this.f.module.functionTables.has(node.getExpression().getText())) this.f.fail(node, Code.Unsupported, `function table '${node.getExpression().getText()}' is constant`);
+        const indexed = lowerIndexed(this, node as import("ts-morph").ElementAccessExpression);
+        obj = indexed.obj;
+        field = { type: indexed.elem, offset: indexed.off - indexed.obj.off };
+      }
+      const ref = obj as Value & { kind: "ptr" };
       const t = field.type;
-      if (t.kind !== "int" && t.kind !== "bool") this.f.fail(node, Code.Unsupported, "assigning a whole struct or array is not supported; assign its fields");
-      const off = obj.off + field.offset;
+      if (t.kind !== "int" && t.kind !== "bool") this.f.fail(node, Code.Unsupported, "arithmetic assignment and ++/-- work on integer fields, not on a whole struct or array");
+      const off = ref.off + field.offset;
       return {
         type: t.kind === "bool" ? "bool" : t,
-        get: () => this.deref(obj, t, off),
-        set: (v) => this.b.store(obj.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
+        get: () => this.deref(ref, t, off),
+        set: (v) => this.b.store(ref.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
       };
     }
     return this.f.fail(node, Code.Unsupported, "this cannot be assigned");
   }
 
   private assign(left: Node, right: Node): Value {
+    const decl = Node.isIdentifier(left) ? left.getSymbol()?.getValueDeclaration() : undefined;
+    const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+    if (binding?.kind === "fn") {
+      const v = this.lower(right);
+      if (v.kind !== "fn") return this.f.fail(right, Code.UnsupportedType, "expected a function here");
+      if (v.sig !== binding.sig) this.f.fail(left.getParent()!, Code.UnsupportedType, `a function of type ${v.sig} cannot be stored as ${binding.sig}`, "every function reachable through one call must take and return the same types");
+      this.b.mov(reg(v.reg), 64, binding.reg);
+      return v;
+    }
+    if (Node.isPropertyAccessExpression(left) || Node.isElementAccessExpression(left)) {
+      // A struct or FixedArray field: the source's bytes copied over it.
+      const t = valueTypeOf(left.getType(), "this field");
+      if (typeof t !== "string" && (t.kind === "struct" || t.kind === "array")) {
+        const dst = this.lower(left);
+        if (dst.kind !== "ptr") return this.f.fail(left, Code.Unsupported, "this cannot be assigned");
+        const src = sourceOf(this, right, dst.to);
+        copyBytes(this, dst.base, dst.off, src.base, src.off, dst.to);
+        return { kind: "void" };
+      }
+    }
     const lv = this.lvalue(left);
     const v = this.lower(right, lv.type === "bool" ? undefined : lv.type);
     lv.set(v);
@@ -475,6 +559,7 @@ export class ExprLowerer {
     this.condition(node.getCondition(), t, e);
     this.b.enter(t);
     const tv = this.lower(node.getWhenTrue(), want);
+    if (tv.kind === "fn") return this.ternaryFunction(node, tv, result, e, join);
     const ty = tv.kind === "int" ? (tv.ty ?? want) : undefined;
     if (tv.kind !== "int" && tv.kind !== "bool") this.f.fail(node, Code.Unsupported, "?: must produce integers or booleans");
     this.b.mov(ty ? this.convert(tv, ty, node).op : tv.op, 64, result);
@@ -491,23 +576,55 @@ export class ExprLowerer {
     return tv.kind === "bool" ? { kind: "bool", op: reg(result) } : { kind: "int", ty: common ?? ty ?? U32, op: reg(result) };
   }
 
+  /** `c ? f : g` over function values: both sides must have the same signature. */
+  private ternaryFunction(node: import("ts-morph").ConditionalExpression, tv: Value & { kind: "fn" }, result: VReg, e: Block, join: Block): Value {
+    this.b.mov(reg(tv.reg), 64, result);
+    this.b.jmp(join);
+    this.b.enter(e);
+    const ev = this.lower(node.getWhenFalse());
+    if (ev.kind !== "fn") return this.f.fail(node.getWhenFalse(), Code.UnsupportedType, "both sides of this ?: must be functions");
+    if (ev.sig !== tv.sig) this.f.fail(node, Code.UnsupportedType, `the two functions have different signatures: ${tv.sig} vs ${ev.sig}`, "every function reachable through one call must take and return the same types");
+    this.b.mov(reg(ev.reg), 64, result);
+    this.b.jmp(join);
+    this.b.enter(join);
+    return { kind: "fn", sig: tv.sig, reg: result, name: undefined };
+  }
+
   private objectLiteral(node: import("ts-morph").ObjectLiteralExpression): Value {
-    const t = valueTypeOf(node.getContextualType() ?? node.getType(), "this object");
+    const first = node.getProperties()[0];
+    // `{ ...ref, f: 1 }` without a declared type has the type of what it spreads.
+    const spreadType = first && Node.isSpreadAssignment(first) ? first.getExpression().getType().getNonNullableType() : undefined;
+    const t = valueTypeOf(node.getContextualType() ?? spreadType ?? node.getType(), "this object");
     if (typeof t === "string" || t.kind !== "struct") return this.f.fail(node, Code.UnsupportedType, typeof t === "string" ? t : "an object literal must have a struct type");
     // 8-byte aligned so the struct can be zeroed with aligned stores (the verifier rejects misaligned stack access).
     const slot = this.b.slot(t.size, Math.max(8, t.align));
     const base = this.b.stackaddr(slot);
-    // Zero the whole struct first: padding inside map keys must be zero.
-    for (let off = 0; off < t.size; ) {
+    const props = node.getProperties();
+    const padded = t.fields.reduce((n, f) => n + sizeOf(f.type), 0) !== t.size;
+    // `{ ...src, … }` of a struct without padding starts as a word-wise copy of src; anything
+    // else is zeroed first: padding inside map keys must be zero.
+    const wholeCopy = !padded && props[0] !== undefined && Node.isSpreadAssignment(props[0]);
+    for (let off = 0; off < t.size && !wholeCopy; ) {
       const size = ([8, 4, 2, 1] as const).find((n) => off % n === 0 && off + n <= t.size)!;
       this.b.store(base, off, size, imm(0));
       off += size;
     }
-    for (const prop of node.getProperties()) {
-      if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` properties are supported in object literals");
+    for (const prop of props) {
+      if (Node.isSpreadAssignment(prop)) {
+        const src = sourceOf(this, prop.getExpression(), t);
+        // Field by field when there is padding, so the copy leaves it zero.
+        if (!padded) copyBytes(this, base, 0, src.base, src.off, t);
+        else for (const f of t.fields) copyBytes(this, base, f.offset, src.base, src.off + f.offset, f.type);
+        continue;
+      }
+      if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` and `...struct` properties are supported in object literals");
       const field = t.fields.find((f) => f.name === prop.getName());
       if (!field) this.f.fail(prop, Code.Unsupported, `${t.name || "the struct"} has no field '${prop.getName()}'`);
-      if (field.type.kind !== "int" && field.type.kind !== "bool") this.f.fail(prop, Code.Unsupported, "nested struct fields must be assigned one by one");
+      if (field.type.kind !== "int" && field.type.kind !== "bool") {
+        const src = sourceOf(this, prop.getInitializerOrThrow(), field.type);
+        copyBytes(this, base, field.offset, src.base, src.off, field.type);
+        continue;
+      }
       const v = this.lower(prop.getInitializerOrThrow(), field.type.kind === "int" ? field.type : undefined);
       const op = field.type.kind === "int" ? this.convert(v, field.type, prop).op : v.kind === "bool" || v.kind === "int" ? v.op : imm(0);
       this.b.store(base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);
@@ -552,6 +669,7 @@ export class ExprLowerer {
     const v = this.lower(node);
     if (v.kind === "int" && v.op.kind === "imm") return this.b.jmp(v.op.value !== 0n ? then : otherwise);
     if (v.kind === "ptr") return this.b.br("jne", 64, v.base, imm(0), then, otherwise);
+    if (v.kind === "map") return this.b.br("jne", 64, v.reg, imm(0), then, otherwise);
     if (v.kind === "int" || v.kind === "bool") return this.b.br("jne", v.kind === "int" ? widthOf(v.ty) : 32, this.toReg(v.op), imm(0), then, otherwise);
     this.f.fail(node, Code.UnsupportedType, "this cannot be used as a condition");
   }
@@ -561,9 +679,9 @@ export class ExprLowerer {
     const right = node.getRight();
     if (right.getKind() === SyntaxKind.NullKeyword || left.getKind() === SyntaxKind.NullKeyword) {
       const p = this.lower(right.getKind() === SyntaxKind.NullKeyword ? left : right);
-      if (p.kind !== "ptr") this.f.fail(node, Code.UnsupportedType, "only references can be compared with null");
+      if (p.kind !== "ptr" && p.kind !== "map") this.f.fail(node, Code.UnsupportedType, "only references can be compared with null");
       if (cmp.u !== "jeq" && cmp.u !== "jne") this.f.fail(node, Code.Unsupported, "references compare with null only by == and !=");
-      return this.b.br(cmp.u, 64, p.base, imm(0), then, otherwise);
+      return this.b.br(cmp.u, 64, p.kind === "map" ? p.reg : p.base, imm(0), then, otherwise);
     }
     const { a, b, ty } = this.operands(left, right, undefined);
     if (!ty) {

@@ -9,9 +9,12 @@ import type { Block, IrFunction, VReg } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import type { ModuleInfo } from "./module.js";
-import { intTypeOf, valueTypeOf, type IntType } from "./types.js";
+import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
+import { signatureKey } from "./function-values.js";
+import { RangeFacts, alwaysExits, assignedIn, impliedFacts, indexBound } from "./ranges.js";
+import type { CodeTarget } from "../ir/passes/indirect-calls.js";
 
 /** Raised to abandon the current statement after a diagnostic; lowering resumes at the next one. */
 export class Abandon extends Error {}
@@ -33,6 +36,8 @@ export class FunctionLowerer {
   packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
   /** VRegs that hold a pointer known not to be null when set (for jump threading). */
   readonly nonNull = new Set<VReg>();
+  /** What dominating checks say about unsigned locals (for run-time array indices). */
+  readonly ranges = new RangeFacts();
   readonly returnType: IntType | "bool" | "void";
 
   constructor(
@@ -41,6 +46,8 @@ export class FunctionLowerer {
     readonly module: ModuleInfo,
     readonly sink: DiagnosticSink,
     readonly fileName: string,
+    /** Where indirect calls will run: "kernel" (ladders of direct calls) or "vm" (callx). */
+    readonly target: CodeTarget = "kernel",
   ) {
     const params = fn.getParameters();
     this.b = new IrBuilder(fn.getName()!, section, params.length);
@@ -81,6 +88,10 @@ export class FunctionLowerer {
       const int = intTypeOf(t);
       if (int) return this.bindings.set(key, { kind: "var", ty: int, reg: this.b.fn.params[i]! });
       if (t.isBoolean()) return this.bindings.set(key, { kind: "var", ty: "bool", reg: this.b.fn.params[i]! });
+      if (t.getCallSignatures().length > 0) {
+        const sig = this.signatureOf(t, p);
+        return this.bindings.set(key, { kind: "fn", sig, reg: this.b.fn.params[i]!, name: undefined });
+      }
       const nullable = t.isNullable();
       const vt = valueTypeOf(nullable ? t.getNonNullableType() : t, `parameter '${p.getName()}'`);
       if (typeof vt === "string") return this.sink.error(p, Code.UnsupportedType, vt);
@@ -104,9 +115,22 @@ export class FunctionLowerer {
     }
   }
 
+  /** Lowers `stmt` in a scope of its own: range facts learnt inside end with it. */
+  private scoped(stmt: Node, facts: readonly { decl: object; below: bigint }[] = []): void {
+    const mark = this.ranges.mark();
+    this.ranges.add(facts);
+    try {
+      this.statement(stmt);
+    } finally {
+      this.ranges.restore(mark);
+    }
+  }
+
   private statementInner(stmt: Node): void {
     if (Node.isBlock(stmt)) {
+      const mark = this.ranges.mark();
       for (const s of stmt.getStatements()) this.statement(s);
+      this.ranges.restore(mark);
       return;
     }
     if (Node.isVariableStatement(stmt)) {
@@ -123,16 +147,20 @@ export class FunctionLowerer {
       const join = this.b.newBlock();
       const otherwise = stmt.getElseStatement() ? this.b.newBlock() : join;
       this.expr.condition(stmt.getExpression(), then, otherwise);
+      const cond = stmt.getExpression();
       this.b.enter(then);
-      this.statement(stmt.getThenStatement());
+      this.scoped(stmt.getThenStatement(), impliedFacts(this, cond, true));
       if (!this.b.terminated) this.b.jmp(join);
       const elseStmt = stmt.getElseStatement();
       if (elseStmt) {
         this.b.enter(otherwise);
-        this.statement(elseStmt);
+        this.scoped(elseStmt, impliedFacts(this, cond, false));
         if (!this.b.terminated) this.b.jmp(join);
       }
       this.b.enter(join);
+      // `if (i >= N) return;`: what the condition's other outcome says holds for the rest of the block.
+      if (alwaysExits(stmt.getThenStatement())) this.ranges.add(impliedFacts(this, cond, false));
+      else if (elseStmt && alwaysExits(elseStmt)) this.ranges.add(impliedFacts(this, cond, true));
       return;
     }
     if (Node.isForStatement(stmt) || Node.isWhileStatement(stmt) || Node.isDoStatement(stmt)) return this.loop(stmt);
@@ -164,6 +192,12 @@ export class FunctionLowerer {
     }
     const value = this.expr.lower(init, declared);
     this.bind(d, value, declared, isConst);
+    // `const i = n % 4`: the initialiser's bound holds until the variable is assigned. (Only
+    // forms that can say more than the variable's own type are worth asking the checker about.)
+    const conversion = Node.isCallExpression(init) && Node.isIdentifier(init.getExpression()) && INT_NAMES[init.getExpression().getText()] !== undefined;
+    const informative = conversion || Node.isBinaryExpression(init) || Node.isIdentifier(init) || Node.isParenthesizedExpression(init) || Node.isNumericLiteral(init);
+    const bound = informative && this.bindings.get(d.compilerNode)?.kind === "var" ? indexBound(this, init) : undefined;
+    if (bound !== undefined) this.ranges.add([{ decl: d.compilerNode, below: bound }]);
   }
 
   /** Binds a declaration to a value: pointers keep base+offset, integers get their own register. */
@@ -175,9 +209,19 @@ export class FunctionLowerer {
       case "ctx":
         this.bindings.set(d.compilerNode, { kind: "ctx", reg: value.reg });
         return;
+      case "map":
+        this.bindings.set(d.compilerNode, value);
+        return;
       case "bool":
         this.bindings.set(d.compilerNode, { kind: "var", ty: "bool", reg: this.b.mov(value.op) });
         return;
+      case "fn": {
+        const declaredSig = this.signatureOf(d.getType(), d);
+        if (declaredSig !== value.sig) this.fail(d, Code.UnsupportedType, `a function of type ${value.sig} cannot be stored as ${declaredSig}`, "every function reachable through one call must take and return the same types");
+        // A const keeps its known target (calls through it go direct); a let may change.
+        this.bindings.set(d.compilerNode, { kind: "fn", sig: value.sig, reg: isConst ? value.reg : this.b.mov(reg(value.reg)), name: isConst ? value.name : undefined });
+        return;
+      }
       case "void":
         this.fail(d, Code.UnsupportedType, "a void value cannot be stored");
         return;
@@ -194,6 +238,13 @@ export class FunctionLowerer {
         this.bindings.set(d.compilerNode, { kind: "var", ty, reg: this.b.mov(converted.op, ty.bits === 64 ? 64 : 32) });
       }
     }
+  }
+
+  /** The signature key of a function type; a diagnostic at `node` when it cannot be a function value. */
+  signatureOf(t: import("ts-morph").Type, node: Node): string {
+    const k = signatureKey(t, node);
+    if (typeof k !== "string") this.fail(node, Code.UnsupportedType, k.error);
+    return k;
   }
 
   private returnStatement(stmt: import("ts-morph").ReturnStatement): void {
@@ -232,10 +283,12 @@ export class FunctionLowerer {
     });
     this.inlineFrames.push(frame);
     const savedLoops = this.loops.splice(0);
+    const mark = this.ranges.mark();
     try {
       const body = callee.getBody();
       if (body && Node.isBlock(body)) for (const stmt of body.getStatements()) this.statement(stmt);
     } finally {
+      this.ranges.restore(mark);
       this.inlineFrames.pop();
       this.loops.push(...savedLoops);
     }
@@ -292,6 +345,8 @@ export class FunctionLowerer {
       bodyStmt = d.getStatement();
       checkFirst = false;
     }
+    // The back edge brings every variable the loop assigns around: facts about them end here.
+    for (const d of assignedIn(stmt)) this.ranges.kill(d);
     const literalTrue = !cond || cond.getKind() === SyntaxKind.TrueKeyword;
     if (literalTrue && !containsBreak(bodyStmt)) {
       this.fail(stmt, Code.UnboundedLoop, "this loop never ends: its condition is always true and it has no break", "give it a bounded condition; use bpf_loop for counts known only at run time");
@@ -302,7 +357,7 @@ export class FunctionLowerer {
     else this.b.jmp(body);
     this.b.enter(body);
     this.loops.push({ breakTo: exit, continueTo: step });
-    this.statement(bodyStmt);
+    this.scoped(bodyStmt, cond && checkFirst ? impliedFacts(this, cond, true) : []);
     this.loops.pop();
     if (!this.b.terminated) this.b.jmp(step);
     this.b.enter(step);
@@ -337,7 +392,9 @@ export class FunctionLowerer {
     this.loops.push({ breakTo: exit, continueTo: this.loops[this.loops.length - 1]?.continueTo });
     clauses.forEach((c, i) => {
       this.b.enter(bodies[i]!);
+      const mark = this.ranges.mark();
       for (const s2 of c.getStatements()) this.statement(s2);
+      this.ranges.restore(mark);
       if (!this.b.terminated) this.b.jmp(bodies[i + 1] ?? exit);
     });
     this.loops.pop();

@@ -7,8 +7,9 @@ import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type V
 import { MapType } from "../../runtime/object/map-types.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import { INT_NAMES, intTypeOf, valueTypeOf, type IntType, type ValueType } from "./types.js";
+import { INT_NAMES, intTypeOf, sizeOf, valueTypeOf, type ArrayType, type IntType, type StructType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
+import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
 export interface MapDecl {
   readonly name: string;
@@ -19,14 +20,17 @@ export interface MapDecl {
   readonly maxEntries: number;
   readonly flags: number;
   readonly node: Node;
-  /** Prog arrays: slots filled with programs at load time. */
+  /** Prog arrays: slots filled with programs at load time; map-in-maps: with maps. */
   readonly initialSlots?: readonly { readonly index: number; readonly symbol: string }[];
+  /** Map-in-maps: the inner map template (a module-level map of this file). */
+  readonly inner?: MapDecl;
 }
 
 export interface GlobalDecl {
   readonly name: string;
   readonly section: ".data" | ".bss" | ".rodata";
-  readonly type: IntType;
+  /** An integer, or a struct/FixedArray (zero-initialised, in .bss) reached through its fields. */
+  readonly type: IntType | StructType | ArrayType;
   readonly init: bigint;
   readonly node: VariableDeclaration;
 }
@@ -45,6 +49,8 @@ export interface ModuleInfo {
   readonly globals: Map<string, GlobalDecl>;
   /** Module-level numeric constants, folded wherever they are used. */
   readonly constants: Map<string, bigint>;
+  /** Module-level `const T = [f, g]`: tables of function values. */
+  readonly functionTables: Map<string, FunctionTable>;
   license: string | undefined;
 }
 
@@ -58,18 +64,43 @@ const MAP_CLASSES: Readonly<Record<string, MapType>> = {
   DevMap: MapType.DEVMAP,
   RingBuf: MapType.RINGBUF,
   ProgArray: MapType.PROG_ARRAY,
+  QueueMap: MapType.QUEUE,
+  StackMap: MapType.STACK,
+  CpuMap: MapType.CPUMAP,
+  XskMap: MapType.XSKMAP,
+  PerfEventArray: MapType.PERF_EVENT_ARRAY,
+  ArrayOfMaps: MapType.ARRAY_OF_MAPS,
+  HashOfMaps: MapType.HASH_OF_MAPS,
 };
+
+/** struct bpf_cpumap_val: the queue size and a program fd (union with its id). */
+const CPUMAP_VAL: ValueType = {
+  kind: "struct",
+  name: "bpf_cpumap_val",
+  size: 8,
+  align: 4,
+  fields: [
+    { name: "qsize", type: INT_NAMES.u32!, offset: 0 },
+    { name: "bpf_prog", type: INT_NAMES.u32!, offset: 4 },
+  ],
+};
+
+/** The map types a map-in-map can hold (the kernel refuses prog arrays, ring buffers and redirect maps as inner maps here). */
+const INNER_TYPES = new Set<MapType>([MapType.ARRAY, MapType.PERCPU_ARRAY, MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LPM_TRIE, MapType.QUEUE, MapType.STACK]);
 
 /** Maps whose key and value types are fixed by the map type, not by type arguments. */
 const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> = {
   [MapType.DEVMAP]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
   [MapType.PROG_ARRAY]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
+  [MapType.CPUMAP]: { key: INT_NAMES.u32!, value: CPUMAP_VAL },
+  [MapType.XSKMAP]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
+  [MapType.PERF_EVENT_ARRAY]: { key: INT_NAMES.u32!, value: INT_NAMES.u32! },
 };
 
 const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
-  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), license: undefined };
+  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined };
   for (const stmt of source.getStatements()) {
     if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
     if (Node.isEnumDeclaration(stmt)) {
@@ -125,6 +156,8 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     info.globals.set(name, { name, section: ".rodata", type, init: value, node: decl });
     return;
   }
+  const table = isConst && init ? functionTableEntries(init) : undefined;
+  if (table) return scanFunctionTable(decl, table, info, sink);
   if (isConst) {
     const value = init ? constantValue(init, info.constants) : undefined;
     if (value === undefined) {
@@ -134,11 +167,32 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     return;
   }
   const type = intTypeOf(decl.getType());
-  if (!type) return sink.error(decl, Code.BadGlobal, `global '${name}' needs an integer type annotation such as u32`);
+  if (!type) {
+    const memory = init ? undefined : valueTypeOf(decl.getType(), `global '${name}'`);
+    if (memory && typeof memory !== "string" && (memory.kind === "struct" || memory.kind === "array") && !exported) {
+      info.globals.set(name, { name, section: ".bss", type: memory, init: 0n, node: decl });
+      return;
+    }
+    return sink.error(decl, Code.BadGlobal, `global '${name}' needs an integer type annotation such as u32, or a struct/FixedArray type and no initialiser`);
+  }
   const value = init ? constantValue(init, info.constants) : 0n;
   if (value === undefined) return sink.error(decl, Code.NotConstant, `global '${name}' must start from a constant value`);
   if (exported) sink.error(decl, Code.BadGlobal, `global '${name}' cannot be exported`, "user space reaches globals through the object's .data/.bss maps");
   info.globals.set(name, { name, section: value === 0n ? ".bss" : ".data", type, init: value, node: decl });
+}
+
+/** `const T = [f, g]`: every entry a module-level subprogram of one signature. */
+function scanFunctionTable(decl: VariableDeclaration, entries: string[], info: ModuleInfo, sink: DiagnosticSink): void {
+  const elements = decl.getInitializerOrThrow().getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => entries.includes(id.getText()));
+  const program = elements.find((id) => moduleFunctionOf(id)?.isExported());
+  if (program) return sink.error(program, Code.Unsupported, `'${program.getText()}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");
+  const keys = elements.map((id) => signatureKey(id.getType(), id));
+  const bad = keys.findIndex((k) => typeof k !== "string");
+  if (bad >= 0) return sink.error(elements[bad]!, Code.UnsupportedType, (keys[bad] as { error: string }).error);
+  if (new Set(keys).size !== 1) {
+    return sink.error(decl, Code.UnsupportedType, `the functions in table '${decl.getName()}' have different signatures: ${[...new Set(keys)].join(" vs ")}`, "every function reachable through one call must take and return the same types");
+  }
+  info.functionTables.set(decl.getName(), { name: decl.getName(), entries, sig: keys[0] as string, node: decl });
 }
 
 function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node; getArguments(): Node[] }, info: ModuleInfo, sink: DiagnosticSink): void {
@@ -154,6 +208,15 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
       return sink.error(init, Code.BadMapDeclaration, `ring buffer '${name}' needs a constant size that is a power of two and at least 4096 bytes`);
     }
     info.maps.set(name, { name, type, key: undefined, value: undefined, maxEntries: size, flags: 0, node: decl });
+    return;
+  }
+  if (type === MapType.ARRAY_OF_MAPS || type === MapType.HASH_OF_MAPS) return scanMapInMap(decl, init, type, maxEntries, info, sink);
+  if (type === MapType.QUEUE || type === MapType.STACK) {
+    const [valueT] = decl.getType().getTypeArguments();
+    if (!valueT || maxEntries === undefined) return sink.error(init, Code.BadMapDeclaration, `map '${name}' needs a value type and a constant size`, `write e.g. \`new ${cls}<u32>(64)\``);
+    const value = valueTypeOf(valueT, `the value type of map '${name}'`);
+    if (typeof value === "string") return sink.error(init, Code.UnsupportedType, value);
+    info.maps.set(name, { name, type, key: undefined, value, maxEntries: Number(maxEntries), flags: 0, node: decl });
     return;
   }
   const fixed = FIXED_KV[type];
@@ -174,6 +237,63 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
   // The kernel creates LPM tries only without preallocation.
   const flags = type === MapType.LPM_TRIE ? BPF_F_NO_PREALLOC : 0;
   info.maps.set(name, { name, type, key, value, maxEntries: Number(maxEntries), flags, node: decl });
+}
+
+/**
+ * `new ArrayOfMaps(n, template, { 0: a, 1: b })` / `new HashOfMaps<K, M>(n, template, …)`: the
+ * template and the initial maps are module-level maps declared before; each initial map must
+ * be one the kernel admits into the outer map (same type, key, value and flags as the
+ * template, and for arrays the same size) — a rule TypeScript's types cannot express.
+ */
+function scanMapInMap(decl: VariableDeclaration, init: Node & { getArguments(): Node[] }, type: MapType, maxEntries: bigint | undefined, info: ModuleInfo, sink: DiagnosticSink): void {
+  const name = decl.getName();
+  const [, templateArg, slotsArg] = init.getArguments();
+  const template = templateArg && Node.isIdentifier(templateArg) ? info.maps.get(templateArg.getText()) : undefined;
+  if (maxEntries === undefined || !templateArg) return sink.error(init, Code.BadMapDeclaration, `map-in-map '${name}' needs a constant size and an inner map template`, "write e.g. `new ArrayOfMaps(4, inner, { 0: inner })`");
+  if (!template) return sink.error(templateArg, Code.BadMapDeclaration, `the inner map template of '${name}' must be a map declared earlier at module level`);
+  if (!INNER_TYPES.has(template.type)) return sink.error(templateArg, Code.BadMapDeclaration, `'${template.name}' (${MapType[template.type]}) cannot be the inner map of a map-in-map`, "use an array, hash, LPM trie, queue or stack map");
+  let key: ValueType = INT_NAMES.u32!;
+  if (type === MapType.HASH_OF_MAPS) {
+    const [keyT] = decl.getType().getTypeArguments();
+    const k = keyT ? valueTypeOf(keyT, `the key type of map '${name}'`) : "the key type is missing";
+    if (typeof k === "string") return sink.error(init, Code.UnsupportedType, k, "write e.g. `new HashOfMaps<u32, typeof inner>(8, inner)`");
+    key = k;
+  }
+  const slots: { index: number; symbol: string }[] = [];
+  if (slotsArg) {
+    if (!Node.isObjectLiteralExpression(slotsArg)) return sink.error(slotsArg, Code.BadMapDeclaration, "a map-in-map's initial slots are an object literal like `{ 0: inner }`");
+    if (type === MapType.HASH_OF_MAPS && sizeOf(key) !== 4) return sink.error(slotsArg, Code.BadMapDeclaration, `initial slots fill u32 keys, but the key of '${name}' has ${sizeOf(key)} bytes`);
+    for (const p of slotsArg.getProperties()) {
+      const value = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+      const index = Node.isPropertyAssignment(p) ? Number(p.getName()) : NaN;
+      if (!value || !Node.isIdentifier(value) || !Number.isInteger(index) || index < 0 || (type === MapType.ARRAY_OF_MAPS && index >= Number(maxEntries))) {
+        sink.error(p, Code.BadMapDeclaration, `each slot is \`N: map\` with 0 <= N${type === MapType.ARRAY_OF_MAPS ? ` < ${maxEntries}` : ""}`);
+        continue;
+      }
+      const m = info.maps.get(value.getText());
+      if (!m) {
+        sink.error(value, Code.BadMapDeclaration, `'${value.getText()}' is not a map declared earlier in this file`);
+        continue;
+      }
+      const why = innerMismatch(template, m);
+      if (why) {
+        sink.error(value, Code.BadMapDeclaration, `'${m.name}' cannot go into '${name}': ${why}`, `the kernel admits only maps like the template '${template.name}'`);
+        continue;
+      }
+      slots.push({ index, symbol: m.name });
+    }
+  }
+  info.maps.set(name, { name, type, key, value: undefined, maxEntries: Number(maxEntries), flags: 0, node: decl, inner: template, ...(slotsArg ? { initialSlots: slots.sort((a, b) => a.index - b.index) } : {}) });
+}
+
+/** Why the kernel would refuse `m` as an inner map of an outer map with `template` (bpf_map_meta_equal), or undefined. */
+function innerMismatch(template: MapDecl, m: MapDecl): string | undefined {
+  if (m.type !== template.type) return `it is a ${MapType[m.type]} map, the template a ${MapType[template.type]}`;
+  const size = (t: ValueType | undefined): number => (t ? sizeOf(t) : 0);
+  if (size(m.key) !== size(template.key) || size(m.value) !== size(template.value)) return `its key and value sizes (${size(m.key)}, ${size(m.value)}) differ from the template's (${size(template.key)}, ${size(template.value)})`;
+  if (m.flags !== template.flags) return "its flags differ from the template's";
+  if (m.type === MapType.ARRAY && m.maxEntries !== template.maxEntries) return `it has ${m.maxEntries} entries, the template ${template.maxEntries}`;
+  return undefined;
 }
 
 /** `{ 1: stage2, 3: other }`: constant slots naming exported programs of this file. */

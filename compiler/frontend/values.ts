@@ -5,6 +5,7 @@
 
 import type { Operand, VReg } from "../ir/ir.js";
 import { INT_NAMES, type IntType, type ValueType } from "./types.js";
+import type { MapDecl } from "./module.js";
 
 export type Value =
   /** An integer; `ty` undefined for a constant without a type yet (a literal), whose op is an imm. */
@@ -13,6 +14,10 @@ export type Value =
   /** A pointer to memory holding `to`, as a base register plus a constant offset. */
   | { readonly kind: "ptr"; readonly to: ValueType; readonly base: VReg; readonly off: number; readonly nullable: boolean; readonly space: PtrSpace }
   | { readonly kind: "ctx"; readonly reg: VReg }
+  /** A function value (an address loaded by lddw); `name` when it is statically known, so calls go direct. */
+  | { readonly kind: "fn"; readonly sig: string; readonly reg: VReg; readonly name: string | undefined }
+  /** A map reached at run time (a map-in-map lookup): `decl` is the inner map template, `reg` the map pointer or 0. */
+  | { readonly kind: "map"; readonly decl: MapDecl; readonly reg: VReg; readonly nullable: boolean }
   | { readonly kind: "void" };
 
 export type PtrSpace = "packet" | "stack" | "map_value" | "unknown";
@@ -21,7 +26,9 @@ export type Binding =
   | { readonly kind: "var"; readonly ty: IntType | "bool"; readonly reg: VReg }
   | { kind: "ptr"; to: ValueType; base: VReg; off: number; nullable: boolean; space: PtrSpace }
   | { readonly kind: "ctx"; readonly reg: VReg }
-  | { readonly kind: "const"; readonly value: bigint };
+  | { readonly kind: "fn"; readonly sig: string; readonly reg: VReg; readonly name: string | undefined }
+  | { readonly kind: "const"; readonly value: bigint }
+  | { readonly kind: "map"; readonly decl: MapDecl; readonly reg: VReg; readonly nullable: boolean };
 
 /** C's integer promotion: types narrower than 32 bits compute as 32-bit, keeping signedness. */
 export function promote(t: IntType): IntType {

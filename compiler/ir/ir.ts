@@ -20,7 +20,16 @@ export type Symbolic =
   | { readonly kind: "func"; readonly name: string }
   | { readonly kind: "imm64"; readonly value: bigint };
 
-export type CallTarget = { readonly kind: "helper"; readonly id: number } | { readonly kind: "func"; readonly name: string };
+/**
+ * What a call reaches: a helper, a function by name (BPF_PSEUDO_CALL), or a function value held
+ * in a vreg (`sig` names its signature; every function that can reach the vreg has it). An
+ * indirect call becomes `callx` for the VM, or a ladder of direct calls for the kernel
+ * (passes/indirect-calls.ts).
+ */
+export type CallTarget =
+  | { readonly kind: "helper"; readonly id: number }
+  | { readonly kind: "func"; readonly name: string }
+  | { readonly kind: "indirect"; readonly reg: VReg; readonly sig: string };
 
 /** Index of a source line record in the function's `lines` table. */
 export type LineRef = number;
@@ -118,7 +127,7 @@ export function uses(i: Inst | Terminator): VReg[] {
     case "jmp":
       return [];
     case "call":
-      return i.args.flatMap(op);
+      return [...i.args.flatMap(op), ...(i.target.kind === "indirect" ? [i.target.reg] : [])];
     case "br":
       return [i.a, ...op(i.b)];
     case "ret":
@@ -148,7 +157,7 @@ export function mapUses<T extends Inst | Terminator>(i: T, r: (v: VReg) => VReg,
     case "atomic_add":
       return { ...x, base: r(x.base), value: r(x.value) } as T;
     case "call":
-      return { ...x, args: x.args.map(o) } as unknown as T;
+      return { ...x, args: x.args.map(o), target: x.target.kind === "indirect" ? { ...x.target, reg: r(x.target.reg) } : x.target } as unknown as T;
     case "spill":
       return { ...x, src: r(x.src) } as T;
     case "br":

@@ -15,3 +15,4 @@ export { Fd, FdScope } from "./fd.js";
 export { BpfSyscallError, KernelUsageError, PERMISSION_HINT, UnsupportedProgramError, VerifierRejection, type RejectedInstruction } from "./errors.js";
 export { UpdateFlags } from "./constants.js";
 export type { ProgramLoadOptions } from "./programs.js";
+export { PerfBuffer, type PerfSampleRecord } from "./perf-buffer.js";

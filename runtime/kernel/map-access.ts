@@ -1,5 +1,5 @@
 // A map in the kernel seen from Node: lookup, update, delete and iteration by raw bytes
-// (BPF_MAP_*_ELEM, BPF_MAP_GET_NEXT_KEY), per-CPU values split by possible CPU, values of
+// (BPF_MAP_*_ELEM, BPF_MAP_GET_NEXT_KEY), queue/stack pops, per-CPU values split by possible CPU, values of
 // prog arrays and map-in-maps as the ids the kernel reports, and keys and values rendered
 // through the map's BTF key/value types the way bpftool's `map dump -j` "formatted" does.
 //
@@ -132,6 +132,22 @@ export class KernelMap {
       if (e instanceof BpfSyscallError && e.code === "ENOENT") return false;
       throw e;
     }
+  }
+
+  /**
+   * Queues and stacks (no keys): takes the next element (BPF_MAP_LOOKUP_AND_DELETE_ELEM with no
+   * key; oldest first for a queue, newest for a stack), or undefined when the map is empty.
+   */
+  pop(): Uint8Array | undefined {
+    if (this.type !== MapType.QUEUE && this.type !== MapType.STACK) throw new KernelUsageError(`map '${this.name}' is not a queue or stack`);
+    const value = new Uint8Array(this.valueSize);
+    try {
+      bpf(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, new Attr(MapElem, { map_fd: this.fd.fd, value }).bytes);
+    } catch (e) {
+      if (e instanceof BpfSyscallError && e.code === "ENOENT") return undefined;
+      throw e;
+    }
+    return value;
   }
 
   /** The key after `key` (the first key when undefined), or undefined at the end. */

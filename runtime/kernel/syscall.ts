@@ -1,7 +1,8 @@
 // The kernel boundary: the only file that imports koffi (the FFI into libc). It exposes the
 // bpf(2) system call typed (`bpf(cmd, attr)` returns the fd or 0, or throws BpfSyscallError
 // with the errno's name and message), closing an fd, if_nametoindex(3) for the netns we run
-// in, and running a function pinned to one CPU (sched_setaffinity on this thread).
+// in, running a function pinned to one CPU (sched_setaffinity on this thread), and
+// perf_event_open(2) with a shared mapping of the event's ring (for perf buffers).
 //
 // Invariants: koffi and libc are loaded lazily on the first call, so importing the kernel
 // backend costs nothing on machines where it is never used; an attr buffer's address is
@@ -16,11 +17,11 @@ import { BpfCmd, bpfCmdName } from "./constants.js";
 import { BpfSyscallError } from "./errors.js";
 
 /** The number of bpf(2) per Node architecture (x86_64: 321; the generic table: 280). */
-const SYSCALLS: Readonly<Record<string, { bpf: number }>> = {
-  x64: { bpf: 321 },
-  arm64: { bpf: 280 },
-  riscv64: { bpf: 280 },
-  loong64: { bpf: 280 },
+const SYSCALLS: Readonly<Record<string, { bpf: number; perfEventOpen: number }>> = {
+  x64: { bpf: 321, perfEventOpen: 298 },
+  arm64: { bpf: 280, perfEventOpen: 241 },
+  riscv64: { bpf: 280, perfEventOpen: 241 },
+  loong64: { bpf: 280, perfEventOpen: 241 },
 };
 
 /** errno values the kernel uses internally and returns through bpf(2); libc does not name them. */
@@ -36,7 +37,11 @@ interface Libc {
   readonly ifNameToIndex: (name: string) => number;
   readonly setAffinity: (pid: number, size: number, mask: Uint8Array) => number;
   readonly getAffinity: (pid: number, size: number, mask: Uint8Array) => number;
+  readonly perfSyscall: (nr: number, attr: Uint8Array, pid: number, cpu: number, groupFd: number, flags: number) => number | bigint;
+  readonly mmap: (addr: null, length: number, prot: number, flags: number, fd: number, offset: number) => unknown;
+  readonly munmap: (addr: unknown, length: number) => number;
   readonly bpfNr: number;
+  readonly perfEventOpenNr: number;
 }
 
 let libc: Libc | undefined;
@@ -55,7 +60,11 @@ function load(): Libc {
     ifNameToIndex: lib.func("unsigned int if_nametoindex(const char *)") as Libc["ifNameToIndex"],
     setAffinity: lib.func("int sched_setaffinity(int, size_t, void *)") as Libc["setAffinity"],
     getAffinity: lib.func("int sched_getaffinity(int, size_t, void *)") as Libc["getAffinity"],
+    perfSyscall: lib.func("long syscall(long, void *, int, int, int, unsigned long)") as Libc["perfSyscall"],
+    mmap: lib.func("void *mmap(void *, size_t, int, int, int, long)") as Libc["mmap"],
+    munmap: lib.func("int munmap(void *, size_t)") as Libc["munmap"],
     bpfNr: nr.bpf,
+    perfEventOpenNr: nr.perfEventOpen,
   };
   return libc;
 }
@@ -119,3 +128,33 @@ export function onCpu<T>(cpu: number, fn: () => T): T {
 }
 
 export { BpfCmd, BpfSyscallError };
+
+/** perf_event_open(attr, pid, cpu, group_fd, flags): the new event's fd. */
+export function perfEventOpen(attr: Uint8Array, pid: number, cpu: number, groupFd: number, flags: number): number {
+  const c = load();
+  const r = Number(c.perfSyscall(c.perfEventOpenNr, attr, pid, cpu, groupFd, flags));
+  if (r < 0) fail(`perf_event_open(cpu ${cpu})`);
+  return r;
+}
+
+const PROT_READ = 1;
+const PROT_WRITE = 2;
+const MAP_SHARED = 1;
+
+/** A shared read-write mapping of `length` bytes of `fd`, as a live view, and how to unmap it. */
+export function mapShared(fd: number, length: number): { readonly bytes: Uint8Array; unmap(): void } {
+  const c = load();
+  const ptr = c.mmap(null, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  // MAP_FAILED is (void *) -1.
+  if (ptr === null || c.koffi.address(ptr) === 0xffffffffffffffffn) fail(`mmap(fd ${fd}, ${length} bytes)`);
+  const bytes = new Uint8Array(c.koffi.view(ptr, length));
+  let mapped = true;
+  return {
+    bytes,
+    unmap: () => {
+      if (!mapped) return;
+      mapped = false;
+      if (c.munmap(ptr, length) < 0) fail("munmap");
+    },
+  };
+}

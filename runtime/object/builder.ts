@@ -74,6 +74,11 @@ export interface MapSpec {
   /** Explicit key/value sizes (__uint(key_size), __uint(value_size)) for maps without key/value types. */
   readonly keySize?: number;
   readonly valueSize?: number;
+  /**
+   * Map-in-maps: the inner map template, emitted as libbpf's `__array(values, struct { … })`
+   * (the `values` member points to the inner definition even when no slot is filled).
+   */
+  readonly innerMap?: Omit<MapSpec, "name" | "initialSlots" | "innerMap">;
 }
 
 export type DataSection = ".data" | ".rodata" | ".bss";
@@ -255,9 +260,7 @@ export class ObjectBuilder {
   private mapsSection(symbols: ElfSymbolSpec[], relocations: ElfRelocationSpec[]): ElfSectionSpec {
     const btf = this.btf;
     const uintField = (value: number): TypeId => btf.addPtr(btf.addArray(this.int(), this.arraySizeType(), value));
-    const vars = [];
-    let offset = 0;
-    for (const m of this.maps) {
+    const definitionFields = (m: Omit<MapSpec, "name" | "initialSlots" | "innerMap">): { name: string; type: TypeId }[] => {
       const fields: { name: string; type: TypeId }[] = [
         { name: "type", type: uintField(m.type) },
         { name: "max_entries", type: uintField(m.maxEntries) },
@@ -267,13 +270,25 @@ export class ObjectBuilder {
       if (m.flags) fields.push({ name: "map_flags", type: uintField(m.flags) });
       if (m.keySize !== undefined) fields.push({ name: "key_size", type: uintField(m.keySize) });
       if (m.valueSize !== undefined) fields.push({ name: "value_size", type: uintField(m.valueSize) });
+      return fields;
+    };
+    const vars = [];
+    let offset = 0;
+    for (const m of this.maps) {
+      const fields = definitionFields(m);
       const slots = m.initialSlots ?? [];
-      if (slots.length > 0) {
-        // __array(values, int (void *)): a flexible array of function (or map) pointers.
+      const hasValues = slots.length > 0 || m.innerMap !== undefined;
+      if (m.innerMap) {
+        // __array(values, struct { … }): pointers to maps like the inner definition.
+        const inner = definitionFields(m.innerMap);
+        const innerDef = btf.addStruct("", inner.length * MAP_DEF_FIELD_BYTES, inner.map((f, i) => ({ name: f.name, type: f.type, bitsOffset: i * MAP_DEF_FIELD_BYTES * 8 })));
+        fields.push({ name: "values", type: btf.addArray(btf.addPtr(innerDef), this.arraySizeType(), 0) });
+      } else if (slots.length > 0) {
+        // __array(values, int (void *)): a flexible array of function pointers.
         const proto = btf.addFuncProto(this.int(), [{ name: "", type: btf.addPtr(0) }]);
         fields.push({ name: "values", type: btf.addArray(btf.addPtr(proto), this.arraySizeType(), 0) });
       }
-      const fixed = (slots.length > 0 ? fields.length - 1 : fields.length) * MAP_DEF_FIELD_BYTES;
+      const fixed = (hasValues ? fields.length - 1 : fields.length) * MAP_DEF_FIELD_BYTES;
       const valuesLength = slots.length > 0 ? (Math.max(...slots.map((x) => x.index)) + 1) * MAP_DEF_FIELD_BYTES : 0;
       const size = fixed + valuesLength;
       const def = btf.addStruct("", fixed, fields.map((f, i) => ({ name: f.name, type: f.type, bitsOffset: i * MAP_DEF_FIELD_BYTES * 8 })));

@@ -9,6 +9,11 @@
 //   | xdp_   |   headroom       | metadata |   packet    |   free       | shared   |
 //   | frame  |                  |          | data..end   |   tailroom   | info     |
 //   +--------+------------------+----------+-------------+--------------+----------+
+//
+// A frame longer than the linear area (3520 bytes) is a multi-buffer frame, as test_run makes
+// it for any program: the first 3520 bytes are linear, the rest is in fragments of up to one
+// page each (at most MAX_SKB_FRAGS = 17, beyond which the kernel refuses with ENOMEM).
+// Programs reach fragments only through helpers (xdp_load/store_bytes, get_buff_len).
 
 import { RawFault, VmUsageError } from "./errors.js";
 import type { Machine } from "./machine.js";
@@ -21,6 +26,11 @@ export const XDP_FRAME_STRUCT_SIZE = 40;
 export const ETH_HLEN = 14;
 /** Largest frame test_run accepts in the linear buffer. */
 export const XDP_MAX_LINEAR = XDP_FRAME_SIZE - XDP_PACKET_HEADROOM - XDP_SHARED_INFO_SIZE;
+/** The kernel's MAX_SKB_FRAGS (CONFIG_MAX_SKB_FRAGS default) and the size of one fragment page. */
+export const XDP_MAX_FRAGS = 17;
+export const XDP_FRAG_SIZE = 4096;
+/** The longest frame test_run takes: the linear area and every fragment full. */
+export const XDP_MAX_FRAME = XDP_MAX_LINEAR + XDP_MAX_FRAGS * XDP_FRAG_SIZE;
 
 export type RedirectTarget =
   | { readonly kind: "ifindex"; readonly ifindex: number; readonly flags: number }
@@ -36,6 +46,8 @@ export interface XdpState {
   ingressIfindex: number;
   rxQueueIndex: number;
   redirect: RedirectTarget | undefined;
+  /** The fragments of a multi-buffer frame after the linear part (empty for a linear frame). */
+  frags: Uint8Array[];
 }
 
 const XDP_KEY = "xdp";
@@ -61,6 +73,7 @@ export function createXdpState(m: Machine): XdpState {
     ingressIfindex: 0,
     rxQueueIndex: 0,
     redirect: undefined as RedirectTarget | undefined,
+    frags: [] as Uint8Array[],
   };
   const readCtx = (offset: number, size: number): bigint | undefined => {
     if (size !== 4) return undefined;
@@ -87,14 +100,17 @@ export function createXdpState(m: Machine): XdpState {
 
 /** Puts a frame in the buffer as test_run does (zeroed buffer, 256 bytes of headroom) and attaches the state to this run. */
 export function loadFrame(m: Machine, s: XdpState, input: XdpInput): void {
-  if (input.frame.length > XDP_MAX_LINEAR) {
-    throw new VmUsageError(`frame of ${input.frame.length} bytes exceeds the ${XDP_MAX_LINEAR}-byte linear XDP buffer (multi-buffer frames are not supported by the VM)`);
+  if (input.frame.length > XDP_MAX_FRAME) {
+    throw new VmUsageError(`frame of ${input.frame.length} bytes needs more than ${XDP_MAX_FRAGS} fragments; the kernel's test run refuses it with ENOMEM`);
   }
+  const linear = Math.min(input.frame.length, XDP_MAX_LINEAR);
   s.packet.bytes.fill(0);
-  s.packet.bytes.set(input.frame, XDP_PACKET_HEADROOM);
+  s.packet.bytes.set(input.frame.subarray(0, linear), XDP_PACKET_HEADROOM);
+  s.frags = [];
+  for (let at = linear; at < input.frame.length; at += XDP_FRAG_SIZE) s.frags.push(input.frame.slice(at, at + XDP_FRAG_SIZE));
   s.data = XDP_PACKET_HEADROOM;
   s.dataMeta = XDP_PACKET_HEADROOM;
-  s.dataEnd = XDP_PACKET_HEADROOM + input.frame.length;
+  s.dataEnd = XDP_PACKET_HEADROOM + linear;
   s.ingressIfindex = input.ingressIfindex ?? 0;
   s.rxQueueIndex = input.rxQueueIndex ?? 0;
   s.redirect = undefined;
@@ -115,7 +131,44 @@ export function syncWindow(s: XdpState): void {
   s.packet.hi = s.dataEnd;
 }
 
-/** The frame as the kernel returns it from test_run: data_meta .. data_end (metadata included). */
+/** The frame as the kernel returns it from test_run: data_meta .. data_end (metadata included), then the fragments. */
 export function frameOut(s: XdpState): Uint8Array {
-  return s.packet.bytes.slice(s.dataMeta, s.dataEnd);
+  const linear = s.packet.bytes.subarray(s.dataMeta, s.dataEnd);
+  if (s.frags.length === 0) return linear.slice();
+  const out = new Uint8Array(linear.length + s.frags.reduce((n, f) => n + f.length, 0));
+  out.set(linear);
+  let at = linear.length;
+  for (const f of s.frags) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}
+
+/** xdp_get_buff_len: the linear data and every fragment. */
+export function bufferLength(s: XdpState): number {
+  return s.dataEnd - s.data + s.frags.reduce((n, f) => n + f.length, 0);
+}
+
+/**
+ * The pieces of the frame (from data on, across the linear part and the fragments) that hold
+ * bytes offset .. offset+len, as views into the live buffers; the caller checked the range.
+ */
+export function bufferSpans(s: XdpState, offset: number, len: number): Uint8Array[] {
+  const pieces = [s.packet.bytes.subarray(s.data, s.dataEnd), ...s.frags];
+  const spans: Uint8Array[] = [];
+  let skip = offset;
+  let left = len;
+  for (const p of pieces) {
+    if (left === 0) break;
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    const take = Math.min(p.length - skip, left);
+    spans.push(p.subarray(skip, skip + take));
+    skip = 0;
+    left -= take;
+  }
+  return spans;
 }

@@ -11,7 +11,7 @@ import type { ExecProgram } from "./program.js";
 import type { VmObject } from "./loader.js";
 import type { BpfMap } from "./maps/types.js";
 import { VmUsageError } from "./errors.js";
-import { ETH_HLEN, createXdpState, frameOut, loadFrame, type RedirectTarget, type XdpState } from "./xdp-state.js";
+import { ETH_HLEN, XDP_MAX_FRAGS, XDP_MAX_FRAME, XDP_MAX_LINEAR, createXdpState, frameOut, loadFrame, type RedirectTarget, type XdpState } from "./xdp-state.js";
 
 export const XdpAction = { ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 } as const;
 const actionNames = ["XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"];
@@ -23,7 +23,7 @@ export function xdpActionName(action: number): string {
 export class XdpInputError extends Error {
   override readonly name = "XdpInputError";
   constructor(
-    readonly errno: "EINVAL" | "E2BIG",
+    readonly errno: "EINVAL" | "E2BIG" | "ENOMEM",
     message: string,
   ) {
     super(message);
@@ -108,6 +108,7 @@ export function runXdp(obj: VmObject, program: string, frame: Uint8Array, option
   const prog = obj.programs.get(program);
   if (!prog) throw new VmUsageError(`no program '${program}' in the object (it has ${[...obj.programs.keys()].join(", ") || "none"})`);
   if (frame.length < ETH_HLEN) throw new XdpInputError("EINVAL", `frame of ${frame.length} bytes is shorter than an Ethernet header (${ETH_HLEN}); the kernel's test run refuses it with EINVAL`);
+  if (frame.length > XDP_MAX_FRAME) throw new XdpInputError("ENOMEM", `frame of ${frame.length} bytes needs more than ${XDP_MAX_FRAGS} fragments after its ${XDP_MAX_LINEAR} linear bytes; the kernel's test run refuses it with ENOMEM`);
   if (config.cpu >= obj.cpus) throw new VmUsageError(`cpu ${config.cpu} is not one of the object's ${obj.cpus} possible CPUs`);
   const { m, state } = session(obj, config);
   if (options.fib) m.extensions.set(FIB_KEY, options.fib);

@@ -2,9 +2,11 @@
 //  - jump threading: a block that ends in `jmp J`, where J holds nothing but a branch on a
 //    register the block has just set to a constant or to a value known not to be null, jumps
 //    straight to the branch's outcome (this turns "header<T>() then `if (!h)`" into one check);
+//  - jump threading on constants and returns moved into predecessors (thread-constants.ts);
 //  - unreachable blocks are dropped;
 //  - instructions whose result is never used and that have no effect are removed.
 
+import { returnEarly, threadConstants } from "./thread-constants.js";
 import { def, reorderBlocks, successors, uses, type Block, type Inst, type IrFunction, type VReg } from "../ir.js";
 
 /** What a block's last write to `r` says about it: a constant, non-null, or nothing known. */
@@ -170,10 +172,11 @@ export function mergeReturns(fn: IrFunction): void {
 export function simplify(fn: IrFunction, nonNull: ReadonlySet<VReg>): void {
   mergeReturns(fn);
   forwardJumps(fn);
-  while (threadJumps(fn, nonNull)) {
+  while (threadJumps(fn, nonNull) || threadConstants(fn)) {
     forwardJumps(fn);
     removeUnreachable(fn);
   }
+  returnEarly(fn);
   forwardJumps(fn);
   removeUnreachable(fn);
   removeDeadCode(fn);

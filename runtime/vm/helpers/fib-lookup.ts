@@ -80,17 +80,22 @@ export const fibLookup: HelperFn = (m: Machine, _ctx, paramsPtr, plen, flags) =>
   const v4 = family === AF_INET;
   const dst = v4 ? p.slice(32, 36) : p.slice(32, 48);
   const ifindex = view.getUint32(8, true);
-  const output = (Number(flags) & BPF_FIB_LOOKUP_OUTPUT) !== 0;
   const ingress = table.interfaces.find((i) => i.ifindex === ifindex);
-  // params->ifindex must name a device (dev_get_by_index_rcu).
+  // params->ifindex must name a device (dev_get_by_index_rcu), with forwarding enabled on it —
+  // for output lookups (BPF_FIB_LOOKUP_OUTPUT) too, as the kernel checks it before either kind.
   if (!ingress) return errno(ENODEV);
-  if (!output && ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
+  if (ingress.forwarding === false) return BigInt(FibResult.FWD_DISABLED);
 
+  // An IPv4 output lookup asks for a route out of params->ifindex (flowi4_oif): unicast routes
+  // through other devices do not match, and the search goes on to shorter prefixes. (IPv6 only
+  // prefers such routes, so it keeps them.)
+  const oif = v4 && (Number(flags) & BPF_FIB_LOOKUP_OUTPUT) !== 0 ? ifindex : undefined;
   let best: { route: FibRoute; len: number } | undefined;
   for (const route of table.routes) {
     const [addr, lenText] = route.prefix.split("/") as [string, string | undefined];
     const prefix = parseIp(addr);
     if (prefix.length !== dst.length) continue;
+    if (oif !== undefined && (route.type ?? "unicast") === "unicast" && route.ifindex !== oif) continue;
     const len = lenText === undefined ? prefix.length * 8 : Number(lenText);
     if (prefixMatches(dst, prefix, len) && (!best || len > best.len)) best = { route, len };
   }

@@ -5,7 +5,7 @@
 import { RawFault } from "../errors.js";
 import type { Machine } from "../machine.js";
 import { PerfEventArrayMap, RingbufMap } from "../maps/index.js";
-import { xdpState } from "../xdp-state.js";
+import { bufferLength, bufferSpans, xdpState } from "../xdp-state.js";
 import { status } from "./errno.js";
 import type { HelperFn } from "./registry.js";
 import { helperId } from "../../isa/helper-ids.js";
@@ -65,9 +65,21 @@ const perfOutput: HelperFn = (m, _ctx, mapPtr, flags, dataPtr, size) => {
   if (!(map instanceof PerfEventArrayMap)) throw new RawFault("helper", `bpf_perf_event_output on map ${map.def.name}, which is not a perf event array`);
   const data = m.mem.bytes(dataPtr, Number(size & 0xffffffffn), false);
   const xdp = m.extensions.has("xdp") ? xdpState(m, "bpf_perf_event_output") : undefined;
-  const packet = xdp ? xdp.packet.bytes.subarray(xdp.data, xdp.dataEnd) : new Uint8Array(0);
+  // The ctx bytes of an XDP program are the whole frame, fragments included (bpf_xdp_copy).
+  const packet = xdp ? concat(bufferSpans(xdp, 0, bufferLength(xdp))) : new Uint8Array(0);
   return status(map.output(flags, data, m.config.cpu, packet));
 };
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 export const outputHelpers: [number, HelperFn][] = [
   [helperId("perf_event_output"), perfOutput],

@@ -3,7 +3,8 @@
 
 import { XskMap, type BpfMap } from "../maps/index.js";
 import { MapType } from "../../object/map-types.js";
-import { ETH_HLEN, XDP_FRAME_SIZE, XDP_FRAME_STRUCT_SIZE, XDP_SHARED_INFO_SIZE, syncWindow, xdpState } from "../xdp-state.js";
+import { ETH_HLEN, XDP_FRAME_SIZE, XDP_FRAME_STRUCT_SIZE, XDP_SHARED_INFO_SIZE, bufferLength, bufferSpans, syncWindow, xdpState } from "../xdp-state.js";
+import { RawFault } from "../errors.js";
 import { EACCES, EFAULT, EINVAL, EOPNOTSUPP, errno } from "./errno.js";
 import { fibLookup } from "./fib-lookup.js";
 import type { HelperFn } from "./registry.js";
@@ -46,6 +47,8 @@ const adjustMeta: HelperFn = (m, _ctx, delta) => {
 
 const adjustTail: HelperFn = (m, _ctx, delta) => {
   const s = xdpState(m, "bpf_xdp_adjust_tail");
+  // On a multi-buffer frame the kernel grows or shrinks the fragments instead (bpf_xdp_frags_*_tail).
+  if (s.frags.length > 0) throw new RawFault("helper", "bpf_xdp_adjust_tail on a multi-buffer frame (fragments) is not supported by the VM");
   const offset = s32(delta);
   const dataEnd = s.dataEnd + offset;
   if (dataEnd > XDP_FRAME_SIZE - XDP_SHARED_INFO_SIZE) return errno(EINVAL);
@@ -57,12 +60,9 @@ const adjustTail: HelperFn = (m, _ctx, delta) => {
   return 0n;
 };
 
-const buffLen: HelperFn = (m) => {
-  const s = xdpState(m, "bpf_xdp_get_buff_len");
-  return BigInt(s.dataEnd - s.data);
-};
+const buffLen: HelperFn = (m) => BigInt(bufferLength(xdpState(m, "bpf_xdp_get_buff_len")));
 
-/** load_bytes/store_bytes: `len` bytes at `offset` from data, all inside data..data_end. */
+/** load_bytes/store_bytes: `len` bytes at `offset` from data, across the linear part and the fragments. */
 function copyBytes(store: boolean): HelperFn {
   const name = store ? "bpf_xdp_store_bytes" : "bpf_xdp_load_bytes";
   return (m, _ctx, offset, bufPtr, len) => {
@@ -70,11 +70,14 @@ function copyBytes(store: boolean): HelperFn {
     const off = Number(offset & 0xffffffffn);
     const n = Number(len & 0xffffffffn);
     if (off > 0xffff || n > 0xffff) return errno(EFAULT);
-    if (off + n > s.dataEnd - s.data) return errno(EINVAL);
+    if (off + n > bufferLength(s)) return errno(EINVAL);
     const buf = m.mem.bytes(bufPtr, n, !store);
-    const at = s.data + off;
-    if (store) s.packet.bytes.set(buf, at);
-    else buf.set(s.packet.bytes.subarray(at, at + n));
+    let at = 0;
+    for (const span of bufferSpans(s, off, n)) {
+      if (store) span.set(buf.subarray(at, at + span.length));
+      else buf.set(span, at);
+      at += span.length;
+    }
     return 0n;
   };
 }
