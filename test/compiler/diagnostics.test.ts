@@ -2,22 +2,15 @@
 // back as diagnostics in tsc's format (file:line:col, an error code, a code frame, a hint).
 import { describe, expect, it } from "vitest";
 import { compileSource } from "../../compiler/compile.js";
-import { CompileError, formatDiagnostic, type Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
+import { diagnoseWith, xdpProgram } from "../support/diagnose.js";
+import { formatDiagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { Code } from "../../compiler/diagnostics/codes.js";
 
 const header = `import { XdpAction, ArrayMap, type XdpContext, type u8, type u16, type u32, type u64 } from "tsbpf";\n`;
 
-function diagnose(body: string): Diagnostic[] {
-  try {
-    compileSource("/virtual/prog.ts", header + body, { displayName: "prog.ts" });
-  } catch (e) {
-    if (e instanceof CompileError) return [...e.diagnostics];
-    throw e;
-  }
-  return [];
-}
+const diagnose = diagnoseWith(header);
 
-const program = (stmts: string, extra = ""): string => `${extra}\nexport function prog(ctx: XdpContext): XdpAction {\n${stmts}\n  return XdpAction.PASS;\n}\n`;
+const program = xdpProgram;
 
 describe("compiler diagnostics", () => {
   const cases: [string, string, number, RegExp][] = [

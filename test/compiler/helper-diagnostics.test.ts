@@ -3,23 +3,15 @@
 // declarations; the compiler adds the rules the types cannot express (inner maps the kernel
 // would refuse, nullable csum operands, fib params in the packet, missing type arguments).
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../compiler/compile.js";
-import { CompileError, formatDiagnostic, type Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
+import { diagnoseWith, xdpProgram } from "../support/diagnose.js";
+import { formatDiagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { Code } from "../../compiler/diagnostics/codes.js";
 
 const header = `import { ArrayMap, ArrayOfMaps, DevMap, HashMap, HashOfMaps, PerfEventArray, QueueMap, XdpAction, csumDiff, fibLookup, type FibLookupParams, type XdpContext, type u8, type u16, type u32, type u64 } from "tsbpf";\n`;
 
-function diagnose(body: string): Diagnostic[] {
-  try {
-    compileSource("/virtual/prog.ts", header + body, { displayName: "prog.ts" });
-  } catch (e) {
-    if (e instanceof CompileError) return [...e.diagnostics];
-    throw e;
-  }
-  return [];
-}
+const diagnose = diagnoseWith(header);
 
-const program = (stmts: string, extra = ""): string => `${extra}\nexport function prog(ctx: XdpContext): XdpAction {\n${stmts}\n  return XdpAction.PASS;\n}\n`;
+const program = xdpProgram;
 const inner = "const a = new ArrayMap<u32, u64>(4);\n";
 
 describe("diagnostics of helpers and map kinds", () => {
