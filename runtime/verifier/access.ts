@@ -55,7 +55,8 @@ function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number
   const t = tnumAdd(reg.var.tnum, tnumConst(BigInt(reg.off + off)));
   if (!tnumIsAligned(t, BigInt(size))) {
     const what = reg.type === "stack" ? "stack " : reg.type === "ctx" ? "context " : reg.type === "map_value" ? "value " : reg.type === "pkt" || reg.type === "pkt_meta" ? "packet " : "";
-    throw new RuleError(`misaligned ${what}access off ${formatTnum(reg.var.tnum)}+${reg.off}+${off} size ${size}`, [regno]);
+    const varText = reg.var.tnum.mask === 0n ? BigInt.asIntN(64, reg.var.tnum.value).toString() : formatTnum(reg.var.tnum);
+    throw new RuleError(`misaligned ${what}access off ${varText}+${reg.off}+${off} size ${size}`, [regno]);
   }
 }
 

@@ -2,7 +2,7 @@
 // bpf-to-bpf calls and callx into new frames (check_func_call), bpf_loop callbacks, exits from
 // subprograms, callbacks and the program (check_return_code, check_reference_leak).
 
-import { helperName } from "../isa/helper-ids.js";
+import { helperName, helperNames } from "../isa/helper-ids.js";
 import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
 import { MapType } from "../object/map-types.js";
 import { checkRegion, stackBounds } from "./access.js";
@@ -82,7 +82,10 @@ function constantKey(st: VerifierState, regno: number, keySize: number): bigint 
 
 export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx: number): HelperEffect {
   const proto: HelperProto | undefined = helperProto(id);
-  if (!proto) throw new RuleError(`unknown func bpf_${helperName(id)}#${id}`);
+  if (!proto) {
+    if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
+    throw new RuleError(`program of this type cannot use helper bpf_${helperName(id)}#${id}`);
+  }
   const frame = st.frames[st.frames.length - 1]!;
   let mapIndex: number | undefined;
   let allocSize = 0;
@@ -233,14 +236,14 @@ export function checkExit(st: VerifierState): number | undefined {
   const r0 = callee.regs[0]!;
   if (st.frames.length === 1) {
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
-    if (r0.type !== "scalar") throw new RuleError(`At program exit the register R0 is not a known value (${typeName(r0.type)})`, [0]);
-    if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}`);
+    // A privileged program may return a pointer (allow_ptr_leaks); XDP has no return range.
+    if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
     return undefined;
   }
   if (callee.callback) {
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
     if (r0.type !== "scalar") throw new RuleError("R0 not a scalar value", [0]);
-    if (r0.s.smin < 0n || r0.s.smax > 1n) throw new RuleError(`At callback return the register R0 has ${r0.s.tnum.mask === 0n ? `value ${BigInt.asIntN(64, r0.s.tnum.value)}` : `smin=${r0.s.smin} smax=${r0.s.smax}`} should have been in [0, 1]`, [0]);
+    if (r0.s.smin < 0n || r0.s.smax > 1n) throw new RuleError(`At callback return the register R0 has smin=${r0.s.smin} smax=${r0.s.smax} should have been in [0, 1]`, [0]);
     st.frames.pop();
     return callee.callsite;
   }

@@ -114,27 +114,40 @@ export class Explorer {
     const force = cfg.callsCallback[pc] === 1;
     let add = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
-    for (const sl of list) {
+    for (let i = 0; i < list.length; i++) {
+      const sl = list[i]!;
       if (sl.branches > 0) {
         // A loop ancestor still being explored.
         if (force) {
-          if (statesEqual(cfg, sl.state, cur, pc, false)) return true;
+          if (statesEqual(cfg, sl.state, cur, pc, false)) return this.hit(sl);
         } else if (statesEqual(cfg, sl.state, cur, pc, true)) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;
-        continue;
+      } else if (statesEqual(cfg, sl.state, cur, pc, false)) {
+        return this.hit(sl);
       }
-      if (statesEqual(cfg, sl.state, cur, pc, false)) return true;
+      // The kernel's eviction heuristic: a state that keeps missing is not worth comparing.
+      sl.misses++;
+      const n = force && sl.branches > 0 ? 64 : 3;
+      if (sl.misses > sl.hits * n + n) {
+        list.splice(i, 1);
+        i--;
+      }
     }
     if (!add) return false;
-    const snapshot: StoredState = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent };
+    const snapshot: StoredState = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent, hits: 0, misses: 0 };
     list.push(snapshot);
     this.explored.set(pc, list);
     cur.parent = snapshot;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
     return false;
+  }
+
+  private hit(sl: StoredState): true {
+    sl.hits++;
+    return true;
   }
 
   /** Executes one instruction; returns the next slot, or undefined when the path ended. */

@@ -118,6 +118,9 @@ export interface StoredState {
   readonly insn: number;
   branches: number;
   readonly parent: StoredState | undefined;
+  /** Pruning hits and misses, for the kernel's eviction of useless states. */
+  hits: number;
+  misses: number;
 }
 
 export interface VerifierState {
