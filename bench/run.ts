@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCompile, printCompileBench } from "./compile.js";
 import { kernelOracle } from "./kernel-oracle.js";
+import { benchVerify, printVerifyBench } from "./verify.js";
 import { benchVm } from "./vm.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${num(r.kernelNs).padStart(10)} ${ratio.padStart(10)}`);
   }
   printCompileBench(benchCompile(root, kernel), kernel);
+  printVerifyBench(await benchVerify(root, referenceDir, kernel), kernel);
 }
 
 main().catch((e: unknown) => {
