@@ -5,6 +5,7 @@ import { ObjectFormatError } from "../runtime/object/format-error.js";
 import { VmFault, VmLoadError, VmUsageError } from "../runtime/vm/errors.js";
 import { CaptureFormatError } from "../runtime/packet/capture/index.js";
 import { XdpInputError } from "../runtime/vm/xdp.js";
+import { VerifierRefusal } from "./verify.js";
 import { BpfSyscallError, BtfLoadError, KernelUsageError, UnsupportedProgramError, VerifierRejection } from "../runtime/kernel/index.js";
 
 export function describeError(file: string, e: unknown): string {
@@ -12,6 +13,7 @@ export function describeError(file: string, e: unknown): string {
   if (e instanceof AssemblyError) return `${file}:${e.message}`;
   if (e instanceof VmLoadError || e instanceof VmFault || e instanceof XdpInputError || e instanceof VmUsageError || e instanceof CaptureFormatError) return `${file}: ${e.message}`;
   if (e instanceof BpfSyscallError || e instanceof VerifierRejection || e instanceof UnsupportedProgramError || e instanceof KernelUsageError || e instanceof BtfLoadError) return `${file}: ${e.message}`;
+  if (e instanceof VerifierRefusal) return `${file}: ${e.message}`;
   if (e instanceof Error && "code" in e && typeof e.code === "string" && "path" in e) return `${file}: ${e.message}`;
   throw e;
 }

@@ -9,6 +9,7 @@ import { attachCommand, defaultLinkPin, detachCommand, loadCommand } from "./ker
 import type { XdpMode } from "../runtime/kernel/index.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
+import { parseTarget, verdictDiagnostic, VerifierRefusal, verifyBytes } from "./verify.js";
 
 function readInput(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
@@ -39,7 +40,8 @@ program
     if (v !== "kernel" && v !== "vm") throw new InvalidArgumentError("expected kernel or vm");
     return v;
   }, "kernel")
-  .action(async (file: string, o: { output: string; target: "kernel" | "vm" }) => {
+  .option("--no-verify", "do not run the bundled verifier on the object")
+  .action(async (file: string, o: { output: string; target: "kernel" | "vm"; verify: boolean }) => {
     // Loaded on demand: the compiler (and the TypeScript API under it) costs about a second
     // of start-up that the other commands do not need.
     const { compileSource } = await import("../compiler/compile.js");
@@ -58,7 +60,37 @@ program
       process.exitCode = 1;
       return;
     }
+    if (o.verify) {
+      // The kernel's rules, at build time: a rejection is reported at the TypeScript line.
+      const report = verifyBytes(result.object, { target: o.target, json: false });
+      const rejected = report.verdicts.filter((v) => !v.accepted);
+      if (rejected.length > 0) {
+        process.stderr.write(rejected.map((v) => formatDiagnostic(verdictDiagnostic(v))).join("\n") + "\n");
+        process.stderr.write(`Found ${rejected.length} error${rejected.length === 1 ? "" : "s"}.\n`);
+        process.exitCode = 1;
+        return;
+      }
+    }
     writeFileSync(o.output, result.object);
+  });
+
+program
+  .command("verify")
+  .description("run the bundled verifier (the Linux 6.18 rules for a privileged loader) on every program of an object")
+  .argument("<file>", "BPF ELF object")
+  .option("--target <target>", "vm (callx allowed, as the VM runs it) or kernel (as Linux loads it)", "vm")
+  .option("--json", "print the verdicts as JSON")
+  .action((file: string, o: { target: string; json?: boolean }) => {
+    let report: ReturnType<typeof verifyBytes>;
+    try {
+      report = verifyBytes(readInput(file), { target: parseTarget(o.target), json: o.json === true });
+    } catch (e) {
+      process.stderr.write(`tsbpf: error: ${e instanceof Error && e.message.startsWith("--target") ? e.message : describeError(file, e)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(report.text);
+    if (!report.accepted) process.exitCode = 1;
   });
 
 program
@@ -102,9 +134,16 @@ program
   .option("--pcap <file>", "replay a pcap or pcapng capture and count the actions")
   .option("--cpu <n>", "CPU the program runs on (VM default 0; with --kernel the thread is pinned there)")
   .option("--cpus <n>", "possible CPUs, for per-CPU maps (VM only)", "1")
-  .action((file: string, o: { prog: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu?: string; cpus: string }) =>
-    guarded(file, () =>
-      runCommand({
+  .option("--no-verify", "VM: do not run the bundled verifier before running")
+  .action((file: string, o: { prog: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu?: string; cpus: string; verify: boolean }) =>
+    guarded(file, () => {
+      if (!o.kernel && o.verify) {
+        // The VM runs only what the verifier proves safe, as the kernel would.
+        const report = verifyBytes(readInput(file), { target: "vm", json: false });
+        const bad = report.verdicts.find((v) => v.program === o.prog && !v.accepted);
+        if (bad) throw new VerifierRefusal(report.text.split(/\n(?=\S)/).find((t) => t.startsWith(`${o.prog}:`)) ?? report.text);
+      }
+      return runCommand({
         file,
         prog: o.prog,
         kernel: o.kernel === true,
@@ -114,8 +153,8 @@ program
         repeat: positiveInt(o.repeat, "--repeat"),
         ...(o.cpu !== undefined ? { cpu: nonNegativeInt(o.cpu, "--cpu") } : {}),
         cpus: positiveInt(o.cpus, "--cpus"),
-      }),
-    ),
+      });
+    }),
   );
 
 program

@@ -24,6 +24,8 @@ export const Code = {
   // 9040x: maps and globals
   BadMapDeclaration: 90401,
   BadGlobal: 90402,
+  // 9050x: the bundled verifier (tsbpf build verifies the object it wrote)
+  VerifierRejected: 90501,
 } as const;
 
 export type CodeValue = (typeof Code)[keyof typeof Code];

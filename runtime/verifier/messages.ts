@@ -49,7 +49,7 @@ export function sourceLineAt(prog: LinkedProgram, insn: number): SourceLine | un
   let best: (typeof prog.lineInfo)[number] | undefined;
   for (const r of prog.lineInfo) if (r.slot <= insn && (!best || r.slot >= best.slot)) best = r;
   if (!best) return undefined;
-  return { file: best.fileName, line: best.lineNumber, column: best.column, source: best.line.trim() };
+  return { file: best.fileName, line: best.lineNumber, column: best.column, source: best.line.trimEnd() };
 }
 
 function offsets(off: number, v: Scalar): string[] {
