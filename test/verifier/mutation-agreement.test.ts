@@ -52,10 +52,11 @@ describe.skipIf(!usable)("bundled verifier = Linux verifier on the mutation corp
 
     expect(comparisons.filter((c) => c.ours.kind === "crashed").map(describeComparison)).toEqual([]);
     expect(comparisons.filter(unsafeAccept).map(describeComparison)).toEqual([]);
-    // Stricter-than-kernel verdicts are allowed but must stay rare: 97.4% agreement was measured
-    // when this was written (all but two of the disagreements: XDP programs returning a
-    // pointer, which Linux accepts from root); 95% leaves room for new families, not for a
-    // verifier that rejects broadly.
-    expect(comparisons.filter(agrees).length / comparisons.filter(compared).length).toBeGreaterThanOrEqual(0.95);
+    // Stricter-than-kernel verdicts are allowed but must stay rare. Measured when this was
+    // written: 97.4% with the first verifier (it refused XDP programs returning pointers,
+    // which Linux accepts from root), 99.9% once that was fixed (one stricter verdict left).
+    // 98% keeps the margin for new families and examples, not for a verifier that rejects
+    // a whole class of valid programs.
+    expect(comparisons.filter(agrees).length / comparisons.filter(compared).length).toBeGreaterThanOrEqual(0.98);
   }, 600_000);
 });

@@ -13,6 +13,7 @@ export type Family =
   | "null-check"
   | "uninit-stack"
   | "uninit-reg"
+  | "uninit-dst"
   | "oob-map-value"
   | "oob-stack"
   | "oob-ctx"
@@ -32,6 +33,7 @@ export const FAMILIES: readonly Family[] = [
   "null-check",
   "uninit-stack",
   "uninit-reg",
+  "uninit-dst",
   "oob-map-value",
   "oob-stack",
   "oob-ctx",

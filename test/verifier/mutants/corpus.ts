@@ -37,7 +37,7 @@ export interface CorpusOptions {
   readonly randomPerObject: number;
 }
 
-export const DEFAULT_CORPUS: CorpusOptions = { seed: 0x7b5f, perFamilyCap: 8, randomPerObject: 24 };
+export const DEFAULT_CORPUS: CorpusOptions = { seed: 0x7b5f, perFamilyCap: 6, randomPerObject: 16 };
 
 /** Every family's candidates for one object, before sampling. */
 export function candidatesOf(code: ObjectCode): { sites: FunctionSite[]; byFamily: Map<Family, Candidate[]> } {

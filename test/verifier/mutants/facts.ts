@@ -8,6 +8,7 @@
 // Invariants: the lattice is finite (conflicting offsets become "unknown offset", conflicting
 // kinds "unknown"), so the work list terminates; states are immutable values.
 
+import { helperId } from "../../../runtime/isa/helper-ids.js";
 import type { Instruction } from "../../../runtime/isa/index.js";
 import type { CodeFunction, ObjectCode } from "./code-view.js";
 
@@ -39,6 +40,8 @@ export interface State {
 
 export const HELPER_MAP_LOOKUP = 1;
 export const HELPER_RINGBUF_RESERVE = 131;
+/** Helpers returning void: r0 is not readable after them (the kernel's RET_VOID). */
+const VOID_HELPERS = new Set(["tail_call", "spin_lock", "spin_unlock", "ringbuf_submit", "ringbuf_discard", "ringbuf_submit_dynptr", "ringbuf_discard_dynptr"].map(helperId));
 /** Helpers after which packet pointers must be reloaded (they may move the data). */
 const PACKET_CHANGING = new Set([44, 54, 65]);
 
@@ -236,6 +239,7 @@ export class FunctionFacts {
           if (m.t === "map_ptr") r0 = { t: "map_value", map: m.map, off: 0, nullable: true, id: slot, readonly: false };
           else r0 = { t: "unknown" };
         } else if (insn.target === "helper" && insn.imm === HELPER_RINGBUF_RESERVE) r0 = { t: "mem", nullable: true, id: slot };
+        else if (insn.target === "helper" && VOID_HELPERS.has(insn.imm)) r0 = { t: "uninit" };
         for (let r = 1; r <= 5; r++) regs[r] = { fact: { t: "uninit" }, def: slot };
         set(0, r0);
         if (insn.target === "helper" && PACKET_CHANGING.has(insn.imm)) {

@@ -43,6 +43,12 @@ export function uninitFamilies(site: FunctionSite): Candidate[] {
         if (m) out.push(candidate(site, "uninit-stack", `read never-written stack fp${unused} instead of fp${b.off + insn.off}`, [{ slot, insn: m }]));
       }
     }
+    // `rD = x` where rD is not initialised, turned into `rD += x`: reads the destination
+    // (at program start, after a call, after a helper returning void such as bpf_tail_call).
+    if (insn.kind === "alu" && insn.op === "mov" && state.regs[insn.dst]!.fact.t === "uninit") {
+      out.push(candidate(site, "uninit-dst", `read r${insn.dst}, not initialised here, as an ALU destination`, [{ slot, insn: { ...insn, op: "add" } }]));
+      out.push(candidate(site, "uninit-dst", `xor r${insn.dst}, not initialised here, with the value`, [{ slot, insn: { ...insn, op: "xor" } }]));
+    }
     const uninit = uninitRegister(state);
     if (uninit === undefined) continue;
     const swapped = swapSource(insn, uninit);
