@@ -128,6 +128,9 @@ export class Explorer {
         return this.hit(sl);
       }
       // The kernel's eviction heuristic: a state that keeps missing is not worth comparing.
+      // Misses count only when a new state is going to be stored, so loop iterations do not
+      // evict the states of earlier iterations.
+      if (!add) continue;
       sl.misses++;
       const n = force && sl.branches > 0 ? 64 : 3;
       if (sl.misses > sl.hits * n + n) {

@@ -5,6 +5,7 @@ import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.
 import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
 import { Pseudo } from "../isa/index.js";
+import { FuncLinkage } from "../object/btf/types.js";
 import { buildCfg, type Cfg } from "./cfg.js";
 import type { Env, Target } from "./env.js";
 import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
@@ -38,7 +39,18 @@ export function verifyObject(input: Uint8Array | ObjectFile, opts: VerifyOptions
 }
 
 export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}): ProgramVerdict {
-  return verifyLinked(linkProgram(obj, program, maps), maps, opts);
+  const linked = linkProgram(obj, program, maps);
+  // The kernel verifies a global (BTF_FUNC_GLOBAL) subprogram on its own, from its BTF
+  // argument types, not in the context of each call; we do not model that.
+  const global = linked.functions.slice(1).find((f) => {
+    const t = f.funcTypeId !== undefined ? obj.btf?.types[f.funcTypeId - 1] : undefined;
+    return t?.kind === "FUNC" && t.linkage === FuncLinkage.GLOBAL;
+  });
+  if (global) {
+    const error = new Reject(`global function ${global.name} is verified separately by the kernel (from its BTF types); the bundled verifier supports static subprograms only`, global.slot);
+    return { program: linked.name, section: linked.section, accepted: false, processed: 0, error: buildError(linked, error, undefined), stackDepth: [0] };
+  }
+  return verifyLinked(linked, maps, opts);
 }
 
 /** Verifies an already linked program (what the loaders consume). */
