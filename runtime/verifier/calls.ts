@@ -105,6 +105,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         mapIndex = reg.map;
         const map = env.maps[reg.map]!;
         const onlyFor = mapOnlyFor(map.type);
+        if (proto.name === "tail_call" && map.type !== MapType.PROG_ARRAY) throw new RuleError("expected prog array map for tail call", [regno]);
         if ((proto.mapTypes && !proto.mapTypes.includes(map.type)) || (onlyFor && !onlyFor.includes(proto.name))) {
           throw new RuleError(`cannot pass map_type ${map.type} into func bpf_${proto.name}#${id}`, [regno]);
         }
@@ -135,7 +136,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         const zeroOk = args[i + 1] === "size_or_zero";
         if (sizeReg.type !== "scalar") throw new RuleError(`R${regno + 1} type=${typeName(sizeReg.type)} expected=scalar`, [regno + 1]);
         const s = sizeReg.s;
-        if (s.smin < 0n) throw new RuleError(`R${regno + 1} min value is negative, either use unsigned index or do a if (index >=0) check.`, [regno + 1]);
+        if (s.smin < 0n) throw new RuleError(`R${regno + 1} min value is negative, either use unsigned or 'var &= const'`, [regno + 1]);
         if (s.umin === 0n && !zeroOk) throw new RuleError(`R${regno + 1} invalid zero-sized read: u64=[${s.umin},${s.umax}]`, [regno + 1]);
         if (s.umax >= BigInt(BPF_MAX_VAR_SIZ)) throw new RuleError(`R${regno + 1} unbounded memory access, use 'var &= const' or 'if (var < const)'`, [regno + 1]);
         if (orNull) {

@@ -240,6 +240,50 @@ out:
   },
   "shift by an out-of-range constant": { asm: `  r0 = 0x2\n  r0 <<= 0x40\n  exit` },
   "returning a packet pointer": { asm: `${PKT}\n  r0 = r2\n  exit` },
+  "tail call through a prog array": {
+    maps: [{ name: "jumps", type: MapType.PROG_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 }],
+    asm: `  r2 = 0x0 ll ; @jumps\n  r3 = 0x1\n  call 0xc\n  r0 = 0x2\n  exit`,
+  },
+  "tail call through a hash map": { maps: [HASH], asm: `  r2 = 0x0 ll ; @counts\n  r3 = 0x1\n  call 0xc\n  r0 = 0x2\n  exit` },
+  "lookup in a prog array": { maps: [{ name: "jumps", type: MapType.PROG_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 }], asm: `${LOOKUP("jumps")}\n  r0 = 0x2\n  exit` },
+  "redirect_map into a devmap": {
+    maps: [{ name: "ports", type: MapType.DEVMAP, keySize: 4, valueSize: 4, maxEntries: 4 }],
+    asm: `  r1 = 0x0 ll ; @ports\n  r2 = 0x0\n  r3 = 0x0\n  call 0x33\n  exit`,
+  },
+  "redirect_map into a hash map": { maps: [HASH], asm: `  r1 = 0x0 ll ; @counts\n  r2 = 0x0\n  r3 = 0x0\n  call 0x33\n  exit` },
+  "atomic add on a map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r1 = 0x1\n  lock *(u64 *)(r0 + 0x0) += r1\nout:\n  r0 = 0x2\n  exit`,
+  },
+  "atomic add on the packet": { asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  r1 = 0x1\n  lock *(u64 *)(r2 + 0x0) += r1\nout:\n  r0 = 0x2\n  exit` },
+  "atomic fetch on the stack": { asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x2\n  r1 = atomic_fetch_add((u64 *)(r10 - 0x8), r1)\n  r0 = r1\n  exit` },
+  "packet metadata checked against data": {
+    asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x0)\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  w0 = *(u32 *)(r2 + 0x0)\nout:\n  r0 = 0x2\n  exit`,
+  },
+  "packet metadata read without check": { asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w0 = *(u32 *)(r2 + 0x0)\n  r0 = 0x2\n  exit` },
+  "xdp_load_bytes into the stack": { asm: `  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  r4 = 0x10\n  call 0xbd\n  r0 = *(u64 *)(r10 - 0x10)\n  r0 = 0x2\n  exit` },
+  "xdp_load_bytes with a zero length": { asm: `  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  r4 = 0x0\n  call 0xbd\n  r0 = 0x2\n  exit` },
+  "xdp_load_bytes with an unbounded length": { asm: `  r6 = r1\n  call 0x7\n  r4 = r0\n  r1 = r6\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  call 0xbd\n  r0 = 0x2\n  exit` },
+  "csum_diff over the stack": { asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x0\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x8\n  r5 = 0x0\n  call 0x1c\n  r0 = 0x2\n  exit` },
+  "legacy packet load": { asm: `  r6 = r1\n  r0 = *(u8 *)skb[0xc]\n  r0 = 0x2\n  exit` },
+  "variable-offset stack write": {
+    asm: `  call 0x7\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0x10\n  r1 += r0\n  r2 = 0x0\n  *(u64 *)(r1 + 0x0) = r2\n  r0 = *(u64 *)(r10 - 0x10)\n  r0 = 0x2\n  exit`,
+  },
+  "variable-offset stack write past the frame": {
+    asm: `  call 0x7\n  r0 &= 0x10\n  r1 = r10\n  r1 += -0x10\n  r1 += r0\n  r2 = 0x0\n  *(u64 *)(r1 + 0x0) = r2\n  r0 = 0x2\n  exit`,
+  },
+  "bpf_loop with a stack context": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5\n  r0 = 0x2\n  exit`,
+    subprogs: [{ name: "cb", asm: `  r1 = 0x1\n  *(u64 *)(r2 + 0x0) = r1\n  r0 = 0x0\n  exit` }],
+  },
+  "array lookup with a constant key needs no null check": {
+    maps: [{ name: "arr", type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 4 }],
+    asm: `${LOOKUP("arr")}\n  r1 = *(u64 *)(r0 + 0x0)\n  r0 = 0x2\n  exit`,
+  },
+  "array lookup with a key past max_entries": {
+    maps: [{ name: "arr", type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 4 }],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x9\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)\n  r0 = 0x2\n  exit`,
+  },
 };
 
 const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
@@ -264,7 +308,8 @@ describe.skipIf(!k)("verifier rules: our verdict = the kernel's", () => {
       loaded.close();
     } catch (e) {
       if (!(e instanceof VerifierRejection)) throw e;
-      kernelReason = e.reason;
+      // Some messages lack their newline, and run into the statistics line.
+      kernelReason = /^\d+: \(/.test(lastLine(e.reason)) ? e.log.split("\n").filter((l) => l.trim() !== "").slice(-1)[0]!.replace(/processed \d+ insns.*$/, "") : e.reason;
       kernelProcessed = /processed (\d+) insns/.exec(e.log)?.[1] !== undefined ? Number(/processed (\d+) insns/.exec(e.log)![1]) : undefined;
     }
     const oursText = ours!.error ? `rejected: ${ours!.error.message} (insn ${ours!.error.insn}: ${ours!.error.text}${ours!.error.registers ? `; ${ours!.error.registers}` : ""})` : `accepted (${ours!.processed} insns)`;
