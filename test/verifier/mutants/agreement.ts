@@ -88,20 +88,20 @@ export function describeComparison(c: Comparison): string {
 }
 
 /** The printed summary (markdown-ish text). */
-export function summarize(all: readonly Comparison[], firstN = 40): string {
+export function summarize(all: readonly Comparison[], firstN = 40, corpus = "mutation corpus", items = "mutants"): string {
   const lines: string[] = [];
   const mutants = new Set(all.map((c) => c.mutant.id)).size;
   const cmp = all.filter(compared);
-  lines.push(`mutation corpus: ${mutants} mutants, ${all.length} (mutant, program) pairs; ${cmp.length} compared, ${all.length - cmp.length} left out (kernel loader refused before verifying)`);
+  lines.push(`${corpus}: ${mutants} ${items}, ${all.length} (${items.replace(/s$/, "")}, program) pairs; ${cmp.length} compared, ${all.length - cmp.length} left out (kernel loader refused before verifying)`);
   lines.push(`agreement: ${cmp.filter(agrees).length}/${cmp.length} = ${pct(cmp.filter(agrees).length, cmp.length)}; unsafe accepts: ${all.filter(unsafeAccept).length}; stricter than the kernel: ${all.filter(stricter).length}; crashes: ${all.filter((c) => c.ours.kind === "crashed").length}`);
   lines.push("");
-  lines.push(`${"family".padEnd(16)} ${"mutants".padStart(7)} ${"k-acc".padStart(6)} ${"k-rej".padStart(6)} ${"k-refused".padStart(9)} ${"agree".padStart(7)} ${"unsafe".padStart(6)} ${"strict".padStart(6)}`);
+  lines.push(`${"family".padEnd(16)} ${items.padStart(8)} ${"k-acc".padStart(6)} ${"k-rej".padStart(6)} ${"k-refused".padStart(9)} ${"agree".padStart(7)} ${"unsafe".padStart(6)} ${"strict".padStart(6)}`);
   for (const f of FAMILIES) {
     const xs = all.filter((c) => c.mutant.family === f);
     if (xs.length === 0) continue;
     const fc = xs.filter(compared);
     lines.push(
-      `${f.padEnd(16)} ${String(new Set(xs.map((c) => c.mutant.id)).size).padStart(7)} ${String(xs.filter((c) => c.kernel.kind === "accepted").length).padStart(6)} ${String(xs.filter((c) => c.kernel.kind === "rejected").length).padStart(6)} ${String(xs.length - fc.length).padStart(9)} ${pct(fc.filter(agrees).length, fc.length).padStart(7)} ${String(xs.filter(unsafeAccept).length).padStart(6)} ${String(xs.filter(stricter).length).padStart(6)}`,
+      `${f.padEnd(16)} ${String(new Set(xs.map((c) => c.mutant.id)).size).padStart(8)} ${String(xs.filter((c) => c.kernel.kind === "accepted").length).padStart(6)} ${String(xs.filter((c) => c.kernel.kind === "rejected").length).padStart(6)} ${String(xs.length - fc.length).padStart(9)} ${pct(fc.filter(agrees).length, fc.length).padStart(7)} ${String(xs.filter(unsafeAccept).length).padStart(6)} ${String(xs.filter(stricter).length).padStart(6)}`,
     );
   }
   const refusedReasons = new Map<string, number>();

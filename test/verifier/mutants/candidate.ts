@@ -24,7 +24,9 @@ export type Family =
   | "stack-calls"
   | "helper-args"
   | "return-pointer"
-  | "random";
+  | "random"
+  /** Not a mutant: a program of the soundness fuzzer's generator (random-programs.ts). */
+  | "generated";
 
 export const FAMILIES: readonly Family[] = [
   "bounds-check",
@@ -45,6 +47,7 @@ export const FAMILIES: readonly Family[] = [
   "helper-args",
   "return-pointer",
   "random",
+  "generated",
 ];
 
 export interface Candidate {
