@@ -72,7 +72,8 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "get_smp_processor_id", args: [], ret: "integer" },
   { name: "csum_diff", args: ["mem_ro_or_null", "size_or_zero", "mem_ro_or_null", "size_or_zero", "anything"], ret: "integer" },
   { name: "loop", args: ["anything", "func", "stack_or_null", "anything"], ret: "integer", callback: true },
-  { name: "tail_call", args: ["ctx", "map_ptr", "anything"], ret: "integer", mapTypes: [MapType.PROG_ARRAY] },
+  // RET_VOID: after a failed tail call r0 is not initialised.
+  { name: "tail_call", args: ["ctx", "map_ptr", "anything"], ret: "void", mapTypes: [MapType.PROG_ARRAY] },
   { name: "redirect", args: ["anything", "anything"], ret: "integer" },
   { name: "redirect_map", args: ["map_ptr", "anything", "anything"], ret: "integer", mapTypes: REDIRECT },
   { name: "xdp_adjust_head", args: ["ctx", "anything"], ret: "integer", changesPkt: true },

@@ -55,8 +55,8 @@ function markNull(st: VerifierState, id: number, isNull: boolean): void {
 function markPktRange(st: VerifierState, pkt: PktPtr, open: boolean): void {
   if (pkt.off < 0 || (pkt.off === 0 && open)) return;
   if (pkt.var.umax > BigInt(MAX_PACKET_OFF) || pkt.var.umax + BigInt(pkt.off) > BigInt(MAX_PACKET_OFF)) return;
-  // `pkt + off < end` also proves off + 1 bytes; the fixed offset alone is always sound.
-  const range = pkt.off;
+  // `pkt + off < end` proves off + 1 bytes (the kernel's range_right_open).
+  const range = pkt.off + (open ? 1 : 0);
   mapAllRegs(st, (r) => (r.type === pkt.type && r.id === pkt.id && r.range < range ? { ...r, range } : r));
 }
 
