@@ -229,7 +229,7 @@ function boundedLoop(e: Emitter, tags: string[]): void {
   e.init.add(acc);
   // Terminating loops, except rarely (a `!=` exit the step can jump over).
   const step = e.rng.int(1, 3);
-  const bound = e.rng.int(1, 24) * (e.rng.bool(0.97) ? step : 1);
+  const bound = e.rng.int(1, 24) * (e.rng.bool(0.995) ? step : 1);
   e.emit(addi(counter, step));
   e.jump({ kind: "jcond", width: 64, cond: e.rng.pick(["jlt", "jne"] as const), dst: counter, src: { kind: "imm", imm: bound }, off: 0 }, top);
   e.init.add(counter);
