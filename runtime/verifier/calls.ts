@@ -13,7 +13,6 @@ import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { scalarUnknown } from "./scalar.js";
 import { clobberRange, slotBytes, slotOf } from "./stack.js";
-import { truncateScalar } from "./coerce.js";
 import { copyState, MAX_CALL_FRAMES, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
 
 const MEM_TYPES = "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
@@ -179,7 +178,8 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     if (st.frames.length >= MAX_CALL_FRAMES) throw new RuleError(`the call stack of ${st.frames.length + 1} frames is too deep`);
     callbackState = copyState(st);
     const callee = newFrame(callback, insnIdx, true, st.frames.length);
-    callee.regs[1] = { type: "scalar", s: truncateScalar(scalarUnknown(), 4), id: 0 };
+    // The kernel gives the index no bounds (set_loop_callback_state); neither do we.
+    callee.regs[1] = { type: "scalar", s: scalarUnknown(), id: 0 };
     callee.regs[2] = frame.regs[3]!;
     callbackState.frames.push(callee);
   }
