@@ -92,7 +92,7 @@ export function summarize(all: readonly Comparison[], firstN = 40, corpus = "mut
   const lines: string[] = [];
   const mutants = new Set(all.map((c) => c.mutant.id)).size;
   const cmp = all.filter(compared);
-  lines.push(`${corpus}: ${mutants} ${items}, ${all.length} (${items.replace(/s$/, "")}, program) pairs; ${cmp.length} compared, ${all.length - cmp.length} left out (kernel loader refused before verifying)`);
+  lines.push(`${corpus}: ${mutants} ${items}, ${all.length} (${items === "programs" ? "object" : items.replace(/s$/, "")}, program) pairs; ${cmp.length} compared, ${all.length - cmp.length} left out (kernel loader refused before verifying)`);
   lines.push(`agreement: ${cmp.filter(agrees).length}/${cmp.length} = ${pct(cmp.filter(agrees).length, cmp.length)}; unsafe accepts: ${all.filter(unsafeAccept).length}; stricter than the kernel: ${all.filter(stricter).length}; crashes: ${all.filter((c) => c.ours.kind === "crashed").length}`);
   lines.push("");
   lines.push(`${"family".padEnd(16)} ${items.padStart(8)} ${"k-acc".padStart(6)} ${"k-rej".padStart(6)} ${"k-refused".padStart(9)} ${"agree".padStart(7)} ${"unsafe".padStart(6)} ${"strict".padStart(6)}`);
