@@ -75,6 +75,8 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
   return { ...base, accepted: true, processed: result.processed, stackDepth };
 }
 
+const BPF_FUNC_TAIL_CALL = 12;
+
 /**
  * check_max_stack_depth: along every static call chain (calls and callback addresses), the
  * frames' stacks, each rounded up to 16 bytes as for JIT-ed programs, total at most 512 bytes.
@@ -91,7 +93,10 @@ function checkMaxStackDepth(env: Env): Reject | undefined {
     }
     return out;
   });
+  const tailCalls = cfg.subprogs.map((s) => prog.insns.slice(s.start, s.end).some((i) => i?.kind === "call" && i.target === "helper" && i.imm === BPF_FUNC_TAIL_CALL));
   const walk = (sub: number, depth: number, frames: number, at: number, onPath: Set<number>): Reject | undefined => {
+    // A tail call from a subprogram keeps its callers' frames: the kernel caps them at 256 bytes.
+    if (sub !== 0 && tailCalls[sub] && depth >= 256) return new Reject(`tail_calls are not allowed when call stack of previous frames is ${depth} bytes. Too large`, at);
     const total = depth + rounded(env.stackDepth[sub]!);
     if (frames > MAX_CALL_FRAMES) return new Reject(`the call stack of ${frames} frames is too deep !`, at);
     if (total > MAX_BPF_STACK) return new Reject(`combined stack size of ${frames} calls is ${total}. Too large`, at);

@@ -187,6 +187,16 @@ out:
     asm: `  call local -0x1 ; @f1\n  r0 = 0x2\n  exit`,
     subprogs: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => frameFn(`f${i}`, 8, i < 8 ? `f${i + 1}` : undefined)),
   },
+  "tail call from a subprogram under 256 bytes of caller stack": {
+    maps: [{ name: "jumps", type: MapType.PROG_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 }],
+    asm: `  r2 = 0x0\n  *(u64 *)(r10 - 0x100) = r2\n  call local -0x1 ; @tc\n  r0 = 0x2\n  exit`,
+    subprogs: [{ name: "tc", asm: `  r2 = 0x0 ll ; @jumps\n  r3 = 0x0\n  call 0xc\n  r0 = 0x0\n  exit` }],
+  },
+  "tail call from a subprogram under a small caller stack": {
+    maps: [{ name: "jumps", type: MapType.PROG_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 }],
+    asm: `  r2 = 0x0\n  *(u64 *)(r10 - 0x10) = r2\n  call local -0x1 ; @tc\n  r0 = 0x2\n  exit`,
+    subprogs: [{ name: "tc", asm: `  r2 = 0x0 ll ; @jumps\n  r3 = 0x0\n  call 0xc\n  r0 = 0x0\n  exit` }],
+  },
   "subprogram reads its caller's stack through a pointer": {
     asm: `  r1 = 0x7\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = r10\n  r1 += -0x8\n  call local -0x1 ; @get\n  r0 &= 0x1\n  exit`,
     subprogs: [{ name: "get", asm: `  r0 = *(u64 *)(r1 + 0x0)\n  exit` }],
