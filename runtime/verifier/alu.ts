@@ -10,7 +10,6 @@ import { freshId, type Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "./scalar-alu.js";
 import { scalarConst, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
-import { truncateScalar } from "./coerce.js";
 import { FP, typeName, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
 
 const opText: Readonly<Record<AluOp, string>> = {
@@ -41,7 +40,7 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
       const d = readReg(st, insn.dst);
       if (insn.dst === FP) throw new RuleError("frame pointer is read only", [FP]);
       if (d.type !== "scalar") return writeReg(st, insn.dst, unknown());
-      const s = insn.kind === "neg" ? scalarNeg(insn.width, d.s) : endian(insn.order, insn.bits, d.s);
+      const s = insn.kind === "neg" ? scalarNeg(insn.width, d.s) : scalarEndian(insn.order, insn.bits, d.s);
       return writeReg(st, insn.dst, { type: "scalar", s, id: 0 });
     }
     case "movsx": {
@@ -91,24 +90,6 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   const ptr = ptrIsDst ? dst : src;
   const off = (ptrIsDst ? src : dst) as Extract<RegState, { type: "scalar" }>;
   writeReg(st, insn.dst, pointerArithmetic(env, insn, ptr, off.s, ptrIsDst));
-}
-
-/**
- * Byte-order conversion. scalar-alu's scalarEndian is still a stub returning unknown; until it
- * is precise, the facts every conversion has are added here: constants convert exactly, `le`
- * on a little-endian machine is a truncation, and any 16/32-bit result fits in its width.
- */
-function endian(order: "le" | "be" | "bswap", bits: 16 | 32 | 64, s: Scalar): Scalar {
-  const size = (bits / 8) as 2 | 4 | 8;
-  if (s.tnum.mask === 0n) {
-    const v = s.tnum.value & ((1n << BigInt(bits)) - 1n);
-    if (order === "le") return scalarConst(v);
-    let swapped = 0n;
-    for (let i = 0; i < size; i++) swapped = (swapped << 8n) | ((v >> BigInt(8 * i)) & 0xffn);
-    return scalarConst(swapped);
-  }
-  if (order === "le") return truncateScalar(s, size);
-  return size === 8 ? scalarEndian(order, bits, s) : truncateScalar(scalarUnknown(), size);
 }
 
 function saneOffset(type: string, s: Scalar, fixedOff: number): void {

@@ -18,6 +18,7 @@ import {
   mutable,
   sanitizeInPlace,
   scalarConst,
+  scalarFromTnum,
   scalarUnknown,
   setSext64Default,
   syncInPlace,
@@ -469,11 +470,20 @@ export function scalarNeg(width: 32 | 64, dst: Scalar): Scalar {
 }
 
 /**
- * Byte-order conversion (le/be/bswap of 16/32/64 bits). The 6.18 kernel tracks nothing through
- * it: the destination becomes fully unknown (check_reg_arg's DST_OP), even for `le64`.
+ * Byte-order conversion (le/be/bswap of 16/32/64 bits), as the 6.18 kernel tracks it (checked
+ * by test/verifier/rules.test.ts against the running kernel): on a little-endian machine `le`
+ * is a truncation to `bits` that keeps the bounds when they fit; `be` and `bswap` swap the
+ * known bits byte-wise and keep only what the swapped tnum says (ranges do not survive a swap).
  */
-export function scalarEndian(_order: "le" | "be" | "bswap", _bits: 16 | 32 | 64, _dst: Scalar): Scalar {
-  return scalarUnknown();
+export function scalarEndian(order: "le" | "be" | "bswap", bits: 16 | 32 | 64, dst: Scalar): Scalar {
+  const size = (bits / 8) as 2 | 4 | 8;
+  if (order === "le") return size === 8 ? dst : scalarTruncate(size, dst);
+  const swap = (v: bigint): bigint => {
+    let out = 0n;
+    for (let i = 0n; i < BigInt(size); i++) out = (out << 8n) | ((v >> (8n * i)) & 0xffn);
+    return out;
+  };
+  return scalarFromTnum({ value: swap(dst.tnum.value), mask: swap(dst.tnum.mask) });
 }
 
 /** The kernel's coerce_reg_to_size_sx: the low `size` bytes sign-extended to 64 bits. */

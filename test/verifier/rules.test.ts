@@ -294,6 +294,168 @@ out:
     maps: [{ name: "arr", type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 4 }],
     asm: `  *(u32 *)(r10 - 0x4) = 0x9\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)\n  r0 = 0x2\n  exit`,
   },
+  "be16 keeps a half-word in 16 bits": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u16 *)(r2 + 0xc)
+  r1 = be16 r1
+  if r1 > 0xffff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "le16 keeps a half-word in 16 bits": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u16 *)(r2 + 0xc)
+  r1 = le16 r1
+  if r1 > 0xffff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "le64 of a half-word stays a half-word": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u16 *)(r2 + 0xc)
+  r1 = le64 r1
+  if r1 > 0xffff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "be32 of a half-word has a zero low half": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u16 *)(r2 + 0xc)
+  r1 = be32 r1
+  if r1 & 0xffff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "be64 of a half-word has zero low 48 bits": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u16 *)(r2 + 0xc)
+  r1 = be64 r1
+  if r1 & 0xffff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "bswap16 keeps a half-word in 16 bits": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u16 *)(r2 + 0xc)
+  r1 = bswap16 r1
+  if r1 > 0xffff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "be16 of a byte fits a half-word": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u8 *)(r2 + 0xc)
+  r1 = be16 r1
+  if r1 > 0xff00 goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "be16 of a byte has a zero low byte": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u8 *)(r2 + 0xc)
+  r1 = be16 r1
+  if r1 & 0xff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "le16 keeps a range narrower than its known bits": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u8 *)(r2 + 0xc)
+  r1 += 0x3
+  r1 = le16 r1
+  if r1 > 0x102 goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "be16 of a range: only known bits survive": {
+    asm: `${PKT}
+  r4 = r2
+  r4 += 0xe
+  if r4 > r3 goto out
+  w1 = *(u8 *)(r2 + 0xc)
+  r1 += 0x3
+  r1 = be16 r1
+  if r1 > 0x2ff goto bad
+out:
+  w0 = 0x2
+  exit
+bad:
+  r0 = r7
+  exit`,
+  },
+  "be16 of a constant folds": {
+    asm: `  r1 = 0x1
+  r1 = be16 r1
+  if r1 == 0x100 goto out
+  r0 = r7
+  exit
+out:
+  w0 = 0x2
+  exit`,
+  },
 };
 
 const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
