@@ -44,6 +44,7 @@ export function describeVerdict(obj: ObjectFile, v: ProgramVerdict): string {
   const where = e.line ? `${e.line.file}:${e.line.line}:${e.line.column}${e.line.source ? `: ${e.line.source.trim()}` : ""}` : `${sectionOffset(obj, v, e.insn)} insn ${e.insn}`;
   const lines = [`${v.program}: rejected: ${e.message}`, `  at ${where}`, `  insn ${e.insn}: ${e.text}`];
   if (e.registers) lines.push(`  ${e.registers}`);
+  if (e.hint) lines.push(`  hint: ${e.hint}`);
   lines.push(`  (processed ${v.processed} insns)`);
   return lines.join("\n") + "\n";
 }
@@ -63,7 +64,7 @@ export function verifyBytes(bytes: Uint8Array, cmd: VerifyCommand): VerifyReport
 export function verdictDiagnostic(v: ProgramVerdict): Diagnostic {
   const e = v.error!;
   const message = `the verifier rejects program '${v.program}': ${e.message} (instruction ${e.insn}: ${e.text}${e.registers ? `; ${e.registers}` : ""})`;
-  const hint = "tsbpf's verifier applies the rules Linux applies when it loads the program; make the code prove what the message asks for (a bounds check against the packet end, a null check of a map lookup, a smaller loop ...), or build with --no-verify to skip this check";
+  const hint = e.hint ? `${e.hint} (or build with --no-verify to skip this check)` : "tsbpf's verifier applies the rules Linux applies when it loads the program; make the code prove what the message asks for (a bounds check against the packet end, a null check of a map lookup, a smaller loop ...), or build with --no-verify to skip this check";
   if (!e.line) return { code: Code.VerifierRejected, category: "error", message, hint };
   const source = e.line.source;
   return {

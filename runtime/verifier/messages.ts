@@ -5,6 +5,7 @@ import { formatInstruction } from "../isa/index.js";
 import type { LinkedProgram } from "../object/link.js";
 import { formatScalar, type Scalar } from "./scalar.js";
 import type { RegState } from "./state.js";
+import { hintFor } from "./hints.js";
 
 /** A rejection raised inside the walk; `regs` are the registers the message is about. */
 export class Reject extends Error {
@@ -42,6 +43,8 @@ export interface VerifierError {
   readonly text: string;
   readonly registers: string;
   readonly line?: SourceLine;
+  /** What proof is missing, in words (hints.ts). */
+  readonly hint?: string;
 }
 
 /** The line_info record covering slot `insn` (the last one at or before it). */
@@ -91,11 +94,13 @@ export function formatReg(r: RegState): string {
 export function buildError(prog: LinkedProgram, e: Reject, regs: readonly RegState[] | undefined): VerifierError {
   const insn = prog.insns[e.insn];
   const line = sourceLineAt(prog, e.insn);
+  const hint = hintFor(e.message);
   return {
     message: e.message,
     insn: e.insn,
     text: insn ? formatInstruction(insn, { callKinds: true }) : "",
     registers: regs ? e.regs.map((r) => `R${r}=${formatReg(regs[r]!)}`).join(" ") : "",
     ...(line ? { line } : {}),
+    ...(hint ? { hint } : {}),
   };
 }

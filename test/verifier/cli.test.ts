@@ -48,6 +48,7 @@ describe("tsbpf verify", () => {
         "  at xdp+0x10 insn 2",
         "  insn 2: w0 = *(u8 *)(r2 + 0xc)",
         "  R2=pkt(r=0)",
+        "  hint: the checks on this path prove 0 byte(s) of packet from where R2 starts (r=0); reading 1 byte(s) at offset 12 needs 13. Compare that pointer plus 13 with data_end first (if (p + 13 > data_end) return) on every path to this line",
         "  (processed 3 insns)",
         "",
       ].join("\n"),
@@ -86,6 +87,7 @@ describe("tsbpf build verifies", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${longLoop}:7:3 - error TS90501: the verifier rejects program 'xdp_long': BPF program is too large. Processed 1000001 insn`);
     expect(r.stderr).toContain("for (let i: u32 = 0; i < 1000000; i++) {");
+    expect(r.stderr).toContain("hint: the verifier walks every path one instruction at a time, up to 1,000,000 instructions in total");
     expect(existsSync(out)).toBe(false);
   });
 
