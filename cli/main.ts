@@ -9,7 +9,7 @@ import { attachCommand, defaultLinkPin, detachCommand, loadCommand } from "./ker
 import type { XdpMode } from "../runtime/kernel/index.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
-import { parseTarget, verdictDiagnostic, VerifierRefusal, verifyBytes } from "./verify.js";
+import { parseTarget, VerifierRefusal, verifyBytes } from "./verify.js";
 
 function readInput(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
@@ -44,11 +44,12 @@ program
   .action(async (file: string, o: { output: string; target: "kernel" | "vm"; verify: boolean }) => {
     // Loaded on demand: the compiler (and the TypeScript API under it) costs about a second
     // of start-up that the other commands do not need.
-    const { compileSource } = await import("../compiler/compile.js");
+    const { buildSource } = await import("../compiler/build.js");
     const { CompileError, formatDiagnostic } = await import("../compiler/diagnostics/diagnostic.js");
-    let result: ReturnType<typeof compileSource>;
+    let result: ReturnType<typeof buildSource>;
     try {
-      result = compileSource(file, readFileSync(file, "utf8"), { target: o.target });
+      // The kernel's rules, at build time: a verifier rejection is reported at the TypeScript line.
+      result = buildSource(file, readFileSync(file, "utf8"), { target: o.target, verify: o.verify });
     } catch (e) {
       if (e instanceof CompileError) {
         process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -59,17 +60,6 @@ program
       process.stderr.write(`tsbpf: error: ${describeError(file, e)}\n`);
       process.exitCode = 1;
       return;
-    }
-    if (o.verify) {
-      // The kernel's rules, at build time: a rejection is reported at the TypeScript line.
-      const report = verifyBytes(result.object, { target: o.target, json: false });
-      const rejected = report.verdicts.filter((v) => !v.accepted);
-      if (rejected.length > 0) {
-        process.stderr.write(rejected.map((v) => formatDiagnostic(verdictDiagnostic(v))).join("\n") + "\n");
-        process.stderr.write(`Found ${rejected.length} error${rejected.length === 1 ? "" : "s"}.\n`);
-        process.exitCode = 1;
-        return;
-      }
     }
     writeFileSync(o.output, result.object);
   });
