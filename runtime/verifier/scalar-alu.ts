@@ -60,90 +60,31 @@ const inS64 = (v: bigint): boolean => v >= S64_MIN && v <= S64_MAX;
 const inS32 = (v: bigint): boolean => v >= S32_MIN && v <= S32_MAX;
 
 // ---- add / sub ----
+// The kernel computes the 32- and 64-bit halves alike: signed bounds survive when neither end
+// overflows the signed range; unsigned bounds survive when all sums wrap or none does (for
+// sub: all differences borrow or none does).
 
-function add32(d: MutScalar, s: Scalar): void {
-  const smin = d.s32min + s.s32min;
-  const smax = d.s32max + s.s32max;
-  if (inS32(smin) && inS32(smax)) {
-    d.s32min = smin;
-    d.s32max = smax;
-  } else {
-    d.s32min = S32_MIN;
-    d.s32max = S32_MAX;
-  }
-  // All sums wrapping or none wrapping keeps the range; some wrapping loses it.
-  const umin = d.u32min + s.u32min;
-  const umax = d.u32max + s.u32max;
-  if (umin <= U32_MAX && umax > U32_MAX) {
-    d.u32min = 0n;
-    d.u32max = U32_MAX;
-  } else {
-    d.u32min = u32(umin);
-    d.u32max = u32(umax);
-  }
+type Pair = readonly [bigint, bigint];
+
+/** Signed [lo, hi] when it fits [min, max], else the whole range. */
+const signedOrAll = (lo: bigint, hi: bigint, min: bigint, max: bigint): Pair => (lo >= min && lo <= max && hi >= min && hi <= max ? [lo, hi] : [min, max]);
+
+/** Unsigned [lo, hi] of `bits`, wrapped when the whole range wrapped alike, else the whole range. */
+function unsignedOrAll(lo: bigint, hi: bigint, bits: 32 | 64): Pair {
+  const top = bits === 32 ? U32_MAX : U64_MAX;
+  const wrapsPartly = (lo >= 0n && lo <= top && hi > top) || (lo < 0n && hi >= 0n);
+  if (wrapsPartly) return [0n, top];
+  return bits === 32 ? [u32(lo), u32(hi)] : [u64(lo), u64(hi)];
 }
 
-function add64(d: MutScalar, s: Scalar): void {
-  const smin = d.smin + s.smin;
-  const smax = d.smax + s.smax;
-  if (inS64(smin) && inS64(smax)) {
-    d.smin = smin;
-    d.smax = smax;
-  } else {
-    d.smin = S64_MIN;
-    d.smax = S64_MAX;
-  }
-  const umin = d.umin + s.umin;
-  const umax = d.umax + s.umax;
-  if (umin <= U64_MAX && umax > U64_MAX) {
-    d.umin = 0n;
-    d.umax = U64_MAX;
-  } else {
-    d.umin = u64(umin);
-    d.umax = u64(umax);
-  }
+function addSub32(d: MutScalar, s: Scalar, sub: boolean): void {
+  [d.s32min, d.s32max] = sub ? signedOrAll(d.s32min - s.s32max, d.s32max - s.s32min, S32_MIN, S32_MAX) : signedOrAll(d.s32min + s.s32min, d.s32max + s.s32max, S32_MIN, S32_MAX);
+  [d.u32min, d.u32max] = sub ? unsignedOrAll(d.u32min - s.u32max, d.u32max - s.u32min, 32) : unsignedOrAll(d.u32min + s.u32min, d.u32max + s.u32max, 32);
 }
 
-function sub32(d: MutScalar, s: Scalar): void {
-  const smin = d.s32min - s.s32max;
-  const smax = d.s32max - s.s32min;
-  if (inS32(smin) && inS32(smax)) {
-    d.s32min = smin;
-    d.s32max = smax;
-  } else {
-    d.s32min = S32_MIN;
-    d.s32max = S32_MAX;
-  }
-  const umin = d.u32min - s.u32max;
-  const umax = d.u32max - s.u32min;
-  if (umin < 0n && umax >= 0n) {
-    d.u32min = 0n;
-    d.u32max = U32_MAX;
-  } else {
-    d.u32min = u32(umin);
-    d.u32max = u32(umax);
-  }
-}
-
-function sub64(d: MutScalar, s: Scalar): void {
-  const smin = d.smin - s.smax;
-  const smax = d.smax - s.smin;
-  if (inS64(smin) && inS64(smax)) {
-    d.smin = smin;
-    d.smax = smax;
-  } else {
-    d.smin = S64_MIN;
-    d.smax = S64_MAX;
-  }
-  const umin = d.umin - s.umax;
-  const umax = d.umax - s.umin;
-  if (umin < 0n && umax >= 0n) {
-    d.umin = 0n;
-    d.umax = U64_MAX;
-  } else {
-    d.umin = u64(umin);
-    d.umax = u64(umax);
-  }
+function addSub64(d: MutScalar, s: Scalar, sub: boolean): void {
+  [d.smin, d.smax] = sub ? signedOrAll(d.smin - s.smax, d.smax - s.smin, S64_MIN, S64_MAX) : signedOrAll(d.smin + s.smin, d.smax + s.smax, S64_MIN, S64_MAX);
+  [d.umin, d.umax] = sub ? unsignedOrAll(d.umin - s.umax, d.umax - s.umin, 64) : unsignedOrAll(d.umin + s.umin, d.umax + s.umax, 64);
 }
 
 // ---- mul ----
@@ -419,13 +360,13 @@ export function scalarAlu(op: AluOp, width: 32 | 64, dst: Scalar, src: Scalar): 
   const w32 = width === 32;
   switch (op) {
     case "add":
-      add32(d, src);
-      add64(d, src);
+      addSub32(d, src, false);
+      addSub64(d, src, false);
       d.tnum = tnumAdd(dst.tnum, src.tnum);
       break;
     case "sub":
-      sub32(d, src);
-      sub64(d, src);
+      addSub32(d, src, true);
+      addSub64(d, src, true);
       d.tnum = tnumSub(dst.tnum, src.tnum);
       break;
     case "mul":
@@ -463,8 +404,8 @@ export function scalarAlu(op: AluOp, width: 32 | 64, dst: Scalar, src: Scalar): 
 /** `dst = -dst` at `width` (the kernel computes 0 - dst on the bounds and tnum_neg on bits). */
 export function scalarNeg(width: 32 | 64, dst: Scalar): Scalar {
   const d = mutable(scalarConst(0n));
-  sub32(d, dst);
-  sub64(d, dst);
+  addSub32(d, dst, true);
+  addSub64(d, dst, true);
   d.tnum = tnumNeg(dst.tnum);
   return finish(d, width);
 }
