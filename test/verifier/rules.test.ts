@@ -1,15 +1,11 @@
 // One small program per verifier rule family, each verified by us AND loaded in the running
-// kernel during the test: the kernel's verdict is the expectation. For rejections our message
-// must contain the kernel's complaint (its last message line; numbers that are ids or
-// instruction counts may differ and are compared as "N"). Both are printed.
-import { afterAll, describe, expect, it } from "vitest";
-import { KernelObject, VerifierRejection } from "../../runtime/kernel/index.js";
+// kernel during the test: the kernel's verdict is the expectation (kernel-compare.ts). For
+// rejections our message must contain the kernel's complaint (its last message line; numbers
+// that are ids or instruction counts may differ and are compared as "N"). Both are printed.
 import { MapType } from "../../runtime/object/map-types.js";
-import { verifyObject } from "../../runtime/verifier/index.js";
-import { kernelAccess } from "../support/kernel.js";
-import { buildRuleObject, type RuleProgram } from "./rule-object.js";
+import { kernelAgreementSuite } from "./kernel-compare.js";
+import type { RuleProgram } from "./rule-object.js";
 
-const k = kernelAccess();
 const u32 = (v: number): Uint8Array => new Uint8Array(new Uint32Array([v]).buffer);
 
 const HASH = { name: "counts", type: MapType.HASH, keySize: 4, valueSize: 8, maxEntries: 16 };
@@ -458,39 +454,4 @@ out:
   },
 };
 
-const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
-// The complaint's last line, leaving out the state dumps that follow some messages.
-const lastLine = (reason: string): string => reason.split("; ").filter((l) => l !== "" && !/^(cur|old) state:/.test(l)).slice(-1)[0] ?? reason;
-const report: string[] = [];
-let agree = 0;
-
-describe.skipIf(!k)("verifier rules: our verdict = the kernel's", () => {
-  afterAll(() => {
-    console.log(`${agree}/${Object.keys(rules).length} rules agree with the kernel\n${report.join("\n")}`);
-  });
-
-  it.each(Object.keys(rules))("%s", (name) => {
-    const object = buildRuleObject(rules[name]!);
-    const [ours] = verifyObject(object);
-    let kernelReason: string | undefined;
-    let kernelProcessed: number | undefined;
-    try {
-      const loaded = KernelObject.load(object, { name: "rule" });
-      kernelProcessed = loaded.program("rule").stats?.processedInsns;
-      loaded.close();
-    } catch (e) {
-      if (!(e instanceof VerifierRejection)) throw e;
-      // Some messages lack their newline, and run into the statistics line.
-      kernelReason = /^\d+: \(/.test(lastLine(e.reason)) ? e.log.split("\n").filter((l) => l.trim() !== "").slice(-1)[0]!.replace(/processed \d+ insns.*$/, "") : e.reason;
-      kernelProcessed = /processed (\d+) insns/.exec(e.log)?.[1] !== undefined ? Number(/processed (\d+) insns/.exec(e.log)![1]) : undefined;
-    }
-    const oursText = ours!.error ? `rejected: ${ours!.error.message} (insn ${ours!.error.insn}: ${ours!.error.text}${ours!.error.registers ? `; ${ours!.error.registers}` : ""})` : `accepted (${ours!.processed} insns)`;
-    const theirs = kernelReason !== undefined ? `rejected: ${kernelReason}` : `accepted (${kernelProcessed} insns)`;
-    report.push(`- ${name}\n    kernel: ${theirs}\n    ours:   ${oursText}`);
-    expect(ours!.accepted, `kernel says ${theirs}; we say ${oursText}`).toBe(kernelReason === undefined);
-    if (kernelReason !== undefined) {
-      expect(maskNumbers(ours!.error!.message)).toContain(maskNumbers(lastLine(kernelReason)));
-    }
-    agree++;
-  });
-});
+kernelAgreementSuite("verifier rules: our verdict = the kernel's", rules);

@@ -1,0 +1,80 @@
+// The compare-with-the-kernel loop shared by the hand-written verifier suites (rules,
+// adversarial): each program is verified by us AND loaded in the running kernel during the
+// test, and the kernel's verdict is the expectation. For rejections our message must contain
+// the kernel's complaint (its last message line; numbers, which may be ids or instruction
+// counts, are compared as "N"). Every verdict pair is printed after the suite, with the
+// agreement figure.
+//
+// A case may be marked `stricter` with the reason: a known place where we refuse what the
+// kernel accepts (tolerated, never the other way round). Such a case passes only while the
+// kernel still accepts and we still refuse, so the mark cannot outlive the difference.
+import { afterAll, describe, expect, it } from "vitest";
+import { KernelObject, VerifierRejection } from "../../runtime/kernel/index.js";
+import { verifyObject } from "../../runtime/verifier/index.js";
+import { kernelAccess } from "../support/kernel.js";
+import { buildRuleObject, type RuleProgram } from "./rule-object.js";
+
+export type KernelCase = RuleProgram & {
+  /** We are known to refuse this program although the kernel accepts it; why. */
+  readonly stricter?: string;
+};
+
+const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
+// The complaint's last line, leaving out the state dumps that follow some messages.
+const lastLine = (reason: string): string => reason.split("; ").filter((l) => l !== "" && !/^(cur|old) state:/.test(l)).slice(-1)[0] ?? reason;
+
+interface KernelVerdict {
+  readonly reason?: string;
+  readonly processed?: number;
+}
+
+/** Loads `object` in the running kernel: its complaint, or undefined reason when accepted. */
+function kernelVerdict(object: Uint8Array): KernelVerdict {
+  try {
+    const loaded = KernelObject.load(object, { name: "rule" });
+    const processed = loaded.program("rule").stats?.processedInsns;
+    loaded.close();
+    return processed !== undefined ? { processed } : {};
+  } catch (e) {
+    if (!(e instanceof VerifierRejection)) throw e;
+    // Some messages lack their newline, and run into the statistics line.
+    const reason = /^\d+: \(/.test(lastLine(e.reason)) ? e.log.split("\n").filter((l) => l.trim() !== "").slice(-1)[0]!.replace(/processed \d+ insns.*$/, "") : e.reason;
+    const m = /processed (\d+) insns/.exec(e.log);
+    return m ? { reason, processed: Number(m[1]) } : { reason };
+  }
+}
+
+/** Declares one test per case comparing our verdict with the kernel's; skipped without a kernel. */
+export function kernelAgreementSuite(title: string, cases: Readonly<Record<string, KernelCase>>): void {
+  const k = kernelAccess();
+  const report: string[] = [];
+  let agree = 0;
+  let stricter = 0;
+  describe.skipIf(!k)(title, () => {
+    afterAll(() => {
+      const total = Object.keys(cases).length;
+      console.log(`${title}: ${agree}/${total} verdicts agree with the kernel, ${stricter} known stricter\n${report.join("\n")}`);
+    });
+
+    it.each(Object.keys(cases))("%s", (name) => {
+      const c = cases[name]!;
+      const object = buildRuleObject(c);
+      const [ours] = verifyObject(object);
+      const kernel = kernelVerdict(object);
+      const oursText = ours!.error ? `rejected: ${ours!.error.message} (insn ${ours!.error.insn}: ${ours!.error.text}${ours!.error.registers ? `; ${ours!.error.registers}` : ""})` : `accepted (${ours!.processed} insns)`;
+      const theirs = kernel.reason !== undefined ? `rejected: ${kernel.reason}` : `accepted (${kernel.processed} insns)`;
+      report.push(`- ${name}${c.stricter ? " [known stricter]" : ""}\n    kernel: ${theirs}\n    ours:   ${oursText}`);
+      if (c.stricter !== undefined) {
+        expect(kernel.reason, `marked stricter (${c.stricter}) but the kernel says ${theirs}`).toBeUndefined();
+        expect(ours!.accepted, `marked stricter (${c.stricter}) but we accept now`).toBe(false);
+        stricter++;
+        return;
+      }
+      expect(ours!.accepted, `kernel says ${theirs}; we say ${oursText}`).toBe(kernel.reason === undefined);
+      if (kernel.reason !== undefined) {
+        expect(maskNumbers(ours!.error!.message)).toContain(maskNumbers(lastLine(kernel.reason)));
+      }
+      agree++;
+    });
+  });
+}
