@@ -177,7 +177,7 @@ function stackAccess(env: Env, st: VerifierState, reg: Extract<RegState, { type:
       if (value.type !== "scalar" && value.type !== "not_init" && (size !== 8 || lo % 8 !== 0)) throw new RuleError("invalid size of register spill", [regno]);
       writeFixed(owner.stack, lo, size, value);
     } else {
-      clobberRange(owner.stack, lo, hi);
+      clobberRange(owner.stack, lo, hi, value.type === "scalar" && value.s.tnum.mask === 0n && value.s.tnum.value === 0n);
     }
     return undefined;
   }

@@ -62,7 +62,15 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
     if (width === 32) {
       // A 32-bit copy of a pointer is a number a privileged program may keep.
       if (src.type !== "scalar") return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu("mov", 32, scalarUnknown(), scalarUnknown()), id: 0 });
-      return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu("mov", 32, src.s, src.s), id: 0 });
+      const s = scalarAlu("mov", 32, src.s, src.s);
+      // A value that fits in 32 bits is copied unchanged, so the copy stays linked to it
+      // (check_alu_op: get_reg_width(src) <= 32).
+      if (src.s.umax <= 0xffffffffn && !isConst(src.s)) {
+        const id = src.id !== 0 ? src.id : freshId(env);
+        if (src.id === 0) regs[insn.src.reg] = { ...src, id };
+        return writeReg(st, insn.dst, { type: "scalar", s, id });
+      }
+      return writeReg(st, insn.dst, { type: "scalar", s, id: 0 });
     }
     if (src.type === "scalar" && src.id === 0 && !isConst(src.s)) {
       const linked = { ...src, id: freshId(env) };

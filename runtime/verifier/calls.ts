@@ -11,8 +11,8 @@ import { freshId, type Env } from "./env.js";
 import { helperProto, mapOnlyFor, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
-import { scalarUnknown } from "./scalar.js";
-import { clobberRange, slotBytes, slotOf } from "./stack.js";
+import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
+import { clobberRange, rawKinds, slotOf } from "./stack.js";
 import { copyState, MAX_CALL_FRAMES, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
 
 const UNMODELLED = new Set(["for_each_map_elem", "spin_lock", "spin_unlock"]);
@@ -72,11 +72,17 @@ function constantKey(st: VerifierState, regno: number, keySize: number): bigint 
   if (off >= 0 || off < -512) return undefined;
   const { slot, byte } = slotOf(off);
   const s = st.frames[reg.frame]!.stack[slot]!;
-  const bytes = slotBytes(s);
+  // Zero bytes (not bytes of a spilled zero) from the key upwards, else a scalar spill whose
+  // bytes from the key upwards are exactly the key: the kernel then takes the whole spilled
+  // value as the key.
+  const kinds = rawKinds(s);
   let zeros = 0;
-  for (let i = byte; i < 8 && bytes[i] === "zero"; i++) zeros++;
+  for (let i = byte; i < 8 && kinds[i] === "zero"; i++) zeros++;
   if (zeros >= keySize) return 0n;
-  if (s.kind !== "spill" || byte !== 0 || s.size !== keySize || s.reg.type !== "scalar" || s.reg.s.tnum.mask !== 0n) return undefined;
+  if (s.kind !== "spill" || s.reg.type !== "scalar") return undefined;
+  let spilled = 0;
+  for (let i = byte; i < 8 && kinds[i] === "spill"; i++) spilled++;
+  if (spilled !== keySize || s.reg.s.tnum.mask !== 0n) return undefined;
   return s.reg.s.tnum.value;
 }
 
@@ -248,7 +254,11 @@ export function checkExit(st: VerifierState): number | undefined {
   if (callee.callback) {
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
     if (r0.type !== "scalar") throw new RuleError("R0 not a scalar value", [0]);
-    if (r0.s.smin < 0n || r0.s.smax > 1n) throw new RuleError(`At callback return the register R0 has smin=${r0.s.smin} smax=${r0.s.smax} should have been in [0, 1]`, [0]);
+    if (r0.s.smin < 0n || r0.s.smax > 1n) {
+      // verbose_invalid_scalar: only the bounds that say something.
+      const parts = [...(r0.s.smin > S64_MIN ? [`smin=${r0.s.smin}`] : []), ...(r0.s.smax < S64_MAX ? [`smax=${r0.s.smax}`] : [])];
+      throw new RuleError(`At callback return the register R0 has ${parts.length > 0 ? parts.join(" ") : "unknown scalar value"} should have been in [0, 1]`, [0]);
+    }
     st.frames.pop();
     return callee.callsite;
   }

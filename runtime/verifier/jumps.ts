@@ -7,7 +7,7 @@ import type { JcondInsn } from "../isa/index.js";
 import { branchTaken, refineBranch } from "./branch.js";
 import { readReg } from "./alu.js";
 import { scalarConst, type Scalar } from "./scalar.js";
-import { copyState, type PktPtr, type RegState, type VerifierState } from "./state.js";
+import { copyState, isPointer, mayBeNull, type PktPtr, type RegState, type VerifierState } from "./state.js";
 
 const MAX_PACKET_OFF = 0xffff;
 
@@ -118,6 +118,19 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
   // A valid pointer is never 0.
   if (src.type === "scalar" && src.s.tnum.mask === 0n && src.s.tnum.value === 0n && notNull(dst) && (cond === "jeq" || cond === "jne")) {
     return cond === "jeq" ? { fall: st } : { taken: st };
+  }
+
+  // A pointer that may be null equal to one that cannot be is not null: on the equal side
+  // that register (not its copies) becomes the pointer (check_cond_jmp_op).
+  if (width === 64 && insn.src.kind === "reg" && (cond === "jeq" || cond === "jne") && isPointer(dst) && isPointer(src) && mayBeNull(dst) !== mayBeNull(src)) {
+    const other = copyState(st);
+    const eq = cond === "jeq" ? other : st;
+    const r = mayBeNull(dst) ? insn.dst : insn.src.reg;
+    const regs = eq.frames[eq.frames.length - 1]!.regs;
+    const reg = regs[r]!;
+    if (reg.type === "map_value_or_null") regs[r] = { ...reg, type: "map_value", id: 0 };
+    else if (reg.type === "mem_or_null") regs[r] = { ...reg, type: "mem" };
+    return { fall: st, taken: other };
   }
 
   // Packet range proofs (try_match_pkt_pointers), 64-bit register comparisons only.

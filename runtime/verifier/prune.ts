@@ -7,7 +7,7 @@
 import type { Cfg } from "./cfg.js";
 import { scalarEquals, scalarSubsumes, type Scalar } from "./scalar.js";
 import type { StackSlot } from "./stack.js";
-import { slotBytes } from "./stack.js";
+import { rawKinds } from "./stack.js";
 import type { RegState, VerifierState } from "./state.js";
 
 const CALLER_SAVED = 0b111111;
@@ -70,24 +70,32 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
   }
 }
 
+/** Data bytes: a zero byte in the old state must be zero now (any byte reads as something). */
+function bytesSafe(ob: readonly string[], cb: readonly string[], exact: boolean): boolean {
+  for (let i = 0; i < ob.length; i++) {
+    const o = ob[i]!;
+    const c = cb[i]!;
+    if (exact ? o !== c : o === "zero" && c !== "zero") return false;
+  }
+  return true;
+}
+
 function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, exact: boolean): boolean {
   if (old.kind === "spill") {
     if (cur.kind !== "spill" || cur.size !== old.size) return false;
+    if (!bytesSafe(old.tail, cur.tail, exact)) return false;
     return regSafe(old.reg, cur.reg, ids, exact);
   }
   const ob = old.bytes;
   if (cur.kind === "spill") {
-    // Data bytes read as unknown scalars: a spilled scalar is one of those values.
+    // Data bytes read as unknown scalars: a spilled scalar is one of those values. A zero
+    // byte is matched only by a zero byte: bytes of a spilled zero next to other bytes read
+    // as unknown (check_stack_read_fixed_off), where zero bytes read as 0.
     if (exact || cur.reg.type !== "scalar") return false;
-    const cb = slotBytes(cur);
-    return ob.every((b, i) => b !== "zero" || cb[i] === "zero");
+    const ck = rawKinds(cur);
+    return ob.every((b, i) => b !== "zero" || ck[i] === "zero");
   }
-  for (let i = 0; i < 8; i++) {
-    const o = ob[i]!;
-    const c = cur.bytes[i]!;
-    if (exact ? o !== c : o === "zero" && c !== "zero") return false;
-  }
-  return true;
+  return bytesSafe(ob, cur.bytes, exact);
 }
 
 /** Registers of frame `k` that matter at `insn` (the innermost frame) or at its return point. */

@@ -4,7 +4,9 @@
 // misc (some data) or zero (a stored zero).
 //
 // Invariants: a spill starts at the slot's lowest address; the bytes a narrow spill does not
-// cover are misc. Byte index 0 of a slot is its lowest address.
+// cover keep their kinds (`tail`), as the kernel's save_register_state leaves zero and
+// never-written bytes alone and turns everything else into misc. Byte index 0 of a slot is
+// its lowest address.
 
 import { scalarConst, scalarUnknown, type Scalar } from "./scalar.js";
 import type { RegState } from "./state.js";
@@ -14,7 +16,9 @@ export type ByteKind = "invalid" | "misc" | "zero";
 
 export type StackSlot =
   | { readonly kind: "bytes"; readonly bytes: readonly ByteKind[] }
-  | { readonly kind: "spill"; readonly reg: RegState; readonly size: 1 | 2 | 4 | 8 };
+  | { readonly kind: "spill"; readonly reg: RegState; readonly size: 1 | 2 | 4 | 8; readonly tail: readonly ByteKind[] };
+
+const isZeroScalar = (r: RegState): boolean => r.type === "scalar" && r.s.tnum.mask === 0n && r.s.tnum.value === 0n;
 
 export const emptySlot: StackSlot = { kind: "bytes", bytes: ["invalid", "invalid", "invalid", "invalid", "invalid", "invalid", "invalid", "invalid"] };
 
@@ -27,8 +31,14 @@ export function slotOf(off: number): { slot: number; byte: number } {
 /** The byte kinds of a slot, a spill seen as bytes (its covered bytes are misc, or zero when it holds 0). */
 export function slotBytes(s: StackSlot): readonly ByteKind[] {
   if (s.kind === "bytes") return s.bytes;
-  const zero = s.reg.type === "scalar" && s.reg.s.tnum.mask === 0n && s.reg.s.tnum.value === 0n;
-  return Array.from({ length: 8 }, (_, i) => (i < s.size && zero ? "zero" : "misc"));
+  const zero = isZeroScalar(s.reg);
+  return Array.from({ length: 8 }, (_, i) => (i < s.size ? (zero ? "zero" : "misc") : s.tail[i - s.size]!));
+}
+
+/** The kernel's slot_type per byte: spill bytes apart from data, zero and never-written bytes. */
+export function rawKinds(s: StackSlot): readonly (ByteKind | "spill")[] {
+  if (s.kind === "bytes") return s.bytes;
+  return Array.from({ length: 8 }, (_, i) => (i < s.size ? "spill" : s.tail[i - s.size]!));
 }
 
 function withBytes(s: StackSlot, from: number, to: number, kind: ByteKind): StackSlot {
@@ -50,18 +60,33 @@ export function writeFixed(stack: StackSlot[], off: number, size: 1 | 2 | 4 | 8,
   if (byte === 0 && (size === 8 || isScalar)) {
     // Full spill of any register, or a narrow spill of a scalar at the slot start.
     const reg = isScalar && size < 8 ? { ...value, s: truncateScalar(value.s, size), id: 0 } : value;
-    stack[slot] = { kind: "spill", reg, size };
+    // mark_stack_slot_misc on the bytes the spill does not cover: zero and invalid stay.
+    const tail = rawKinds(old).slice(size).map((k): ByteKind => (k === "spill" ? "misc" : k));
+    stack[slot] = { kind: "spill", reg, size, tail };
     return;
   }
   const zero = isScalar && value.s.tnum.mask === 0n && value.s.tnum.value === 0n;
   stack[slot] = withBytes(old, byte, byte + size, zero ? "zero" : "misc");
 }
 
-/** Bytes [lo, hi) of the frame become data (variable-offset writes, helpers writing memory). */
-export function clobberRange(stack: StackSlot[], lo: number, hi: number): void {
+/**
+ * Bytes [lo, hi) of the frame become data (variable-offset writes, helpers writing memory).
+ * A variable-offset write of zero (`writingZero`) keeps what already reads as zero: bytes of a
+ * spilled zero and zero bytes (check_stack_write_var_off).
+ */
+export function clobberRange(stack: StackSlot[], lo: number, hi: number, writingZero = false): void {
   for (let a = lo; a < hi; a++) {
     const { slot, byte } = slotOf(a);
-    stack[slot] = withBytes(stack[slot]!, byte, byte + 1, "misc");
+    const s = stack[slot]!;
+    if (writingZero) {
+      if (s.kind === "spill" && byte < s.size && isZeroScalar(s.reg)) continue;
+      if (s.kind === "bytes" && s.bytes[byte] === "zero") continue;
+      if (s.kind === "spill" && byte >= s.size && s.tail[byte - s.size] === "zero") {
+        stack[slot] = withBytes(s, byte, byte + 1, "zero");
+        continue;
+      }
+    }
+    stack[slot] = withBytes(s, byte, byte + 1, "misc");
   }
 }
 
@@ -78,6 +103,16 @@ export function readFixed(stack: readonly StackSlot[], off: number, size: 1 | 2 
       const v = size === s.size ? s.reg.s : truncateScalar(s.reg.s, size);
       return { ok: true, reg: { type: "scalar", s: v, id: size === s.size ? s.reg.id : 0 } };
     }
+    // A read mixing spill bytes with others: zero only when every byte is a byte of a spilled
+    // zero, or every byte is a zero byte (a spilled zero next to zero bytes is unknown).
+    let spill = 0;
+    let zeros = 0;
+    for (let i = byte; i < byte + size; i++) {
+      if (i < s.size) spill++;
+      else if (s.tail[i - s.size] === "zero") zeros++;
+    }
+    const zero = (spill === size && isZeroScalar(s.reg)) || zeros === size;
+    return { ok: true, reg: { type: "scalar", s: zero ? scalarConst(0n) : unknownOfSize(size), id: 0 } };
   }
   const bytes = slotBytes(s);
   let zeros = 0;

@@ -1,0 +1,616 @@
+// Adversarial programs for the bundled verifier: the subtle corners a mutation corpus rarely
+// reaches (partial overwrites of spilled pointers, narrow spills and fills, variable-offset
+// stack access over spills, packet ranges of variable-offset pointers, null checks through
+// copies, linked scalars, 32-bit bounds used for 64-bit offsets, calls and callbacks, loops).
+// Each program is verified by us and loaded in the running kernel during the test; the
+// kernel's verdict is the expectation (kernel-compare.ts). A branch to `bad:` reads the
+// uninitialised r7, so it probes whether a path is live: the kernel's verdict then says whether
+// our bounds prove what its bounds prove.
+import { MapType } from "../../runtime/object/map-types.js";
+import { kernelAgreementSuite, type KernelCase } from "./kernel-compare.js";
+
+const HASH = { name: "counts", type: MapType.HASH, keySize: 4, valueSize: 8, maxEntries: 16 };
+const BIG = { name: "big", type: MapType.HASH, keySize: 4, valueSize: 64, maxEntries: 16 };
+const ARRAY = { name: "arr", type: MapType.ARRAY, keySize: 4, valueSize: 16, maxEntries: 4 };
+const PROGS = { name: "jumps", type: MapType.PROG_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 };
+
+// r2 = data, r3 = data_end.
+const PKT = `
+  w2 = *(u32 *)(r1 + 0x0)
+  w3 = *(u32 *)(r1 + 0x4)`;
+// r6 = ctx, r0 = a random 32-bit value (bpf_get_prandom_u32).
+const RAND = `
+  r6 = r1
+  call 0x7`;
+// Looks up key 0 in `map`: r0 = value or null.
+const LOOKUP = (map: string): string => `
+  *(u32 *)(r10 - 0x4) = 0x0
+  r2 = r10
+  r2 += -0x4
+  r1 = 0x0 ll ; @${map}
+  call 0x1`;
+// A path that must be dead: reading r7 (never written) is refused on any live path.
+const BAD = `
+bad:
+  r0 = r7
+  exit`;
+const OK = `
+  r0 = 0x2
+  exit`;
+
+const stack: Record<string, KernelCase> = {
+  "stack: spilled pointer, low half overwritten by a 4-byte scalar spill, filled, dereferenced": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  r1 = 0x0\n  *(u32 *)(r10 - 0x8) = w1\n  r4 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r4 + 0x0)${OK}`,
+  },
+  "stack: spilled pointer, high half overwritten, filled, dereferenced": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  r1 = 0x0\n  *(u32 *)(r10 - 0x4) = w1\n  r4 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r4 + 0x0)${OK}`,
+  },
+  "stack: spilled pointer, one byte stored immediate at its top, filled, dereferenced": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  *(u8 *)(r10 - 0x1) = 0x0\n  r4 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r4 + 0x0)${OK}`,
+  },
+  "stack: spilled pointer, overwritten at its base by a store immediate, filled as a number": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  *(u32 *)(r10 - 0x8) = 0x5\n  r4 = *(u64 *)(r10 - 0x8)\n  r4 &= 0x1\n  r0 = r4\n  exit`,
+  },
+  "stack: spilled pointer read back with a 4-byte load at its base": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  w4 = *(u32 *)(r10 - 0x8)${OK}`,
+  },
+  "stack: spilled pointer read back with a 4-byte load at its top": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  w4 = *(u32 *)(r10 - 0x4)${OK}`,
+  },
+  "stack: spilled pointer read back one byte from its middle": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  w4 = *(u8 *)(r10 - 0x5)${OK}`,
+  },
+  "stack: spilled stack pointer, 2-byte load": {
+    asm: `  r1 = r10\n  r1 += -0x10\n  *(u64 *)(r10 - 0x8) = r1\n  w4 = *(u16 *)(r10 - 0x8)${OK}`,
+  },
+  "stack: 4-byte spill of a constant, filled as 8 bytes, is unknown": {
+    asm: `  w1 = 0x5\n  *(u32 *)(r10 - 0x8) = w1\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x5 goto bad${OK}${BAD}`,
+  },
+  "stack: 4-byte spill of a constant, filled as 4 bytes, keeps it": {
+    asm: `  w1 = 0x5\n  *(u32 *)(r10 - 0x8) = w1\n  w1 = *(u32 *)(r10 - 0x8)\n  if r1 != 0x5 goto bad${OK}${BAD}`,
+  },
+  "stack: 8-byte spill of a constant, low 4 bytes filled": {
+    asm: `  r1 = 0x100000005 ll\n  *(u64 *)(r10 - 0x8) = r1\n  w1 = *(u32 *)(r10 - 0x8)\n  if r1 != 0x5 goto bad${OK}${BAD}`,
+  },
+  "stack: 8-byte spill of a constant, high 4 bytes filled": {
+    asm: `  r1 = 0x100000005 ll\n  *(u64 *)(r10 - 0x8) = r1\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x1 goto bad${OK}${BAD}`,
+  },
+  "stack: 8-byte spill of zero, 2 bytes filled from its top": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  w1 = *(u16 *)(r10 - 0x2)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: 4-byte store immediate of -1, filled as 4 bytes": {
+    asm: `  *(u32 *)(r10 - 0x8) = -0x1\n  w1 = *(u32 *)(r10 - 0x8)\n  if r1 != 0xffffffff goto bad${OK}${BAD}`,
+  },
+  "stack: 4-byte store immediate of -1, filled sign-extended": {
+    asm: `  *(u32 *)(r10 - 0x8) = -0x1\n  r1 = *(s32 *)(r10 - 0x8)\n  if r1 != -0x1 goto bad${OK}${BAD}`,
+  },
+  "stack: zero bytes stored one by one, base last, read as 8 bytes": {
+    asm: `  *(u8 *)(r10 - 0x1) = 0x0\n  *(u8 *)(r10 - 0x2) = 0x0\n  *(u8 *)(r10 - 0x3) = 0x0\n  *(u8 *)(r10 - 0x4) = 0x0\n  *(u8 *)(r10 - 0x5) = 0x0\n  *(u8 *)(r10 - 0x6) = 0x0\n  *(u8 *)(r10 - 0x7) = 0x0\n  *(u8 *)(r10 - 0x8) = 0x0\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: zero bytes stored one by one, base last, top half read": {
+    asm: `  *(u8 *)(r10 - 0x1) = 0x0\n  *(u8 *)(r10 - 0x2) = 0x0\n  *(u8 *)(r10 - 0x3) = 0x0\n  *(u8 *)(r10 - 0x4) = 0x0\n  *(u8 *)(r10 - 0x8) = 0x0\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: zero bytes stored one by one, base first, read as 8 bytes": {
+    asm: `  *(u8 *)(r10 - 0x8) = 0x0\n  *(u8 *)(r10 - 0x7) = 0x0\n  *(u16 *)(r10 - 0x6) = 0x0\n  *(u32 *)(r10 - 0x4) = 0x0\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: zero register stored in halves, top half first, read as 8 bytes": {
+    asm: `  r1 = 0x0\n  *(u32 *)(r10 - 0x4) = w1\n  *(u32 *)(r10 - 0x8) = w1\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: zero register stored in halves, base first, read as 8 bytes": {
+    asm: `  r1 = 0x0\n  *(u32 *)(r10 - 0x8) = w1\n  *(u32 *)(r10 - 0x4) = w1\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: zero stored by 2-byte spills, 4-byte read at the base": {
+    asm: `  r1 = 0x0\n  *(u16 *)(r10 - 0x6) = w1\n  *(u16 *)(r10 - 0x8) = w1\n  w1 = *(u32 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: narrow spill keeps zero bytes above it, read there": {
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  w1 = 0x7\n  *(u16 *)(r10 - 0x8) = w1\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: narrow spill of zero next to zero bytes, read across both": {
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  w1 = 0x0\n  *(u32 *)(r10 - 0x8) = w1\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: narrow spill over a spilled pointer, the rest read": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  w1 = 0x0\n  *(u32 *)(r10 - 0x8) = w1\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: unaligned write after a narrow spill scrubs zero bytes": {
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  w1 = 0x0\n  *(u16 *)(r10 - 0x8) = w1\n  *(u16 *)(r10 - 0x6) = w1\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: variable-offset zero write onto zero bytes keeps them": {
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  *(u32 *)(r10 - 0xc) = 0x0\n${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0xc\n  r1 += r0\n  *(u32 *)(r1 + 0x0) = 0x0\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: variable-offset non-zero write onto zero bytes": {
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  *(u32 *)(r10 - 0xc) = 0x0\n${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0xc\n  r1 += r0\n  *(u32 *)(r1 + 0x0) = 0x1\n  w1 = *(u32 *)(r10 - 0x4)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: uninitialised half of a slot read with a written half (privileged)": {
+    asm: `  *(u32 *)(r10 - 0x8) = 0x1\n  r1 = *(u64 *)(r10 - 0x8)\n  r0 = r1\n  r0 &= 0x1\n  exit`,
+  },
+  "stack: variable-offset write over the top half of a spilled pointer, then an 8-byte fill": {
+    asm: `${PKT}\n  r7 = r2\n  *(u64 *)(r10 - 0x10) = r7\n${RAND}\n  r0 &= 0x4\n  r1 = r10\n  r1 += -0xc\n  r1 += r0\n  w2 = 0x0\n  *(u32 *)(r1 + 0x0) = w2\n  r4 = *(u64 *)(r10 - 0x10)${OK}`,
+  },
+  "stack: variable-offset byte write over the base of a spilled pointer, then an 8-byte read": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x10) = r2\n${RAND}\n  r0 &= 0x1\n  r1 = r10\n  r1 += -0x11\n  r1 += r0\n  w2 = 0x0\n  *(u8 *)(r1 + 0x0) = w2\n  r4 = *(u64 *)(r10 - 0x10)${OK}`,
+  },
+  "stack: variable-offset byte write over the base of a spilled pointer, then a byte read above it": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x10) = r2\n${RAND}\n  r0 &= 0x1\n  r1 = r10\n  r1 += -0x11\n  r1 += r0\n  w2 = 0x0\n  *(u8 *)(r1 + 0x0) = w2\n  w4 = *(u8 *)(r10 - 0xf)${OK}`,
+  },
+  "stack: variable-offset write covering a whole spilled pointer, then a fill used as a pointer": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x10) = r2\n${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0x18\n  r1 += r0\n  r2 = 0x0\n  *(u64 *)(r1 + 0x0) = r2\n  r4 = *(u64 *)(r10 - 0x10)\n  w0 = *(u8 *)(r4 + 0x0)${OK}`,
+  },
+  "stack: variable-offset read over a spilled pointer (privileged)": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x10) = r2\n  *(u64 *)(r10 - 0x8) = r2\n${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0x10\n  r1 += r0\n  r4 = *(u64 *)(r1 + 0x0)\n  r0 = r4\n  r0 &= 0x1\n  exit`,
+  },
+  "stack: variable-offset read over a slot half-written by a variable-offset write": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x10) = r2\n${RAND}\n  r0 &= 0x1\n  r8 = r0\n  r1 = r10\n  r1 += -0x11\n  r1 += r0\n  w2 = 0x0\n  *(u8 *)(r1 + 0x0) = w2\n  r1 = r10\n  r1 += -0x10\n  r1 += r8\n  w4 = *(u8 *)(r1 + 0x0)${OK}`,
+  },
+  "stack: variable-offset zero write keeps a spilled zero": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  *(u64 *)(r10 - 0x10) = r1\n${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0x10\n  r1 += r0\n  r2 = 0x0\n  *(u64 *)(r1 + 0x0) = r2\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto bad${OK}${BAD}`,
+  },
+  "stack: stack pointer stored on the stack, reloaded and written through": {
+    asm: `  r1 = r10\n  r1 += -0x10\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = *(u64 *)(r10 - 0x8)\n  r3 = 0x7\n  *(u64 *)(r2 + 0x0) = r3\n  r0 = *(u64 *)(r10 - 0x10)\n  if r0 != 0x7 goto bad${OK}${BAD}`,
+  },
+  "stack: stack pointer stored on the stack, reloaded, written past the frame": {
+    asm: `  r1 = r10\n  r1 += -0x8\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = *(u64 *)(r10 - 0x8)\n  r3 = 0x7\n  *(u64 *)(r2 + 0x8) = r3${OK}`,
+  },
+  "stack: spilled packet pointer is invalidated by adjust_head": {
+    asm: `${PKT}\n  r6 = r1\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  *(u64 *)(r10 - 0x8) = r2\n  r1 = r6\n  r2 = 0x4\n  call 0x2c\n  r2 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "stack: spilled packet pointer survives a helper that does not move data": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  *(u64 *)(r10 - 0x8) = r2\n  call 0x7\n  r2 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r2 + 0x7)\nout:${OK}`,
+  },
+  "stack: caller's spilled packet pointer is invalidated by adjust_head in a subprogram": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  *(u64 *)(r10 - 0x8) = r2\n  call local -0x1 ; @adj\n  r2 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r2 + 0x0)\nout:${OK}`,
+    subprogs: [{ name: "adj", asm: `  r2 = 0x4\n  call 0x2c\n  r0 = 0x0\n  exit` }],
+  },
+  "stack: 4-byte load of an 8-byte spilled scalar keeps the link to its copy broken": {
+    asm: `${RAND}\n  r1 = r0\n  *(u64 *)(r10 - 0x8) = r1\n  w2 = *(u32 *)(r10 - 0x8)\n  if r0 > 0x10 goto out\n  if r2 > 0x10 goto bad\nout:${OK}${BAD}`,
+  },
+  "stack: filled copy of a spilled scalar shares its bounds check": {
+    asm: `${RAND}\n  r1 = r0\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = *(u64 *)(r10 - 0x8)\n  if r0 > 0x10 goto out\n  if r2 > 0x10 goto bad\nout:${OK}${BAD}`,
+  },
+};
+
+const pointers: Record<string, KernelCase> = {
+  "pointers: 32-bit add to a stack pointer": { asm: `  r1 = r10\n  w1 += 0x8${OK}` },
+  "pointers: 32-bit move of a packet pointer is a number": { asm: `${PKT}\n  w4 = w2\n  w0 = *(u8 *)(r4 + 0x0)${OK}` },
+  "pointers: 32-bit subtraction of pointers is a 64-bit unknown": { asm: `${PKT}\n  w3 -= w2\n  if r3 > 0xffffffff goto bad${OK}${BAD}` },
+  "pointers: 32-bit subtraction of a constant from a pointer": { asm: `${PKT}\n  w2 -= 0x1\n  if r2 > 0xffffffff goto bad${OK}${BAD}` },
+  "pointers: pointer minus pointer used as an offset": { asm: `${PKT}\n  r4 = r3\n  r4 -= r2\n  r2 += r4${OK}` },
+  "pointers: negation of a pointer": { asm: `${PKT}\n  r2 = -r2${OK}` },
+  "pointers: byte swap of a pointer": { asm: `${PKT}\n  r2 = be64 r2${OK}` },
+  "pointers: sign-extending move of a pointer": { asm: `${PKT}\n  r4 = (s32)r2\n  w0 = *(u8 *)(r4 + 0x0)${OK}` },
+  "pointers: pointer multiplied": { asm: `${PKT}\n  r2 *= 0x2${OK}` },
+  "pointers: stack pointer OR a constant": { asm: `  r1 = r10\n  r1 |= 0x0${OK}` },
+  "pointers: variable-offset packet pointer checked against pkt_end, read below the checked offset": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0x3f\n  r4 = r2\n  r4 += r5\n  r6 = r4\n  r6 += 0xe\n  if r6 > r3 goto out\n  w0 = *(u8 *)(r4 + 0xd)\nout:${OK}`,
+  },
+  "pointers: variable-offset packet pointer checked, read at the checked offset": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0x3f\n  r4 = r2\n  r4 += r5\n  r6 = r4\n  r6 += 0xe\n  if r6 > r3 goto out\n  w0 = *(u8 *)(r4 + 0xe)\nout:${OK}`,
+  },
+  "pointers: variable-offset check does not cover the base packet pointer": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0x3f\n  r4 = r2\n  r4 += r5\n  r6 = r4\n  r6 += 0xe\n  if r6 > r3 goto out\n  w0 = *(u8 *)(r2 + 0x2)\nout:${OK}`,
+  },
+  "pointers: variable-offset packet check with pkt_end on the left (jge)": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0xff\n  r2 += r5\n  r6 = r2\n  r6 += 0x4\n  if r3 >= r6 goto ok\nout:${OK}\nok:\n  w0 = *(u32 *)(r2 + 0x0)${OK}`,
+  },
+  "pointers: variable-offset packet check with jlt": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0xff\n  r2 += r5\n  r6 = r2\n  r6 += 0x4\n  if r6 < r3 goto ok\nout:${OK}\nok:\n  w0 = *(u8 *)(r2 + 0x4)${OK}`,
+  },
+  "pointers: variable-offset packet check with jle, one past": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0xff\n  r2 += r5\n  r6 = r2\n  r6 += 0x4\n  if r6 <= r3 goto ok\nout:${OK}\nok:\n  w0 = *(u8 *)(r2 + 0x4)${OK}`,
+  },
+  "pointers: packet check with a 32-bit compare proves nothing": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if w4 > w3 goto out\n  w0 = *(u8 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "pointers: packet pointer with an unbounded variable offset checked": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 <<= 0x10\n  r2 += r5\n  r6 = r2\n  r6 += 0x4\n  if r6 > r3 goto out\n  w0 = *(u8 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "pointers: negative constant offset packet pointer checked": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x10\n  if r4 > r3 goto out\n  r4 += -0x8\n  r6 = r4\n  if r6 > r3 goto out\n  w0 = *(u8 *)(r4 + 0x0)\nout:${OK}`,
+  },
+  "pointers: packet pointer minus a variable, then checked": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x10\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0x7\n  r4 -= r5\n  r6 = r4\n  r6 += 0x2\n  if r6 > r3 goto out\n  w0 = *(u8 *)(r4 + 0x0)\nout:${OK}`,
+  },
+  "pointers: pkt_meta checked against data, read past the check": {
+    asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x0)\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  w0 = *(u32 *)(r2 + 0x1)\nout:${OK}`,
+  },
+  "pointers: pkt_meta checked against data_end proves nothing": {
+    asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x4)\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  w0 = *(u32 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "pointers: pkt_meta checked against an offset data pointer proves nothing": {
+    asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x0)\n  r3 += 0x4\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  w0 = *(u32 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "pointers: data checked against pkt_meta on the right": {
+    asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x0)\n  r4 = r2\n  r4 += 0x4\n  if r3 < r4 goto out\n  w0 = *(u32 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "pointers: map value with a negative variable offset": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r0 &= 0x7\n  r1 = 0x0\n  r1 -= r0\n  r6 += 0x8\n  r6 += r1\n  w1 = *(u8 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "pointers: map value with a signed-bounded variable offset": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r0 = (s8)r0\n  if r0 s< 0x0 goto out\n  if r0 s> 0x30 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "pointers: map value offset checked signed only, used unsigned": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r0 = (s8)r0\n  if r0 s> 0x30 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "pointers: ctx pointer with an added offset, then read": { asm: `  r1 += 0x4\n  w2 = *(u32 *)(r1 + 0x0)${OK}` },
+  "pointers: ctx pointer with an added and removed offset, then read": { asm: `  r1 += 0x4\n  r1 += -0x4\n  w2 = *(u32 *)(r1 + 0x0)${OK}` },
+  "pointers: ctx pointer passed to a helper after an offset": { asm: `  r1 += 0x4\n  call 0x4e${OK}` },
+  "pointers: packet pointer stored into a map value": {
+    maps: [HASH],
+    asm: `  r6 = r1\n${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  w2 = *(u32 *)(r6 + 0x0)\n  *(u64 *)(r0 + 0x0) = r2\nout:${OK}`,
+  },
+  "pointers: stack pointer stored into the packet": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  r5 = r10\n  *(u64 *)(r2 + 0x0) = r5\nout:${OK}`,
+  },
+  "pointers: pointer stored into ctx": { asm: `  r2 = r10\n  *(u32 *)(r1 + 0x0) = w2${OK}` },
+  "pointers: map value pointer stored in a map value with a 4-byte store": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  *(u32 *)(r0 + 0x0) = w0\nout:${OK}`,
+  },
+  "pointers: atomic add on ctx": { asm: `  r2 = 0x1\n  lock *(u32 *)(r1 + 0x0) += w2${OK}` },
+  "pointers: atomic add on pkt_meta": {
+    asm: `  w2 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x0)\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  r1 = 0x1\n  lock *(u64 *)(r2 + 0x0) += r1\nout:${OK}`,
+  },
+  "pointers: atomic add of a pointer into a map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r1 = r10\n  lock *(u64 *)(r0 + 0x0) += r1\nout:${OK}`,
+  },
+  "pointers: atomic exchange of a pointer into the stack": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = r10\n  r1 = xchg_64(r10 - 0x8, r1)${OK}`,
+  },
+  "pointers: atomic fetch on a spilled pointer": {
+    asm: `  r1 = r10\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = 0x1\n  r2 = atomic_fetch_add((u64 *)(r10 - 0x8), r2)${OK}`,
+  },
+  "pointers: atomic add on a stack slot, then the slot used as a number": {
+    asm: `  r1 = 0x5\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = 0x1\n  lock *(u64 *)(r10 - 0x8) += r2\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x6 goto bad${OK}${BAD}`,
+  },
+  "pointers: 4-byte atomic on an 8-byte spilled scalar": {
+    asm: `  r1 = 0x5\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = 0x1\n  lock *(u32 *)(r10 - 0x8) += w2\n  r1 = *(u64 *)(r10 - 0x8)\n  r0 = r1\n  exit`,
+  },
+  "pointers: misaligned atomic on a map value": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r1 = 0x1\n  lock *(u64 *)(r0 + 0x4) += r1\nout:${OK}`,
+  },
+  "pointers: cmpxchg result on a map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  r1 = 0x2\n  r0 = 0x1\n  r0 = cmpxchg_64(r6 + 0x0, r0, r1)\n  r0 &= 0x1\n  exit\nout:${OK}`,
+  },
+};
+
+const nulls: Record<string, KernelCase> = {
+  "null: copy spilled before the check is valid after it": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  *(u64 *)(r10 - 0x10) = r0\n  if r0 == 0x0 goto out\n  r1 = *(u64 *)(r10 - 0x10)\n  r1 = *(u64 *)(r1 + 0x0)\nout:${OK}`,
+  },
+  "null: copy spilled before the check is null on the null side": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  *(u64 *)(r10 - 0x10) = r0\n  if r0 != 0x0 goto out\n  r1 = *(u64 *)(r10 - 0x10)\n  r1 = *(u64 *)(r1 + 0x0)\nout:${OK}`,
+  },
+  "null: 32-bit check of a map value or null": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if w0 == 0x0 goto out\n  r1 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+  },
+  "null: 'if r0 != 0' layout": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 != 0x0 goto ok${OK}\nok:\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "null: compared with a non-zero constant": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x1 goto out\n  r1 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+  },
+  "null: compared with a register holding zero": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r1 = 0x0\n  if r0 == r1 goto out\n  r1 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+  },
+  "null: two lookups, only the first checked": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r6 = r0\n${LOOKUP("counts")}\n  if r6 == 0x0 goto out\n  r1 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+  },
+  "null: two lookups, the second checked, the first used": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r6 = r0\n${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "null: compared with a checked map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r6 = r0\n${LOOKUP("counts")}\n  if r0 != r6 goto out\n  r1 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+  },
+  "null: the null side is a zero scalar": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 != 0x0 goto out\n  if r0 != 0x0 goto bad\nout:${OK}${BAD}`,
+  },
+  "null: non-null map value compared with zero at 32 bits": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  if w0 == 0x0 goto bad\nout:${OK}${BAD}`,
+  },
+  "null: stack pointer compared with zero": {
+    asm: `  r1 = r10\n  if r1 == 0x0 goto bad${OK}${BAD}`,
+  },
+  "null: packet pointer compared with zero": {
+    asm: `${PKT}\n  if r2 == 0x0 goto bad${OK}${BAD}`,
+  },
+};
+
+const scalars: Record<string, KernelCase> = {
+  "scalars: 32-bit add wraps, then used as a map offset": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  w0 &= 0x7\n  w0 += -0x1\n  r6 += r0\n  w1 = *(u8 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: 32-bit bounds from a 32-bit compare used as a 64-bit offset": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  if w0 > 0x30 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: 32-bit compare on a 32-bit value bounds the 64-bit value": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  w0 = w0\n  if w0 > 0x30 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: signed check then unsigned offset": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  if r1 s> 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: signed range both sides, then unsigned compare decided": {
+    asm: `${RAND}\n  if r0 s< 0x1 goto out\n  if r0 s> 0x10 goto out\n  if r0 > 0x10 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: division by a zero register is accepted": { asm: `${RAND}\n  r1 = 0x0\n  r0 /= r1\n  if r0 != 0x0 goto bad${OK}${BAD}` },
+  "scalars: modulo by a zero register keeps the dividend": { asm: `  r0 = 0x7\n  r1 = 0x0\n  r0 %= r1\n  if r0 != 0x7 goto bad${OK}${BAD}` },
+  "scalars: 32-bit modulo by zero keeps the low half": { asm: `  r0 = 0x100000007 ll\n  r1 = 0x0\n  w0 %= w1\n  if r0 != 0x7 goto bad${OK}${BAD}` },
+  "scalars: signed division of the minimum by -1": { asm: `  r0 = 0x8000000000000000 ll\n  r1 = -0x1\n  r0 s/= r1\n  r1 = 0x8000000000000000 ll\n  if r0 != r1 goto bad${OK}${BAD}` },
+  "scalars: division by an immediate zero is refused": { asm: `  r0 = 0x7\n  r0 /= 0x0${OK}` },
+  "scalars: shift by a register of 64 or more": { asm: `${RAND}\n  r1 = 0x40\n  r0 <<= r1\n  if r0 > 0x1 goto ok\nok:${OK}` },
+  "scalars: shift by a register bounded below 64": { asm: `${RAND}\n  r1 = r0\n  r1 &= 0x3f\n  r2 = 0x1\n  r2 <<= r1\n  if r2 == 0x0 goto bad${OK}${BAD}` },
+  "scalars: 32-bit shift by a register holding 32": { asm: `  w0 = 0x1\n  w1 = 0x20\n  w0 <<= w1\n  r0 &= 0x1\n  exit` },
+  "scalars: movsx of a byte bounds the value": { asm: `${RAND}\n  r1 = (s8)r0\n  if r1 s> 0x7f goto bad\n  if r1 s< -0x80 goto bad${OK}${BAD}` },
+  "scalars: movsx 32 of a 64-bit value": { asm: `${RAND}\n  r0 <<= 0x20\n  r1 = (s32)r0\n  if r1 != 0x0 goto bad${OK}${BAD}` },
+  "scalars: w-register movsx zero-extends": { asm: `${RAND}\n  w1 = (s8)w0\n  if r1 > 0xffffffff goto bad${OK}${BAD}` },
+  "scalars: ldsx of a byte from the packet is signed": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  r1 = *(s8 *)(r2 + 0x0)\n  if r1 s> 0x7f goto bad\n  if r1 > 0x7f goto neg\nout:${OK}\nneg:\n  if r1 < -0x80 goto bad${OK}${BAD}`,
+  },
+  "scalars: linked copy bounded by a check on the original": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: linked copy with an added constant bounded by a check on the original": {
+    stricter: "6.18 links `r1 = r0; r1 += 8` to r0 with an offset (BPF_ADD_CONST, sync_linked_regs); our links end at any ALU operation",
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: linked copy with an added constant, bound past the value end": {
+    otherReason: "no links with offsets: we refuse the pointer arithmetic with an unbounded r1 where the kernel, knowing r1 = r0 + 16 <= 64, refuses the access past the value",
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x10\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: original checked after its copy was changed by 32-bit ALU": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  w1 += 0x8\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: 32-bit copy of a bounded value stays linked": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  w0 = w0\n  w1 = w0\n  if w0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: the copy is rewritten before the check": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 = *(u64 *)(r10 - 0x10)\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: same register on both sides of a compare": { asm: `${RAND}\n  if r0 < r0 goto bad\n  if r0 > r0 goto bad${OK}${BAD}` },
+  "scalars: same register, jset": { asm: `${RAND}\n  r0 |= 0x1\n  if r0 & r0 goto ok\n  goto bad\nok:${OK}${BAD}` },
+  "scalars: linked copies compared with each other": { asm: `${RAND}\n  r1 = r0\n  if r0 < r1 goto bad${OK}${BAD}` },
+  "scalars: impossible range and tnum after two compares": {
+    stricter: "6.18 makes a register constant when its u64 range and tnum share one value (r0 in [0xe1, 0xf0] with bits 0xf0 is 0xf0), so `r0 >= 0xf0` is decided; we keep the range",
+    asm: `${RAND}\n  r0 &= 0xf0\n  if r0 <= 0xe0 goto out\n  if r0 >= 0xf0 goto out\n  r0 = r7\nout:${OK}`,
+  },
+  "scalars: 32-bit compare refines only the low half": { asm: `${RAND}\n  r0 <<= 0x20\n  r0 |= 0x5\n  if w0 != 0x5 goto bad\n  if r0 == 0x5 goto ok\nok:${OK}${BAD}` },
+  "scalars: jset on a known bit": { asm: `${RAND}\n  r0 |= 0x4\n  if r0 & 0x4 goto ok\n  goto bad\nok:${OK}${BAD}` },
+  "scalars: and with negative immediate, then signed compare": { asm: `${RAND}\n  r0 &= -0x8\n  if r0 s> -0x1 goto ok\n  if r0 & 0x7 goto bad\nok:${OK}${BAD}` },
+  "scalars: xor of equal unknowns is not tracked": { asm: `${RAND}\n  r1 = r0\n  r1 ^= r0\n  if r1 != 0x0 goto ok\nok:${OK}` },
+  "scalars: arsh of a negative constant": { asm: `  r0 = -0x10\n  r0 s>>= 0x2\n  if r0 != -0x4 goto bad${OK}${BAD}` },
+  "scalars: 32-bit arsh keeps the high half zero": { asm: `  w0 = -0x10\n  w0 s>>= 0x2\n  if r0 != 0xfffffffc goto bad${OK}${BAD}` },
+  "scalars: neg of the minimum": { asm: `  r0 = 0x8000000000000000 ll\n  r0 = -r0\n  r1 = 0x8000000000000000 ll\n  if r0 != r1 goto bad${OK}${BAD}` },
+  "scalars: 32-bit sub crossing zero": { asm: `${RAND}\n  w0 &= 0x3\n  w0 -= 0x2\n  if w0 s> 0x1 goto bad\n  if w0 s< -0x2 goto bad${OK}${BAD}` },
+};
+
+const calls: Record<string, KernelCase> = {
+  "calls: callee writes the caller's stack through a pointer": {
+    asm: `  r1 = r10\n  r1 += -0x8\n  call local -0x1 ; @put\n  r0 = *(u64 *)(r10 - 0x8)\n  if r0 != 0x7 goto bad${OK}${BAD}`,
+    subprogs: [{ name: "put", asm: `  r2 = 0x7\n  *(u64 *)(r1 + 0x0) = r2\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: callee spills a pointer into the caller's stack": {
+    asm: `  r1 = r10\n  r1 += -0x8\n  call local -0x1 ; @put\n  r0 = *(u64 *)(r10 - 0x8)\n  r0 = *(u64 *)(r0 + 0x0)${OK}`,
+    subprogs: [{ name: "put", asm: `  r2 = r10\n  r2 += -0x8\n  *(u64 *)(r1 + 0x0) = r2\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: callee stores a packet pointer into the caller's stack": {
+    asm: `  r6 = r1\n  r1 = r10\n  r1 += -0x8\n  r2 = r6\n  call local -0x1 ; @put\n  r0 = *(u64 *)(r10 - 0x8)\n  w0 = *(u8 *)(r0 + 0x0)${OK}`,
+    subprogs: [{ name: "put", asm: `  w3 = *(u32 *)(r2 + 0x0)\n  *(u64 *)(r1 + 0x0) = r3\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: callee writes past the caller's frame": {
+    asm: `  r1 = r10\n  r1 += -0x8\n  call local -0x1 ; @put${OK}`,
+    subprogs: [{ name: "put", asm: `  r2 = 0x7\n  *(u64 *)(r1 + 0x8) = r2\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: callee returns its own stack pointer": {
+    asm: `  call local -0x1 ; @get${OK}`,
+    subprogs: [{ name: "get", asm: `  r0 = r10\n  r0 += -0x8\n  exit` }],
+  },
+  "calls: callee returns the caller's stack pointer": {
+    asm: `  r1 = r10\n  r1 += -0x8\n  call local -0x1 ; @get\n  r1 = 0x1\n  *(u64 *)(r0 + 0x0) = r1${OK}`,
+    subprogs: [{ name: "get", asm: `  r0 = r1\n  exit` }],
+  },
+  "calls: callee returns a map value": {
+    maps: [HASH],
+    asm: `  call local -0x1 ; @get\n  if r0 == 0x0 goto out\n  r1 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+    subprogs: [{ name: "get", asm: `${LOOKUP("counts")}\n  exit` }],
+  },
+  "calls: callee returns a packet pointer used unchecked": {
+    asm: `  call local -0x1 ; @get\n  w0 = *(u8 *)(r0 + 0x0)${OK}`,
+    subprogs: [{ name: "get", asm: `  w0 = *(u32 *)(r1 + 0x0)\n  exit` }],
+  },
+  "calls: callee returns a checked packet pointer": {
+    asm: `  call local -0x1 ; @get\n  if r0 == 0x0 goto out\n  w0 = *(u8 *)(r0 + 0x0)\nout:${OK}`,
+    subprogs: [{ name: "get", asm: `${PKT}\n  r0 = 0x0\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  r0 = r2\nout:\n  exit` }],
+  },
+  "calls: r6 survives a call": {
+    asm: `  r6 = 0x5\n  call local -0x1 ; @f\n  if r6 != 0x5 goto bad${OK}${BAD}`,
+    subprogs: [{ name: "f", asm: `  r6 = 0x9\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: r1 is clobbered by a call": {
+    asm: `  r1 = 0x5\n  call local -0x1 ; @f\n  r0 = r1\n  exit`,
+    subprogs: [{ name: "f", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "calls: callee reads an argument the caller did not set": {
+    asm: `  call local -0x1 ; @f${OK}`,
+    subprogs: [{ name: "f", asm: `  r0 = r3\n  exit` }],
+  },
+  "calls: callee exits without setting r0": {
+    asm: `  call local -0x1 ; @f${OK}`,
+    subprogs: [{ name: "f", asm: `  exit` }],
+  },
+  "calls: r0 after a helper returning void": {
+    asm: `  r2 = 0x0 ll ; @jumps\n  r3 = 0x0\n  call 0xc\n  r0 += 0x1\n  exit`,
+    maps: [PROGS],
+  },
+  "calls: tail call with spilled state, continue after it": {
+    maps: [PROGS],
+    asm: `  r6 = r1\n  r1 = 0x3\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = r6\n  r2 = 0x0 ll ; @jumps\n  r3 = 0x0\n  call 0xc\n  r0 = *(u64 *)(r10 - 0x8)\n  if r0 != 0x3 goto bad${OK}${BAD}`,
+  },
+  "calls: bpf_loop callback returning a value in [0, 1] from a range": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = r1\n  r0 &= 0x1\n  exit` }],
+  },
+  "calls: bpf_loop callback returning -1": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = -0x1\n  exit` }],
+  },
+  "calls: bpf_loop callback returning an unbounded value": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = r1\n  exit` }],
+  },
+  "calls: bpf_loop callback returning a 32-bit 1": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = 0x100000001 ll\n  exit` }],
+  },
+  "calls: bpf_loop callback writes the caller's stack through its ctx": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 != 0x0 goto ok\nok:${OK}`,
+    subprogs: [{ name: "cb", asm: `  r3 = 0x5\n  *(u64 *)(r2 + 0x0) = r3\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: bpf_loop callback writes past its ctx": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r3 = 0x5\n  *(u64 *)(r2 + 0x8) = r3\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: bpf_loop callback spills a pointer into the caller's stack, used after the loop": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5\n  r1 = *(u64 *)(r10 - 0x8)\n  r1 = *(u64 *)(r1 + 0x0)${OK}`,
+    subprogs: [{ name: "cb", asm: `  r3 = r10\n  *(u64 *)(r2 + 0x0) = r3\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: bpf_loop callback counts in the caller's stack, value assumed constant after": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5\n  r1 = *(u64 *)(r10 - 0x8)\n  if r1 > 0x1 goto bad${OK}${BAD}`,
+    subprogs: [{ name: "cb", asm: `  r3 = *(u64 *)(r2 + 0x0)\n  r3 += 0x1\n  *(u64 *)(r2 + 0x0) = r3\n  r0 = 0x0\n  exit` }],
+  },
+  "calls: helper size from a register with an unbounded maximum": {
+    asm: `  r6 = r1\n  call 0x7\n  r4 = r0\n  if r4 < 0x1 goto out\n  r1 = r6\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  call 0xbd\nout:${OK}`,
+  },
+  "calls: helper size bounded past the buffer": {
+    asm: `  r6 = r1\n  call 0x7\n  r4 = r0\n  r4 &= 0x1f\n  if r4 < 0x1 goto out\n  r1 = r6\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  call 0xbd\nout:${OK}`,
+  },
+  "calls: helper size bounded within the buffer": {
+    asm: `  r6 = r1\n  call 0x7\n  r4 = r0\n  r4 &= 0xf\n  if r4 < 0x1 goto out\n  r1 = r6\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  call 0xbd\nout:${OK}`,
+  },
+  "calls: helper size that may be zero where zero is refused": {
+    asm: `  r6 = r1\n  call 0x7\n  r4 = r0\n  r4 &= 0xf\n  r1 = r6\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x10\n  call 0xbd${OK}`,
+  },
+  "calls: zero-size memory argument with a null pointer": {
+    asm: `  r1 = 0x0\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "calls: zero-size memory argument with a scalar pointer": {
+    asm: `  r1 = 0x10\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "calls: possibly-zero size with a null pointer": {
+    asm: `  r6 = r1\n  call 0x7\n  r2 = r0\n  r2 &= 0x4\n  r1 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "calls: csum_diff over an uninitialised stack buffer (privileged)": {
+    asm: `  r1 = r10\n  r1 += -0x10\n  r2 = 0x10\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "calls: map key pointing into the packet": {
+    maps: [HASH],
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  r1 = 0x0 ll ; @counts\n  call 0x1\nout:${OK}`,
+  },
+  "calls: map key pointing into the packet, too short": {
+    maps: [HASH],
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x3\n  if r4 > r3 goto out\n  r1 = 0x0 ll ; @counts\n  call 0x1\nout:${OK}`,
+  },
+  "calls: map key pointing into a map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r2 = r0\n  r1 = 0x0 ll ; @counts\n  call 0x1\nout:${OK}`,
+  },
+  "calls: map key in uninitialised stack (privileged)": {
+    maps: [HASH],
+    asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @counts\n  call 0x1${OK}`,
+  },
+  "calls: map key in a stack slot holding a spilled pointer": {
+    maps: [HASH],
+    asm: `  r2 = r10\n  *(u64 *)(r10 - 0x8) = r2\n  r2 += -0x8\n  r1 = 0x0 ll ; @counts\n  call 0x1${OK}`,
+  },
+  "calls: map update with a pointer-holding value on the stack": {
+    maps: [HASH],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  r3 = r10\n  *(u64 *)(r10 - 0x10) = r3\n  r2 = r10\n  r2 += -0x4\n  r3 += -0x10\n  r1 = 0x0 ll ; @counts\n  r4 = 0x0\n  call 0x2${OK}`,
+  },
+  "calls: array lookup with a key known only as a range": {
+    maps: [ARRAY],
+    asm: `${RAND}\n  r0 &= 0x3\n  *(u32 *)(r10 - 0x4) = w0\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup with a constant key written as a store immediate of 8 bytes": {
+    maps: [ARRAY],
+    asm: `  *(u64 *)(r10 - 0x8) = 0x1\n  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup with a constant key in the top half of a slot": {
+    maps: [ARRAY],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup keyed by the low half of an 8-byte spilled zero": {
+    maps: [ARRAY],
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup keyed by the top half of an 8-byte spilled constant": {
+    maps: [ARRAY],
+    asm: `  r1 = 0x1\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup keyed by a 4-byte spill of a constant": {
+    maps: [ARRAY],
+    asm: `  w1 = 0x3\n  *(u32 *)(r10 - 0x8) = w1\n  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup keyed by zero bytes under a narrow spill": {
+    maps: [ARRAY],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  *(u16 *)(r10 - 0x8) = 0x1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "calls: array lookup with a zero key from byte stores": {
+    maps: [ARRAY],
+    asm: `  *(u16 *)(r10 - 0x2) = 0x0\n  *(u16 *)(r10 - 0x4) = 0x0\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x1\n  r1 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+};
+
+const flow: Record<string, KernelCase> = {
+  "flow: loop bounded only through a 32-bit compare": { asm: `  r1 = 0x0\nl:\n  r1 += 0x1\n  if w1 < 0x10 goto l${OK}` },
+  "flow: loop whose 32-bit counter wraps past the 64-bit one": {
+    asm: `  r1 = 0xfffffff0 ll\nl:\n  r1 += 0x1\n  if w1 > 0x8 goto l${OK}`,
+  },
+  "flow: packet walk loop with a pointer increment": {
+    asm: `${PKT}\n  r0 = 0x0\nl:\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r0 += r5\n  r2 = r4\n  goto l\nout:\n  r0 = 0x2\n  exit`,
+  },
+  "flow: loop back to the first instruction": { asm: `l:\n  r0 = 0x2\n  if r0 == 0x2 goto l\n  exit` },
+  "flow: loop back to the first instruction with a counter": {
+    asm: `  r1 = 0x0\n  goto l\nl0:\n  r0 = 0x2\n  exit\nl:\n  r1 += 0x1\n  if r1 > 0x5 goto l0\n  goto l`,
+  },
+  "flow: dead code after an always-taken branch on a constant": { asm: `  r1 = 0x1\n  if r1 == 0x1 goto out\n  r0 = r7\nout:${OK}` },
+  "flow: dead code after an always-taken branch on a rodata constant": {
+    vars: [{ name: "cfg", section: ".rodata", init: new Uint8Array([3, 0, 0, 0]) }],
+    asm: `  r1 = 0x0 ll ; @cfg\n  w2 = *(u32 *)(r1 + 0x0)\n  if w2 > 0x2 goto out\n  r0 = r7\nout:${OK}`,
+  },
+  "flow: rodata constant read with a variable offset is not a constant": {
+    vars: [{ name: "cfg", section: ".rodata", init: new Uint8Array([3, 0, 0, 0, 3, 0, 0, 0]) }],
+    asm: `${RAND}\n  r0 &= 0x4\n  r1 = 0x0 ll ; @cfg\n  r1 += r0\n  w2 = *(u32 *)(r1 + 0x0)\n  if w2 > 0x2 goto out\n  r0 = r7\nout:${OK}`,
+  },
+  "flow: many pending branches": {
+    asm: `${RAND}\n${Array.from({ length: 40 }, (_, i) => `  if r0 == ${i} goto +0x0`).join("\n")}${OK}`,
+  },
+  "flow: counter loop with the bound in a spilled register": {
+    asm: `  r1 = 0x8\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x0\nl:\n  r2 = *(u64 *)(r10 - 0x8)\n  r1 += 0x1\n  if r1 < r2 goto l${OK}`,
+  },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow });
