@@ -21,9 +21,12 @@
 // this set; the kernel never had callx, so no kernel program relies on that.
 //
 // Scratch register: r0 is free before a call (the call overwrites it and it is no argument),
-// so the rungs load each candidate into r0. `callx r0` has no free register (r1-r5 may be
-// arguments, r6-r9 may be live after the call) and is refused, as is a callx in a program that
-// takes no function address. Refusals are CallxLoweringError naming the instruction.
+// so the rungs load each candidate into r0. For `callx r0` (what tsbpf build --target vm
+// emits) the scratch is the highest of r5..r1 that no candidate can read on entry
+// (entry-liveness.ts, conservative): the callees never see it, and the caller cannot read
+// r1-r5 after a call. r6-r9 are never used (they may be live after the call). Without such a
+// register, and in a program that takes no function address, the callx is refused with a
+// CallxLoweringError naming the instruction.
 //
 // Invariants: pure and deterministic; the program's other instructions, its functions and its
 // line_info are relocated by `spliceProgram`, each inserted instruction carrying the line of
@@ -31,6 +34,7 @@
 
 import { formatInstruction, Pseudo, type Instruction, type Reg } from "../isa/index.js";
 import type { LinkedProgram } from "./link.js";
+import { mayReadOnEntry } from "./entry-liveness.js";
 import { spliceProgram, type Splice, type SpliceItem } from "./splice.js";
 
 export class CallxLoweringError extends Error {
@@ -43,6 +47,8 @@ export interface LoweredCall {
   /** Its source line ("file:line: text"), when line_info has one. */
   readonly source?: string;
   readonly reg: Reg;
+  /** The register the ladder loads candidates into (r0 unless the callx is through r0). */
+  readonly scratch: Reg;
   /** The functions the ladder can call, in rung order. */
   readonly candidates: readonly string[];
 }
@@ -52,7 +58,7 @@ export interface CallxLowering {
   readonly lowered: readonly LoweredCall[];
 }
 
-const SCRATCH: Reg = 0;
+const ARGUMENT_REGS: readonly Reg[] = [5, 4, 3, 2, 1];
 
 /** The program's address-taken functions: each PSEUDO_FUNC lddw target, once, in slot order. */
 export function addressTakenFunctions(prog: LinkedProgram): { readonly name: string; readonly slot: number }[] {
@@ -75,8 +81,8 @@ function sourceLine(prog: LinkedProgram, slot: number): string | undefined {
   return best ? `${best.fileName}:${best.lineNumber}: ${best.line.trim()}` : undefined;
 }
 
-function ladder(reg: Reg, after: number, candidates: readonly { readonly slot: number }[]): SpliceItem[] {
-  const func = (slot: number): SpliceItem => ({ insn: { kind: "lddw", dst: SCRATCH, pseudo: Pseudo.FUNC, lo: 0, hi: 0 }, target: { kind: "original", slot } });
+function ladder(reg: Reg, scratch: Reg, after: number, candidates: readonly { readonly slot: number }[]): SpliceItem[] {
+  const func = (slot: number): SpliceItem => ({ insn: { kind: "lddw", dst: scratch, pseudo: Pseudo.FUNC, lo: 0, hi: 0 }, target: { kind: "original", slot } });
   const call = (slot: number): SpliceItem => ({ insn: { kind: "call", target: "local", imm: 0, off: 0 }, target: { kind: "original", slot } });
   const toEnd: SpliceItem = { insn: { kind: "ja", long: false, off: 0 }, target: { kind: "original", slot: after } };
   const rungs = candidates.slice(0, -1);
@@ -86,7 +92,7 @@ function ladder(reg: Reg, after: number, candidates: readonly { readonly slot: n
   const items: SpliceItem[] = [];
   rungs.forEach((c, k) => {
     items.push(func(c.slot));
-    const cmp: Instruction = { kind: "jcond", width: 64, cond: "jeq", dst: reg, src: { kind: "reg", reg: SCRATCH }, off: 0 };
+    const cmp: Instruction = { kind: "jcond", width: 64, cond: "jeq", dst: reg, src: { kind: "reg", reg: scratch }, off: 0 };
     items.push({ insn: cmp, target: { kind: "item", index: firstTarget + 2 * k } });
   });
   items.push(call(last.slot));
@@ -118,12 +124,15 @@ export function lowerIndirectCalls(prog: LinkedProgram): CallxLowering {
     if (candidates.length === 0) {
       throw new CallxLoweringError(`${where(slot, insn)}: lowering an indirect call to direct calls is not supported when the program takes no function address (no BPF_PSEUDO_FUNC load), since there is no function it could call`);
     }
-    if (insn.reg === SCRATCH && candidates.length > 1) {
-      throw new CallxLoweringError(`${where(slot, insn)}: lowering an indirect call through r0 is not supported: the compare ladder needs r0 as its scratch register (r1-r5 may be arguments, r6-r9 may be live); put the function pointer in another register (tsbpf build --target kernel makes direct-call ladders itself)`);
+    const scratch = insn.reg !== 0 ? 0 : ARGUMENT_REGS.find((r) => candidates.every((c) => !mayReadOnEntry(prog, c.slot, r)));
+    if (scratch === undefined && candidates.length > 1) {
+      throw new CallxLoweringError(
+        `${where(slot, insn)}: lowering an indirect call through r0 is not supported here: the compare ladder needs a scratch register, and each of r1-r5 may be read by one of ${candidates.map((c) => c.name).join(", ")} (r6-r9 may be live after the call); put the function pointer in another register (tsbpf build --target kernel makes direct-call ladders itself)`,
+      );
     }
-    splices.push({ slot, items: ladder(insn.reg, slot + 1, candidates) });
+    splices.push({ slot, items: ladder(insn.reg, scratch ?? 0, slot + 1, candidates) });
     const source = sourceLine(prog, slot);
-    lowered.push({ slot, reg: insn.reg, candidates: candidates.map((c) => c.name), ...(source ? { source } : {}) });
+    lowered.push({ slot, reg: insn.reg, scratch: scratch ?? 0, candidates: candidates.map((c) => c.name), ...(source ? { source } : {}) });
   }
   return { program: spliceProgram(prog, splices), lowered };
 }
