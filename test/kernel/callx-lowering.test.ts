@@ -2,13 +2,16 @@
 // ladder of direct calls (runtime/object/lower-callx.ts): the kernel still refuses the object
 // as clang wrote it ("unknown opcode 8d", through bpftool/libbpf, as verifier.json records),
 // accepts it after lowering, and BPF_PROG_TEST_RUN gives the VM's result (the VM runs callx
-// natively) for ../shared's callx.o on every reference packet and for a function-pointer table
-// compiled here by clang-19 and indexed by packet bytes; `tsbpf run --kernel` prints it.
+// natively) for ../shared's callx.o on every reference packet, for a function-pointer table
+// compiled here by clang-19 and indexed by packet bytes, and for examples/dispatch.ts compiled
+// with --target vm (callx r0, lowered through a spare argument register); `tsbpf run --kernel`
+// prints it.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { compileSource } from "../../compiler/compile.js";
 import { KernelObject } from "../../runtime/kernel/index.js";
 import { loadObject } from "../../runtime/vm/loader.js";
 import { runXdp } from "../../runtime/vm/xdp.js";
@@ -16,6 +19,7 @@ import { tsbpf } from "../support/cli.js";
 import { bpftool, kernelAccess, kernelBackendUsable, pinDir } from "../support/kernel.js";
 import { referenceObjectPath } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
+import { examplesDir } from "../support/examples.js";
 import { requireTool } from "../support/tools.js";
 
 const usable = await kernelBackendUsable();
@@ -178,6 +182,37 @@ describe.skipIf(!usable || !clang)("a clang-19 function-pointer table in the ker
       }
       expect(n).toBe(64);
       expect(seen.size).toBe(4); // every XDP action 0..3 comes out somewhere
+    } finally {
+      obj.close();
+    }
+  });
+});
+
+describe.skipIf(!withShared)("examples/dispatch.ts built for the VM target (callx r0) in the kernel, lowered", () => {
+  it("uses a spare argument register as scratch and matches the VM's return values, frames and map on every reference packet", () => {
+    const path = join(examplesDir, "dispatch.ts");
+    const bytes = compileSource(path, readFileSync(path, "utf8"), { displayName: "examples/dispatch.ts", target: "vm" }).object;
+    const obj = KernelObject.load(bytes, { name: "dispatch" });
+    try {
+      const prog = obj.program("xdp_dispatch");
+      expect(prog.loweredCalls).toEqual([expect.objectContaining({ reg: 0, candidates: ["other", "icmp", "tcp", "udp"] })]);
+      expect(prog.loweredCalls[0]!.scratch).not.toBe(0);
+      const vm = loadObject(bytes);
+      const actions = new Set<number>();
+      for (const { name, frame } of referencePackets()) {
+        const want = runXdp(vm, "xdp_dispatch", frame);
+        const got = prog.testRun(frame, { cpu: 0 });
+        expect(got.retval, name).toBe(want.retval);
+        expect(got.packet, name).toEqual(want.packet);
+        actions.add(got.retval);
+      }
+      expect(actions.size).toBeGreaterThanOrEqual(2);
+      const hits = obj.map("hits");
+      const vmHits = vm.maps.get("hits")!;
+      for (let slot = 0; slot < 8; slot++) {
+        const key = new Uint8Array(new Uint32Array([slot]).buffer);
+        expect(hits.lookup(key), `hits[${slot}]`).toEqual(vmHits.lookup(key, 0)?.slice(0, 8));
+      }
     } finally {
       obj.close();
     }
