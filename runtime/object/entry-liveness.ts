@@ -3,10 +3,12 @@
 // of it. Used to find an argument register (r1-r5) that no candidate callee of a lowered callx
 // takes, so that it can serve as the compare ladder's scratch register.
 //
-// Conservative by construction (a "no" is a proof, a "yes" may be spurious): every call inside
-// the body (helper, bpf-to-bpf, kfunc, callx) counts as reading all of r1-r5, since how many
-// arguments it takes is not known here; paths leave the function only through exit (which reads
-// r0) or a jump out of the body, which counts as a read.
+// Conservative by construction (a "no" is a proof, a "yes" may be spurious): a bpf-to-bpf call
+// reads what its callee may read on entry (the walk recurses; a call cycle counts as reading);
+// every other call (helper, kfunc, callx) counts as reading all of r1-r5, since how many
+// arguments it takes is not known here. Every call leaves r0-r5 written: the kernel's verifier
+// refuses reads of r1-r5 after a call, so a lowered program cannot observe them. Paths leave
+// the function only through exit (which reads r0); a jump out of the body counts as a read.
 
 import type { Instruction, Reg } from "../isa/index.js";
 import type { LinkedProgram } from "./link.js";
@@ -81,7 +83,9 @@ function writes(insn: Instruction): readonly Reg[] {
 }
 
 /** Whether the function starting at `entry` may read `reg` before writing it. */
-export function mayReadOnEntry(prog: LinkedProgram, entry: number, reg: Reg): boolean {
+export function mayReadOnEntry(prog: LinkedProgram, entry: number, reg: Reg, active: ReadonlySet<number> = new Set()): boolean {
+  if (active.has(entry)) return true;
+  const inside = new Set([...active, entry]);
   const starts = prog.functions.map((f) => f.slot).filter((s) => s > entry);
   const end = starts.length > 0 ? Math.min(...starts) : prog.insns.length;
   const seen = new Set<number>();
@@ -92,7 +96,9 @@ export function mayReadOnEntry(prog: LinkedProgram, entry: number, reg: Reg): bo
     seen.add(slot);
     const insn = prog.insns[slot];
     if (!insn || slot < entry || slot >= end) return true; // leaves the body: assume the worst
-    if (reads(insn).includes(reg)) return true;
+    if (insn.kind === "call" && insn.target === "local") {
+      if (mayReadOnEntry(prog, targetSlot(insn, slot)!, reg, inside)) return true;
+    } else if (reads(insn).includes(reg)) return true;
     if (writes(insn).includes(reg) || insn.kind === "exit") continue;
     const next = slot + (insn.kind === "lddw" ? 2 : 1);
     switch (insn.kind) {

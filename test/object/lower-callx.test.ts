@@ -240,8 +240,10 @@ describe("callx lowering", () => {
     const p = build("viaR0", [
       { name: "viaR0", body: [line(9), movr(6, 1), to(func(0), "f_add"), to(jgt(6, 5), "call"), to(func(0), "plus5"), L("call"), movr(1, 6), mov(2, 3), mov(5, 11), callx(0), exit] },
       three[0]!,
-      // Reads r5 (so the scratch must be r4), and writes r4 before reading it.
-      { name: "plus5", body: [mov(4, 2), alu("add", 4, 1), movr(0, 4), alu("add", 0, 5), exit] },
+      // Calls first (the walk follows the call): reads r5 (so the scratch must be r4) and
+      // writes r4 before reading it.
+      { name: "plus5", body: [to(call, "addR5"), exit] },
+      { name: "addR5", body: [mov(4, 2), alu("add", 4, 1), movr(0, 4), alu("add", 0, 5), exit] },
     ]);
     const { program: lowered, lowered: sites } = lowerIndirectCalls(p);
     expect(sites).toEqual([{ slot: 9, reg: 0, scratch: 4, candidates: ["f_add", "plus5"], source: "t.c:9: line 9" }]);
@@ -252,12 +254,12 @@ describe("callx lowering", () => {
   });
 
   it("refuses callx r0 when every argument register may be read by a candidate, and callx in a program that takes no function address, naming the instruction", () => {
-    const sum5 = { name: "sum5", body: [movr(0, 1), alu("add", 0, 2), alu("add", 0, 3), alu("add", 0, 4), alu("add", 0, 5), exit] };
-    // callsFirst reads nothing itself, but its call may pass r1-r5 on: counted as reading them.
-    const callsFirst = { name: "callsFirst", body: [to(call, "f_add"), exit] };
-    const r0 = build("viaR0", [{ name: "viaR0", body: [line(9), to(func(0), "sum5"), to(func(3), "callsFirst"), callx(0), exit] }, sum5, callsFirst, three[0]!]);
+    const sum3 = { name: "sum3", body: [movr(0, 1), alu("add", 0, 2), alu("add", 0, 3), exit] };
+    // Reads nothing itself, but its helper call may take r1-r5: counted as reading them.
+    const callsHelper: { name: string; body: Item[] } = { name: "callsHelper", body: [{ kind: "call", target: "helper", imm: 5, off: 0 }, exit] };
+    const r0 = build("viaR0", [{ name: "viaR0", body: [line(9), to(func(0), "sum3"), to(func(3), "callsHelper"), callx(0), exit] }, sum3, callsHelper]);
     expect(() => lowerIndirectCalls(r0)).toThrow(CallxLoweringError);
-    expect(() => lowerIndirectCalls(r0)).toThrow("program 'viaR0', instruction 4 (callx r0), t.c:9: line 9: lowering an indirect call through r0 is not supported here: the compare ladder needs a scratch register, and each of r1-r5 may be read by one of sum5, callsFirst");
+    expect(() => lowerIndirectCalls(r0)).toThrow("program 'viaR0', instruction 4 (callx r0), t.c:9: line 9: lowering an indirect call through r0 is not supported here: the compare ladder needs a scratch register, and each of r1-r5 may be read by one of sum3, callsHelper");
     const none = build("noAddr", [{ name: "noAddr", body: [mov(2, 1), callx(2), exit] }]);
     expect(() => lowerIndirectCalls(none)).toThrow("program 'noAddr', instruction 1 (callx r2): lowering an indirect call to direct calls is not supported when the program takes no function address");
   });
