@@ -11,8 +11,7 @@
 // a `ja` that outgrows 16 bits becomes `gotol`; any other offset that outgrows its field is an
 // error, never a silent wrap.
 
-import { slotCount, type Instruction } from "../isa/index.js";
-import { Pseudo } from "../isa/index.js";
+import { Pseudo, slotCount, type Instruction } from "../isa/index.js";
 import type { LinkedProgram } from "./link.js";
 
 /** Where an inserted jump, call or function address points. */

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileSource } from "../../compiler/compile.js";
-import { KernelObject } from "../../runtime/kernel/index.js";
+import { KernelObject, UnsupportedProgramError } from "../../runtime/kernel/index.js";
 import { loadObject } from "../../runtime/vm/loader.js";
 import { runXdp } from "../../runtime/vm/xdp.js";
 import { tsbpf } from "../support/cli.js";
@@ -216,5 +216,30 @@ describe.skipIf(!withShared)("examples/dispatch.ts built for the VM target (call
     } finally {
       obj.close();
     }
+  });
+});
+
+describe("a callx the loader cannot lower", () => {
+  it("is refused before loading, naming the instruction and its TypeScript line", () => {
+    // Built for the VM target: callx r0, and m5a/m5b read all of r1-r5, so no scratch register is free.
+    const source = `import { u32, type XdpContext } from "tsbpf";
+export const LICENSE = "GPL";
+/** @noinline */
+function one(x: u32): u32 { return x + 1; }
+/** @noinline */
+function two(x: u32): u32 { return x + 2; }
+/** @noinline */
+function m5a(p: u32, q: u32, r: u32, s: u32, t: u32): u32 { return p ^ q ^ r ^ s ^ t; }
+/** @noinline */
+function m5b(p: u32, q: u32, r: u32, s: u32, t: u32): u32 { return p + q + r + s + t; }
+export function prog(ctx: XdpContext): u32 {
+  const f = ctx.length > 60 ? one : two;
+  const g = ctx.length > 70 ? m5a : m5b;
+  return f(ctx.length) + g(1, 2, 3, 4, ctx.length);
+}`;
+    const bytes = compileSource("/virtual/refuse.ts", source, { displayName: "refuse.ts", target: "vm" }).object;
+    const calls = () => KernelObject.load(bytes, { name: "refuse" });
+    expect(calls).toThrow(UnsupportedProgramError);
+    expect(calls).toThrow(/^program 'prog', instruction \d+ \(callx r0\), refuse\.ts:\d+: .*: lowering an indirect call through r0 is not supported here: the compare ladder needs a scratch register, and each of r1-r5 may be read by one of [a-z0-9, ]*m5a[a-z0-9, ]* .*"unknown opcode 8d"\), so the program is not loaded$/);
   });
 });
