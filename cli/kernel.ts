@@ -21,6 +21,8 @@ const ETH_HLEN = 14;
 
 function withObject<T>(file: string, programs: readonly string[] | undefined, body: (obj: KernelObject) => T): T {
   const obj = KernelObject.load(new Uint8Array(readFileSync(file)), { name: objectNameFromPath(file), ...(programs ? { programs } : {}) });
+  // What the loader changed on purpose (callx lowered) goes to stderr: stdout keeps bpftool's format.
+  for (const note of obj.notes) process.stderr.write(`tsbpf: note: ${note}\n`);
   try {
     return body(obj);
   } finally {

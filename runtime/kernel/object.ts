@@ -1,5 +1,6 @@
-// The libbpf equivalent: `KernelObject.load(bytes, options)` reads a BPF ELF object, refuses
-// what the kernel cannot run (indirect calls) before touching the kernel, loads its BTF
+// The libbpf equivalent: `KernelObject.load(bytes, options)` reads a BPF ELF object, lowers
+// what the kernel cannot run (indirect calls, `callx`) to ladders of direct calls before
+// touching the kernel (refusing, before any fd exists, the callx it cannot lower), loads its BTF
 // (fixed up and sanitised; loading goes on without BTF if the kernel refuses it, as libbpf
 // does), creates its maps with global data written and .rodata frozen, loads every XDP
 // program with func_info/line_info and its verifier log, fills declarative prog arrays, and
@@ -13,10 +14,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { findSection } from "../object/elf/query.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
+import { CallxLoweringError, lowerIndirectCalls, type LoweredCall } from "../object/lower-callx.js";
 import { mapDefinitions } from "../object/map-defs.js";
 import { MapType } from "../object/map-types.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
-import { formatInstruction } from "../isa/index.js";
 import type { BtfFeatures } from "./btf-fixup.js";
 import { BtfLoadError, loadObjectBtf, type KernelBtf } from "./btf-load.js";
 import { KernelUsageError, UnsupportedProgramError } from "./errors.js";
@@ -45,8 +46,10 @@ export class KernelProgram {
     readonly name: string,
     readonly section: string,
     private readonly code: LoadedProgramCode,
-    /** The program as linked (map references still as map indexes), for diagnostics. */
+    /** The program as loaded (after callx lowering; map references still as map indexes), for diagnostics. */
     readonly linked: LinkedProgram,
+    /** The indirect calls (callx) lowered to direct-call ladders, by slot before lowering. */
+    readonly loweredCalls: readonly LoweredCall[] = [],
   ) {}
 
   get fd(): LoadedProgramCode["fd"] {
@@ -84,10 +87,21 @@ export class KernelProgram {
   }
 }
 
-/** The instruction index of the first indirect call of a linked program, if any. */
-function findCallx(linked: LinkedProgram): number | undefined {
-  const i = linked.insns.findIndex((insn) => insn?.kind === "callx");
-  return i < 0 ? undefined : i;
+/** The program with its callx lowered; what cannot be lowered is refused before loading. */
+function lowerForKernel(linked: LinkedProgram): { linked: LinkedProgram; lowered: readonly LoweredCall[] } {
+  try {
+    const { program, lowered } = lowerIndirectCalls(linked);
+    return { linked: program, lowered };
+  } catch (e) {
+    if (e instanceof CallxLoweringError) throw new UnsupportedProgramError(`${e.message}; the Linux kernel has no indirect calls (callx, "unknown opcode 8d"), so the program is not loaded`);
+    throw e;
+  }
+}
+
+/** The note a load leaves about a program whose indirect calls were lowered. */
+export function loweringNote(program: string, lowered: readonly LoweredCall[]): string {
+  const names = [...new Set(lowered.flatMap((l) => l.candidates))].join(", ");
+  return `program ${program}: ${lowered.length} indirect call${lowered.length === 1 ? "" : "s"} (callx) lowered to direct-call ladders over ${names}`;
 }
 
 function sectionString(obj: ObjectFile, name: string): string | undefined {
@@ -103,6 +117,8 @@ export class KernelObject {
     readonly btf: KernelBtf | undefined,
     /** What was done differently from a plain load (BTF refused, map created without BTF). */
     readonly warnings: readonly string[],
+    /** What the loader changed in the programs on purpose (indirect calls lowered), one line each. */
+    readonly notes: readonly string[] = [],
   ) {}
 
   static load(input: Uint8Array | ObjectFile, options: KernelLoadOptions = {}): KernelObject {
@@ -114,14 +130,8 @@ export class KernelObject {
       if (!all.some((f) => f.name === wanted)) throw new KernelUsageError(`no program '${wanted}' in the object (it has ${all.map((f) => f.name).join(", ") || "none"})`);
     }
     const chosen = options.programs ? all.filter((f) => options.programs!.includes(f.name)) : all;
-    const linked = chosen.map((f) => ({ fn: f, kind: programKind(f.section, f.name), linked: linkProgram(obj, f.name, defs) }));
-    for (const { fn, linked: l } of linked) {
-      const at = findCallx(l);
-      if (at === undefined) continue;
-      throw new UnsupportedProgramError(
-        `program '${fn.name}' makes an indirect call (instruction ${at}: ${formatInstruction(l.insns[at]!)}, opcode 0x8d); the Linux kernel does not support indirect calls (callx) and refuses the program ("unknown opcode 8d"), so it is not loaded; call the function directly, or run it in the tsbpf VM`,
-      );
-    }
+    const linked = chosen.map((f) => ({ fn: f, kind: programKind(f.section, f.name), ...lowerForKernel(linkProgram(obj, f.name, defs)) }));
+    const notes = linked.filter((p) => p.lowered.length > 0).map((p) => loweringNote(p.fn.name, p.lowered));
     const license = sectionString(obj, "license") ?? "";
     const versionSection = findSection(obj.elf, "version")?.section;
     const kernVersion = versionSection && versionSection.data.length >= 4 ? new DataView(versionSection.data.buffer, versionSection.data.byteOffset).getUint32(0, true) : 0;
@@ -140,9 +150,9 @@ export class KernelObject {
       const mapFds = maps.map((m) => m.fd.fd);
       const mapNames = defs.map((d) => d.name);
       const programs = new Map<string, KernelProgram>();
-      for (const { fn, kind, linked: l } of linked) {
+      for (const { fn, kind, linked: l, lowered } of linked) {
         const code = loadProgramCode(l, { kind, btf, mapFds, mapNames, license, kernVersion, scope }, options);
-        programs.set(fn.name, new KernelProgram(fn.name, fn.section, code, l));
+        programs.set(fn.name, new KernelProgram(fn.name, fn.section, code, l, lowered));
       }
       defs.forEach((d, i) => {
         if (d.type !== MapType.PROG_ARRAY) return;
@@ -152,7 +162,7 @@ export class KernelObject {
           maps[i]!.update(new Uint8Array(new Uint32Array([slot.index]).buffer), prog.fd);
         }
       });
-      return new KernelObject(name, new Map(defs.map((d, i) => [d.name, maps[i]!])), programs, btf, warnings);
+      return new KernelObject(name, new Map(defs.map((d, i) => [d.name, maps[i]!])), programs, btf, warnings, notes);
     });
   }
 

@@ -17,6 +17,7 @@ import { haveShared, referenceObjects } from "../support/shared.js";
 
 const usable = haveShared("reference/obj") && (await kernelBackendUsable());
 const k = usable ? kernelAccess() : undefined;
+// callx.o: libbpf (bpftool) refuses it ("unknown opcode 8d"); our loader lowers its callx (test/kernel/callx-lowering.test.ts).
 const objects = k ? referenceObjects().filter((o) => !o.endsWith("/callx.o")) : [];
 const NONE: BtfFeatures = { func: false, funcGlobal: false, datasec: false, float: false, declTag: false, typeTag: false, enum64: false };
 
