@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { findSection } from "../object/elf/query.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
 import { CallxLoweringError, lowerIndirectCalls, type LoweredCall } from "../object/lower-callx.js";
-import { mapDefinitions } from "../object/map-defs.js";
+import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
+import { verifyProgram } from "../verifier/index.js";
 import { MapType } from "../object/map-types.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
 import type { BtfFeatures } from "./btf-fixup.js";
@@ -87,8 +88,23 @@ export class KernelProgram {
   }
 }
 
-/** The program with its callx lowered; what cannot be lowered is refused before loading. */
-function lowerForKernel(linked: LinkedProgram): { linked: LinkedProgram; lowered: readonly LoweredCall[] } {
+/**
+ * The program with its callx lowered; what cannot be lowered is refused before loading.
+ * The ladder is complete only when every callee register holds a function address (never,
+ * say, a helper id, which the VM's callx also accepts). The bundled verifier proves that
+ * (target "vm": a callx register must be a function pointer), so a program with callx is
+ * lowered only once it accepts the program.
+ */
+function lowerForKernel(obj: ObjectFile, defs: readonly MapDefinition[], linked: LinkedProgram): { linked: LinkedProgram; lowered: readonly LoweredCall[] } {
+  if (!linked.insns.some((i) => i?.kind === "callx")) return { linked, lowered: [] };
+  const verdict = verifyProgram(obj, defs, linked.name, { target: "vm" });
+  if (!verdict.accepted) {
+    const e = verdict.error!;
+    const where = e.line ? `${e.line.file}:${e.line.line}:${e.line.column}` : `instruction ${e.insn}`;
+    throw new UnsupportedProgramError(
+      `program '${linked.name}' makes indirect calls (callx), which the Linux kernel does not support ("unknown opcode 8d"); tsbpf lowers them to direct calls only for programs its verifier accepts (so every callee is a known function), and it rejects this one at ${where}: ${e.message} (instruction ${e.insn}: ${e.text}); the program is not loaded`,
+    );
+  }
   try {
     const { program, lowered } = lowerIndirectCalls(linked);
     return { linked: program, lowered };
@@ -130,7 +146,7 @@ export class KernelObject {
       if (!all.some((f) => f.name === wanted)) throw new KernelUsageError(`no program '${wanted}' in the object (it has ${all.map((f) => f.name).join(", ") || "none"})`);
     }
     const chosen = options.programs ? all.filter((f) => options.programs!.includes(f.name)) : all;
-    const linked = chosen.map((f) => ({ fn: f, kind: programKind(f.section, f.name), ...lowerForKernel(linkProgram(obj, f.name, defs)) }));
+    const linked = chosen.map((f) => ({ fn: f, kind: programKind(f.section, f.name), ...lowerForKernel(obj, defs, linkProgram(obj, f.name, defs)) }));
     const notes = linked.filter((p) => p.lowered.length > 0).map((p) => loweringNote(p.fn.name, p.lowered));
     const license = sectionString(obj, "license") ?? "";
     const versionSection = findSection(obj.elf, "version")?.section;

@@ -18,7 +18,8 @@
 // name code; maps cannot hold function addresses), so whatever function rX points to at the
 // callx is one of them, and the final unconditional rung is reached only by the last one.
 // A callx through a plain number (a helper id, which the VM would call as a helper) is outside
-// this set; the kernel never had callx, so no kernel program relies on that.
+// this set; the kernel loader therefore lowers only programs the bundled verifier accepts, which
+// proves every callee register holds a function address.
 //
 // Scratch register: r0 is free before a call (the call overwrites it and it is no argument),
 // so the rungs load each candidate into r0. For `callx r0` (what tsbpf build --target vm

@@ -181,10 +181,31 @@ function stackAccess(env: Env, st: VerifierState, reg: Extract<RegState, { type:
     }
     return undefined;
   }
-  if (!fixed) return { type: "scalar", s: scalarLoad(size, a.signed === true), id: 0 };
+  if (!fixed) return (env.target === "vm" && size === 8 && funcTableRead(owner, reg, a.off, lo, hi)) || { type: "scalar", s: scalarLoad(size, a.signed === true), id: 0 };
   const r = readFixed(owner.stack, lo, size);
   if (!r.ok) throw new RuleError(r.message, [regno]);
   if (a.signed && r.reg.type === "scalar" && size < 8) return { type: "scalar", s: signExtend(r.reg.s, size), id: 0 };
   if (r.reg.type === "scalar" && size < 8) return { ...r.reg, s: truncateScalar(r.reg.s, size) };
   return r.reg;
+}
+
+/**
+ * A variable-offset 8-byte read of a stack table of function addresses (C's
+ * `fn_t table[4] = {...}; table[i](x)`), for the VM target only. The kernel reads any
+ * variable-offset slot as an unknown scalar; it has no callx, so the difference never matters
+ * there. The VM's callx needs the register to be a known function, so when every 8-aligned
+ * position the offset can take holds a spilled function address, the read is a function
+ * address with the union of their targets. Anything less (a misaligned offset, one slot that is
+ * not a function spill) stays an unknown scalar, as in the kernel.
+ */
+function funcTableRead(owner: Frame, reg: Extract<RegState, { type: "stack" }>, off: number, lo: number, hi: number): RegState | undefined {
+  const start = BigInt(reg.off + off);
+  if (!tnumIsAligned(tnumAdd(reg.var.tnum, tnumConst(start)), 8n)) return undefined;
+  const targets = new Set<number>();
+  for (let at = lo; at + 8 <= hi; at += 8) {
+    const r = readFixed(owner.stack, at, 8);
+    if (!r.ok || r.reg.type !== "func") return undefined;
+    for (const t of r.reg.targets) targets.add(t);
+  }
+  return targets.size > 0 ? { type: "func", targets: [...targets].sort((x, y) => x - y) } : undefined;
 }

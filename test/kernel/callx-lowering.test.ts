@@ -21,6 +21,7 @@ import { referenceObjectPath } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
 import { examplesDir } from "../support/examples.js";
 import { requireTool } from "../support/tools.js";
+import { buildRuleObject } from "../verifier/rule-object.js";
 
 const usable = await kernelBackendUsable();
 const withShared = usable && haveShared("reference/obj/callx.o");
@@ -241,5 +242,17 @@ export function prog(ctx: XdpContext): u32 {
     const calls = () => KernelObject.load(bytes, { name: "refuse" });
     expect(calls).toThrow(UnsupportedProgramError);
     expect(calls).toThrow(/^program 'prog', instruction \d+ \(callx r0\), refuse\.ts:\d+: .*: lowering an indirect call through r0 is not supported here: the compare ladder needs a scratch register, and each of r1-r5 may be read by one of [a-z0-9, ]*m5a[a-z0-9, ]* .*"unknown opcode 8d"\), so the program is not loaded$/);
+  });
+
+  it("is refused when the callee register may hold a helper id rather than a function address", () => {
+    // The VM's callx also calls helpers by id; a ladder over function addresses would silently
+    // call the last candidate instead, so the loader lowers only what the verifier proves.
+    const bytes = buildRuleObject({
+      asm: "  r3 = 0x0 ll ; @f\n  r2 = 0x7\n  callx r2\n  r0 = 0x2\n  exit",
+      subprogs: [{ name: "f", asm: "  r0 = 0x1\n  exit" }],
+    });
+    const calls = () => KernelObject.load(bytes, { name: "helperid" });
+    expect(calls).toThrow(UnsupportedProgramError);
+    expect(calls).toThrow(/tsbpf lowers them to direct calls only for programs its verifier accepts .* R2 type=scalar expected=func \(instruction 3: callx r2\); the program is not loaded$/);
   });
 });
