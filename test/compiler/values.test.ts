@@ -13,7 +13,7 @@ import { CompileError } from "../../compiler/diagnostics/diagnostic.js";
 import { KernelObject } from "../../runtime/kernel/index.js";
 import { loadObject } from "../../runtime/vm/loader.js";
 import { runXdp } from "../../runtime/vm/xdp.js";
-import { kernelBackendUsable } from "../support/kernel.js";
+import { bpftool, kernelAccess, kernelBackendUsable, pinDir } from "../support/kernel.js";
 import { hex } from "../support/reference-cases.js";
 import { haveShared, sharedDir } from "../support/shared.js";
 import { examplesDir } from "../support/examples.js";
@@ -187,9 +187,18 @@ describe.skipIf(frames.length === 0)("function values and run-time indices: kern
     if (usable) expect(vmOfKernelTarget).toEqual(inKernel(kernelObj, prog));
   });
 
-  it.skipIf(!usable)("the kernel rejects the VM target's callx (why the kernel target exists)", () => {
+  it.skipIf(!usable)("the kernel itself rejects the VM target's callx (why the kernel target exists); bpftool/libbpf load it unchanged", () => {
+    const k = kernelAccess()!;
     const vmObj = compileSource(`/virtual/fv.ts`, header + programs["function values in locals, ?:, reassignment, arguments and tables"], { target: "vm" }).object;
-    expect(() => KernelObject.load(vmObj, { name: "fvx" })).toThrow(/unknown opcode 8d|invalid/);
+    const dir = mkdtempSync(join(tmpdir(), "tsbpf-fvx-"));
+    const file = join(dir, "fvx.o");
+    writeFileSync(file, vmObj);
+    const pins = pinDir("tsbpf-fvx");
+    try {
+      expect(() => bpftool(k, ["prog", "load", file, join(pins.dir, "p")])).toThrow("unknown opcode 8d");
+    } finally {
+      pins.cleanup();
+    }
   });
 });
 
