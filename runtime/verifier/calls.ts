@@ -13,7 +13,7 @@ import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
 import { clobberRange, rawKinds, slotOf } from "./stack.js";
-import { copyState, MAX_CALL_FRAMES, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
+import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
 
 const UNMODELLED = new Set(["for_each_map_elem", "spin_lock", "spin_unlock"]);
 const MEM_TYPES = "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
@@ -45,8 +45,15 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
       return;
     }
     case "mem":
+    case "mem_or_null":
       checkRegion(regno, reg, reg.off, size, reg.size, (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`);
       return;
+    case "map_value_or_null": {
+      // A maybe-null argument (csum_diff): checked as plain memory of the value's size.
+      const valueSize = env.maps[reg.map]!.valueSize;
+      checkRegion(regno, reg, reg.off, size, valueSize, (o) => `invalid access to memory, mem_size=${valueSize} off=${o} size=${size}`);
+      return;
+    }
     case "stack": {
       const { lo, hi } = stackBounds(env, st, regno, reg, reg.off, size, write ? "write" : "read");
       if (write) clobberRange(st.frames[reg.frame]!.stack, lo, hi);
@@ -59,9 +66,11 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
 
 const MEM_ARG_TYPES = new Set(["stack", "pkt", "pkt_meta", "map_value", "mem"]);
 
-function expectMemPointer(st: VerifierState, regno: number): void {
+function expectMemPointer(st: VerifierState, regno: number, proto: HelperProto, orNull = false): void {
   const reg = readReg(st, regno);
-  if (!MEM_ARG_TYPES.has(reg.type)) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${MEM_TYPES}`, [regno]);
+  if (!MEM_ARG_TYPES.has(reg.type) && !(orNull && mayBeNull(reg))) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${MEM_TYPES}`, [regno]);
+  // Only helpers marked pkt_access may be given packet memory (may_access_direct_pkt_data).
+  if ((reg.type === "pkt" || reg.type === "pkt_meta") && proto.pktAccess !== true) throw new RuleError("helper access to the packet is not allowed", [regno]);
 }
 
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
@@ -124,7 +133,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "map_value":
       case "map_value_uninit": {
         if (mapIndex === undefined) throw new RuleError("invalid map_ptr to access map->key", [regno]);
-        expectMemPointer(st, regno);
+        expectMemPointer(st, regno, proto);
         const map = env.maps[mapIndex]!;
         const size = kind === "map_key" ? map.keySize : map.valueSize;
         helperMem(env, st, regno, size, kind === "map_value_uninit");
@@ -141,7 +150,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "mem_uninit": {
         const sizeReg = readReg(st, regno + 1);
         const orNull = kind === "mem_ro_or_null" && isZero(reg);
-        if (!orNull) expectMemPointer(st, regno);
+        if (!orNull) expectMemPointer(st, regno, proto, kind === "mem_ro_or_null");
         const zeroOk = args[i + 1] === "size_or_zero";
         if (sizeReg.type !== "scalar") throw new RuleError(`R${regno + 1} type=${typeName(sizeReg.type)} expected=scalar`, [regno + 1]);
         const s = sizeReg.s;
@@ -150,7 +159,8 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         if (s.umax >= BigInt(BPF_MAX_VAR_SIZ)) throw new RuleError(`R${regno + 1} unbounded memory access, use 'var &= const' or 'if (var < const)'`, [regno + 1]);
         if (orNull) {
           if (s.umax !== 0n) throw new RuleError(`R${regno} type=scalar expected=${MEM_TYPES}`, [regno]);
-        } else if (s.umax > 0n) {
+        } else {
+          // Even a size of 0 needs a pointer inside its object (check_helper_mem_access).
           helperMem(env, st, regno, Number(s.umax), kind === "mem_rw" || kind === "mem_uninit");
         }
         i++; // the size argument is checked with its memory

@@ -14,6 +14,7 @@ import { condJump } from "./jumps.js";
 import { Reject, RuleError } from "./messages.js";
 import { statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
+import { formatTnum } from "./tnum.js";
 import { copyState, newFrame, ZERO, type RegState, type StoredState, type VerifierState } from "./state.js";
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
@@ -263,14 +264,21 @@ export class Explorer {
     readReg(st, insn.src);
     const dst = readReg(st, insn.dst);
     if (insn.op === "cmpxchg") readReg(st, 0);
-    if (dst.type === "ctx" || dst.type === "pkt" || dst.type === "pkt_meta" || dst.type === "pkt_end") {
-      throw new RuleError(`BPF_ATOMIC stores into R${insn.dst} ${dst.type === "pkt_end" ? "pkt_end" : dst.type} is not allowed`, [insn.dst]);
+    if (dst.type === "ctx" || dst.type === "pkt" || dst.type === "pkt_meta") {
+      throw new RuleError(`BPF_ATOMIC stores into R${insn.dst} ${dst.type} is not allowed`, [insn.dst]);
+    }
+    // The first read goes to no register, and such stack reads need a fixed offset
+    // (check_stack_read).
+    if (dst.type === "stack" && dst.var.tnum.mask !== 0n) {
+      throw new RuleError(`variable offset stack pointer cannot be passed into helper function; var_off=${formatTnum(dst.var.tnum)} off=${insn.off + dst.off} size=${insn.size}`, [insn.dst]);
     }
     const env = this.env;
-    checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "read", strictAlign: true });
+    // The fetched old value is what a load of the same bytes gives (a spilled register comes
+    // back as itself), as check_atomic_rmw's second read into the result register.
+    const old = checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "read", strictAlign: true })!;
     const unknown: RegState = { type: "scalar", s: scalarLoad(insn.size, false), id: 0 };
     checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: unknown, strictAlign: true });
-    if (insn.op === "cmpxchg") writeReg(st, 0, unknown);
-    else if (insn.fetch) writeReg(st, insn.src, unknown);
+    if (insn.op === "cmpxchg") writeReg(st, 0, old);
+    else if (insn.fetch) writeReg(st, insn.src, old);
   }
 }

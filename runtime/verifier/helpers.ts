@@ -52,6 +52,8 @@ export interface HelperProto {
   readonly changesPkt?: boolean;
   /** Calls the `func` argument back (bpf_loop). */
   readonly callback?: boolean;
+  /** Its memory arguments may point into the packet (the kernel's `pkt_access`). */
+  readonly pktAccess?: boolean;
 }
 
 const RINGBUF = [MapType.RINGBUF];
@@ -59,10 +61,10 @@ const REDIRECT = [MapType.DEVMAP, MapType.DEVMAP_HASH, MapType.CPUMAP, MapType.X
 const QUEUES = [MapType.QUEUE, MapType.STACK, MapType.BLOOM_FILTER];
 
 const protos: readonly Omit<HelperProto, "id">[] = [
-  { name: "map_lookup_elem", args: ["map_ptr", "map_key"], ret: "map_value_or_null" },
-  { name: "map_update_elem", args: ["map_ptr", "map_key", "map_value", "anything"], ret: "integer" },
-  { name: "map_delete_elem", args: ["map_ptr", "map_key"], ret: "integer" },
-  { name: "map_push_elem", args: ["map_ptr", "map_value", "anything"], ret: "integer", mapTypes: QUEUES },
+  { name: "map_lookup_elem", args: ["map_ptr", "map_key"], ret: "map_value_or_null", pktAccess: true },
+  { name: "map_update_elem", args: ["map_ptr", "map_key", "map_value", "anything"], ret: "integer", pktAccess: true },
+  { name: "map_delete_elem", args: ["map_ptr", "map_key"], ret: "integer", pktAccess: true },
+  { name: "map_push_elem", args: ["map_ptr", "map_value", "anything"], ret: "integer", mapTypes: QUEUES, pktAccess: true },
   { name: "map_pop_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
   { name: "map_peek_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
   { name: "ktime_get_ns", args: [], ret: "integer" },
@@ -70,7 +72,7 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "trace_printk", args: ["mem_ro", "size", "anything", "anything", "anything"], ret: "integer" },
   { name: "get_prandom_u32", args: [], ret: "integer" },
   { name: "get_smp_processor_id", args: [], ret: "integer" },
-  { name: "csum_diff", args: ["mem_ro_or_null", "size_or_zero", "mem_ro_or_null", "size_or_zero", "anything"], ret: "integer" },
+  { name: "csum_diff", args: ["mem_ro_or_null", "size_or_zero", "mem_ro_or_null", "size_or_zero", "anything"], ret: "integer", pktAccess: true },
   { name: "loop", args: ["anything", "func", "stack_or_null", "anything"], ret: "integer", callback: true },
   // RET_VOID: after a failed tail call r0 is not initialised.
   { name: "tail_call", args: ["ctx", "map_ptr", "anything"], ret: "void", mapTypes: [MapType.PROG_ARRAY] },

@@ -60,6 +60,41 @@ function markPktRange(st: VerifierState, pkt: PktPtr, open: boolean): void {
   mapAllRegs(st, (r) => (r.type === pkt.type && r.id === pkt.id && r.range < range ? { ...r, range } : r));
 }
 
+/** A packet pointer's range when it is known to be at the end (pkt >= end) or beyond it (pkt > end). */
+export const AT_PKT_END = -1;
+export const BEYOND_PKT_END = -2;
+
+/** mark_pkt_end: register `regno` (a packet pointer; not pkt_meta) is at or beyond the end. */
+function markPktEnd(st: VerifierState, regno: number, beyond: boolean): void {
+  const regs = st.frames[st.frames.length - 1]!.regs;
+  const r = regs[regno]!;
+  if (r.type === "pkt") regs[regno] = { ...r, range: beyond ? BEYOND_PKT_END : AT_PKT_END };
+}
+
+/** is_pkt_ptr_branch_taken: a pointer known at or beyond the end decides its next comparison with it. */
+function pktBranchTaken(cond: JcondInsn["cond"], dst: RegState, src: RegState): boolean | undefined {
+  const isPktAny = (r: RegState): boolean => r.type === "pkt" || r.type === "pkt_meta" || r.type === "pkt_end";
+  if (!isPktAny(dst) || !isPktAny(src)) return undefined;
+  let pkt: RegState;
+  let c = cond;
+  if (src.type === "pkt_end") pkt = dst;
+  else if (dst.type === "pkt_end") {
+    pkt = src;
+    c = cond === "jgt" ? "jlt" : cond === "jlt" ? "jgt" : cond === "jge" ? "jle" : cond === "jle" ? "jge" : cond;
+  } else return undefined;
+  if ((pkt.type !== "pkt" && pkt.type !== "pkt_meta") || pkt.range >= 0) return undefined;
+  switch (c) {
+    case "jle":
+    case "jgt":
+      return pkt.range === BEYOND_PKT_END ? c === "jgt" : undefined;
+    case "jlt":
+    case "jge":
+      return c === "jge";
+    default:
+      return undefined;
+  }
+}
+
 const isInitPkt = (r: RegState): boolean => r.type === "pkt" && r.off === 0 && r.var.tnum.mask === 0n && r.var.tnum.value === 0n;
 /** `a` is a packet pointer and `b` the end it is checked against. */
 const pktAgainstEnd = (a: RegState, b: RegState): a is PktPtr => (a.type === "pkt" && b.type === "pkt_end") || (a.type === "pkt_meta" && isInitPkt(b));
@@ -133,27 +168,39 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
     return { fall: st, taken: other };
   }
 
-  // Packet range proofs (try_match_pkt_pointers), 64-bit register comparisons only.
-  if (width === 64 && srcIsReg) {
+  // Packet range proofs (try_match_pkt_pointers), 64-bit register comparisons only. The side
+  // that proves nothing learns that the compared pointer is at or beyond the end (mark_pkt_end):
+  // no access through that register, and a later comparison of it with the end is decided.
+  if (width === 64 && insn.src.kind === "reg") {
+    const decided = pktBranchTaken(cond, dst, src);
+    if (decided === true) return { taken: st };
+    if (decided === false) return { fall: st };
     let fallRange: [PktPtr, boolean] | undefined;
     let takenRange: [PktPtr, boolean] | undefined;
+    // [register, beyond (pkt > end) or at (pkt >= end)] for each side.
+    let fallEnd: [number, boolean] | undefined;
+    let takenEnd: [number, boolean] | undefined;
+    const d = insn.dst;
+    const r = insn.src.reg;
     if (pktAgainstEnd(dst, src)) {
       // pkt' OP end
-      if (cond === "jgt") fallRange = [dst, false];
-      else if (cond === "jlt") takenRange = [dst, true];
-      else if (cond === "jge") fallRange = [dst, true];
-      else if (cond === "jle") takenRange = [dst, false];
+      if (cond === "jgt") [fallRange, takenEnd] = [[dst, false], [d, true]];
+      else if (cond === "jlt") [takenRange, fallEnd] = [[dst, true], [d, false]];
+      else if (cond === "jge") [fallRange, takenEnd] = [[dst, true], [d, false]];
+      else if (cond === "jle") [takenRange, fallEnd] = [[dst, false], [d, true]];
     } else if (pktAgainstEnd(src, dst)) {
       // end OP pkt'
-      if (cond === "jgt") takenRange = [src, true];
-      else if (cond === "jlt") fallRange = [src, false];
-      else if (cond === "jge") takenRange = [src, false];
-      else if (cond === "jle") fallRange = [src, true];
+      if (cond === "jgt") [takenRange, fallEnd] = [[src, true], [r, false]];
+      else if (cond === "jlt") [fallRange, takenEnd] = [[src, false], [r, true]];
+      else if (cond === "jge") [takenRange, fallEnd] = [[src, false], [r, true]];
+      else if (cond === "jle") [fallRange, takenEnd] = [[src, true], [r, false]];
     }
     if (fallRange || takenRange) {
       const other = copyState(st);
       if (fallRange) markPktRange(st, fallRange[0], fallRange[1]);
       if (takenRange) markPktRange(other, takenRange[0], takenRange[1]);
+      if (fallEnd) markPktEnd(st, fallEnd[0], fallEnd[1]);
+      if (takenEnd) markPktEnd(other, takenEnd[0], takenEnd[1]);
       return { fall: st, taken: other };
     }
   }

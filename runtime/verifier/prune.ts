@@ -52,7 +52,7 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
       return cur.type === "ctx" && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "pkt":
     case "pkt_meta":
-      return cur.type === old.type && old.off === cur.off && (exact ? old.range === cur.range : old.range <= cur.range) && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id, old.type);
+      return cur.type === old.type && old.off === cur.off && (exact || old.range < 0 || cur.range < 0 ? old.range === cur.range : old.range <= cur.range) && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id, old.type);
     case "pkt_end":
       return cur.type === "pkt_end";
     case "map_value":

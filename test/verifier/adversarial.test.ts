@@ -613,4 +613,183 @@ const flow: Record<string, KernelCase> = {
   },
 };
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow });
+
+// Two paths meet at `m:`; the first one explored (the fall-through) is stored there, and the
+// second must not be pruned by it unless the first covers it.
+const PAD = Array.from({ length: 10 }, () => "  r9 = 0x0").join("\n");
+const merge = (setupFall: string, setupJump: string, after: string): string => `${RAND}
+  r8 = r0
+${PAD}
+  if r8 > 0x7 goto j
+${setupFall}
+${PAD}
+  goto m
+j:
+${setupJump}
+${PAD}
+m:
+${after}${OK}`;
+
+const pruning: Record<string, KernelCase> = {
+  "prune: wider packet range explored first does not cover a narrower one": {
+    asm: merge(`${PKT}\n  r6 = r2\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out`, `${PKT}\n  r6 = r2\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out`, `  w0 = *(u8 *)(r6 + 0x6)\nout:`),
+  },
+  "prune: narrower packet range explored first, wider one pruned": {
+    asm: merge(`${PKT}\n  r6 = r2\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out`, `${PKT}\n  r6 = r2\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out`, `  w0 = *(u8 *)(r6 + 0x3)\nout:`),
+  },
+  "prune: constant offset explored first does not cover a range": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r7 = r0\n${merge("  r1 = 0x4", "  r1 = r8\n  r1 &= 0xff", "  r7 += r1\n  w0 = *(u32 *)(r7 + 0x0)\nout:")}`.replace("  r0 = r7\n  exit", ""),
+  },
+  "prune: spilled constant explored first does not cover a spilled pointer": {
+    asm: merge("  r1 = 0x4\n  *(u64 *)(r10 - 0x8) = r1", "  r1 = r10\n  *(u64 *)(r10 - 0x8) = r1", "  r1 = *(u64 *)(r10 - 0x8)\n  r1 *= 0x3"),
+  },
+  "prune: data bytes explored first do not cover a spilled pointer used as a number": {
+    stricter: "the kernel lets old data bytes cover anything when privileged (stacksafe skips STACK_MISC with allow_uninit_stack), so the path with the spilled pointer is pruned; we prune a spill only under bytes when it is a scalar",
+    asm: merge("  *(u32 *)(r10 - 0x8) = 0x4\n  *(u32 *)(r10 - 0x4) = 0x4\n  *(u8 *)(r10 - 0x7) = 0x1", "  r1 = r10\n  *(u64 *)(r10 - 0x8) = r1", "  r1 = *(u64 *)(r10 - 0x8)\n  r1 *= 0x3"),
+  },
+  "prune: linked copies explored first do not cover independent ones": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n${merge("  r1 = r8\n  r2 = r1", "  r1 = r8\n  r2 = r8\n  r2 += 0x0\n  r1 |= 0x0", "  if r2 > 0x30 goto out\n  r7 += r1\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
+  },
+  "prune: zero stack bytes explored first do not cover misc bytes": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n${merge("  *(u32 *)(r10 - 0xc) = 0x0", "  *(u32 *)(r10 - 0xc) = 0x7", "  w1 = *(u32 *)(r10 - 0xc)\n  r1 <<= 0x6\n  r7 += r1\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
+  },
+  "prune: null-checked value explored first does not cover an unchecked one": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r7 = r0\n${merge("  if r7 == 0x0 goto out", "  r9 = 0x0", "  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
+  },
+  "prune: a dead register differs": {
+    asm: merge("  r5 = r10", "  r5 = 0x1", "  r5 = 0x2"),
+  },
+  "prune: caller's register live after the call differs": {
+    asm: merge("  r6 = 0x3", "  r6 = r10", "  call local -0x1 ; @f\n  r6 *= 0x2"),
+    subprogs: [{ name: "f", asm: `  r0 = 0x0\n  exit` }],
+  },
+};
+
+const pktEnd: Record<string, KernelCase> = {
+  "pkt_end: the side where pkt > end reads through the compared pointer": {
+    asm: `${PKT}\n  r5 = r2\n  r5 += 0x10\n  if r5 > r3 goto out\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto beyond${OK}\nbeyond:\n  w0 = *(u8 *)(r4 + 0x0)\nout:${OK}`,
+  },
+  "pkt_end: the side where pkt > end reads through a copy": {
+    asm: `${PKT}\n  r5 = r2\n  r5 += 0x10\n  if r5 > r3 goto out\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto beyond${OK}\nbeyond:\n  w0 = *(u8 *)(r2 + 0x8)\nout:${OK}`,
+  },
+  "pkt_end: the side where pkt >= end reads through the compared pointer": {
+    asm: `${PKT}\n  r5 = r2\n  r5 += 0x10\n  if r5 > r3 goto out\n  r4 = r2\n  r4 += 0x8\n  if r4 >= r3 goto at${OK}\nat:\n  w0 = *(u8 *)(r4 + 0x0)\nout:${OK}`,
+  },
+  "pkt_end: end < pkt side reads through the compared pointer": {
+    asm: `${PKT}\n  r5 = r2\n  r5 += 0x10\n  if r5 > r3 goto out\n  r4 = r2\n  r4 += 0x8\n  if r3 < r4 goto beyond${OK}\nbeyond:\n  w0 = *(u8 *)(r4 + 0x0)\nout:${OK}`,
+  },
+  "pkt_end: a pointer known past the end compared again": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto beyond${OK}\nbeyond:\n  if r4 > r3 goto out\n  r0 = r7\n  exit\nout:${OK}`,
+  },
+  "pkt_end: a pointer at the end compared with <=": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 <= r3 goto in\n  if r4 <= r3 goto bad${OK}\nin:${OK}${BAD}`,
+  },
+  "pkt_end: the fall side of pkt < end reads through the compared pointer": {
+    asm: `${PKT}\n  r5 = r2\n  r5 += 0x10\n  if r5 > r3 goto out\n  r4 = r2\n  r4 += 0x8\n  if r4 < r3 goto out\n  w0 = *(u8 *)(r4 + 0x0)\nout:${OK}`,
+  },
+  "pkt_end: data_end compared with data_end": { asm: `${PKT}\n  r4 = r3\n  if r4 > r3 goto bad${OK}${BAD}` },
+  "pkt_end: two packet pointers compared": { asm: `${PKT}\n  r4 = r2\n  r4 += 0x8\n  if r4 > r2 goto ok\n  r0 = r7\nok:${OK}` },
+};
+
+const zeroSize: Record<string, KernelCase> = {
+  "zero-size: unchecked packet pointer past its range with size 0": {
+    asm: `${PKT}\n  r1 = r2\n  r1 += 0xa\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "zero-size: frame pointer itself with size 0": { asm: `  r1 = r10\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}` },
+  "zero-size: stack pointer below the stack with size 0": { asm: `  r1 = r10\n  r1 += -0x300\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}` },
+  "zero-size: map value pointer past the value with size 0": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r1 = r0\n  r1 += 0x10\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c\nout:${OK}`,
+  },
+  "zero-size: ctx pointer with size 0": { asm: `  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}` },
+  "zero-size: map value or null with size 0": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r1 = r0\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "zero-size: size bounded [0, 8] over an 8-byte stack buffer": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n${RAND}\n  r2 = r0\n  r2 &= 0x8\n  r1 = r10\n  r1 += -0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "zero-size: size with a negative minimum": {
+    asm: `${RAND}\n  r2 = (s8)r0\n  if r2 s> 0x8 goto out\n  r1 = r10\n  r1 += -0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c\nout:${OK}`,
+  },
+  "zero-size: ringbuf_output of 0 bytes from a packet pointer": {
+    maps: [{ name: "rb", type: MapType.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 }],
+    asm: `${PKT}\n  r2 += 0x4\n  r1 = 0x0 ll ; @rb\n  r3 = 0x0\n  r4 = 0x0\n  call 0x82${OK}`,
+  },
+};
+
+const atomics: Record<string, KernelCase> = {
+  "atomics: add on pkt_end": { asm: `${PKT}\n  r1 = 0x1\n  lock *(u64 *)(r3 + 0x0) += r1${OK}` },
+  "atomics: fetch of a spilled constant": {
+    asm: `  r1 = 0x5\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = 0x1\n  r2 = atomic_fetch_add((u64 *)(r10 - 0x8), r2)\n  if r2 != 0x5 goto bad${OK}${BAD}`,
+  },
+  "atomics: fetch of a spilled stack pointer, written through": {
+    asm: `  r1 = r10\n  r1 += -0x10\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = 0x0\n  r2 = atomic_fetch_add((u64 *)(r10 - 0x8), r2)\n  r3 = 0x1\n  *(u64 *)(r2 + 0x0) = r3${OK}`,
+  },
+  "atomics: exchange on uninitialised stack": { asm: `  r1 = 0x1\n  r1 = xchg_64(r10 - 0x8, r1)\n  r0 = r1\n  r0 &= 0x1\n  exit` },
+  "atomics: cmpxchg with an uninitialised r0": { asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x1\n  r0 = cmpxchg_64(r10 - 0x8, r0, r1)${OK}` },
+  "atomics: 4-byte atomic at a 4-aligned stack offset": { asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  w1 = 0x1\n  lock *(u32 *)(r10 - 0x4) += w1${OK}` },
+  "atomics: on a read-only map": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array(8) }],
+    asm: `  r1 = 0x0 ll ; @ro\n  r2 = 0x1\n  lock *(u64 *)(r1 + 0x0) += r2${OK}`,
+  },
+  "atomics: on ring buffer memory": {
+    maps: [{ name: "rb", type: MapType.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 }],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r1 = 0x1\n  lock *(u64 *)(r0 + 0x0) += r1\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "atomics: variable-offset atomic on the stack": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  *(u64 *)(r10 - 0x10) = r1\n${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0x10\n  r1 += r0\n  r2 = 0x1\n  lock *(u64 *)(r1 + 0x0) += r2${OK}`,
+  },
+};
+
+// A packet pointer with 16 bytes proven, in r6 (ctx in r7).
+const PKT16 = `
+  r7 = r1
+  w6 = *(u32 *)(r1 + 0x0)
+  w3 = *(u32 *)(r1 + 0x4)
+  r4 = r6
+  r4 += 0x10
+  if r4 > r3 goto out`;
+const QUEUE = { name: "q", type: MapType.QUEUE, keySize: 0, valueSize: 4, maxEntries: 4 };
+const PERF = { name: "events", type: MapType.PERF_EVENT_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 };
+const RB = { name: "rb", type: MapType.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 };
+
+const pktArgs: Record<string, KernelCase> = {
+  "helper packet access: map_lookup_elem key in the packet": { maps: [HASH], asm: `${PKT16}\n  r2 = r6\n  r1 = 0x0 ll ; @counts\n  call 0x1\nout:${OK}` },
+  "helper packet access: map_update_elem value in the packet": {
+    maps: [HASH],
+    asm: `${PKT16}\n  *(u32 *)(r10 - 0x4) = 0x0\n  r2 = r10\n  r2 += -0x4\n  r3 = r6\n  r1 = 0x0 ll ; @counts\n  r4 = 0x0\n  call 0x2\nout:${OK}`,
+  },
+  "helper packet access: map_delete_elem key in the packet": { maps: [HASH], asm: `${PKT16}\n  r2 = r6\n  r1 = 0x0 ll ; @counts\n  call 0x3\nout:${OK}` },
+  "helper packet access: map_push_elem value in the packet": { maps: [QUEUE], asm: `${PKT16}\n  r2 = r6\n  r1 = 0x0 ll ; @q\n  r3 = 0x0\n  call 0x57\nout:${OK}` },
+  "helper packet access: map_pop_elem into the packet": { maps: [QUEUE], asm: `${PKT16}\n  r2 = r6\n  r1 = 0x0 ll ; @q\n  call 0x58\nout:${OK}` },
+  "helper packet access: map_peek_elem into the packet": { maps: [QUEUE], asm: `${PKT16}\n  r2 = r6\n  r1 = 0x0 ll ; @q\n  call 0x59\nout:${OK}` },
+  "helper packet access: trace_printk format in the packet": { asm: `${PKT16}\n  r1 = r6\n  r2 = 0x4\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x6\nout:${OK}` },
+  "helper packet access: csum_diff over the packet": { asm: `${PKT16}\n  r1 = r6\n  r2 = 0x4\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c\nout:${OK}` },
+  "helper packet access: fib_lookup params in the packet": { asm: `${PKT16}\n  r1 = r7\n  r2 = r6\n  r3 = 0x10\n  r4 = 0x0\n  call 0x45\nout:${OK}` },
+  "helper packet access: xdp_load_bytes into the packet": { asm: `${PKT16}\n  r1 = r7\n  r2 = 0x0\n  r3 = r6\n  r4 = 0x4\n  call 0xbd\nout:${OK}` },
+  "helper packet access: xdp_store_bytes from the packet": { asm: `${PKT16}\n  r1 = r7\n  r2 = 0x0\n  r3 = r6\n  r4 = 0x4\n  call 0xbe\nout:${OK}` },
+  "helper packet access: perf_event_output from the packet": { maps: [PERF], asm: `${PKT16}\n  r1 = r7\n  r2 = 0x0 ll ; @events\n  r3 = 0x0\n  r4 = r6\n  r5 = 0x4\n  call 0x19\nout:${OK}` },
+  "helper packet access: ringbuf_output from the packet": { maps: [RB], asm: `${PKT16}\n  r2 = r6\n  r1 = 0x0 ll ; @rb\n  r3 = 0x4\n  r4 = 0x0\n  call 0x82\nout:${OK}` },
+  "helper packet access: csum_diff over pkt_meta": {
+    asm: `  w6 = *(u32 *)(r1 + 0x8)\n  w3 = *(u32 *)(r1 + 0x0)\n  r4 = r6\n  r4 += 0x4\n  if r4 > r3 goto out\n  r1 = r6\n  r2 = 0x4\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c\nout:${OK}`,
+  },
+  "helper packet access: csum_diff over a map value or null of 8 bytes": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r1 = r0\n  r2 = 0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "helper packet access: csum_diff over a map value or null past its size": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r1 = r0\n  r2 = 0x10\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "helper packet access: xdp_load_bytes into a map value or null": {
+    maps: [HASH],
+    asm: `  r6 = r1\n${LOOKUP("counts")}\n  r1 = r6\n  r2 = 0x0\n  r3 = r0\n  r4 = 0x4\n  call 0xbd${OK}`,
+  },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs });
