@@ -3,7 +3,8 @@
 // maps, whose constant-offset loads give the map's bytes), stack, ring buffer memory.
 // Alignment: privileged x86-64 programs only get strict alignment on the stack (and atomics).
 
-import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
+import { BPF_F_RDONLY_PROG, type MapDefinition } from "../object/map-defs.js";
+import { MapType } from "../object/map-types.js";
 import { xdpCtxAccess } from "./ctx-xdp.js";
 import { signExtend, truncateScalar } from "./coerce.js";
 import type { Env } from "./env.js";
@@ -14,6 +15,14 @@ import { formatTnum, tnumAdd, tnumConst, tnumIsAligned } from "./tnum.js";
 import { typeName, type Frame, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
 
 export const BPF_MAX_VAR_OFF = 1 << 29;
+
+/**
+ * Maps whose values a program may only read: BPF_F_RDONLY_PROG, which devmaps get whatever
+ * their flags say (dev_map_alloc_check adds it).
+ */
+export function progReadOnly(map: MapDefinition): boolean {
+  return (map.flags & BPF_F_RDONLY_PROG) !== 0 || map.type === MapType.DEVMAP || map.type === MapType.DEVMAP_HASH;
+}
 const isConst = (s: Scalar): boolean => s.tnum.mask === 0n;
 const sval = (s: Scalar): number => Number(BigInt.asIntN(64, s.tnum.value));
 
@@ -85,9 +94,10 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
         if (!isConst(reg.var)) throw new RuleError(`variable ctx access var_off=${formatTnum(reg.var.tnum)} disallowed`, [regno]);
         throw new RuleError(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
       }
-      const r = xdpCtxAccess(a.off, size, kind === "write", env.section);
+      const r = xdpCtxAccess(a.off, size, kind === "write", env.section, a.signed === true);
       if (!r) throw new RuleError(`invalid bpf_context access off=${a.off} size=${size}`, [regno]);
-      return kind === "read" ? r : undefined;
+      if (kind === "write") return undefined;
+      return a.signed === true && r.type === "scalar" ? { ...r, s: scalarLoad(size, true) } : r;
     }
     case "pkt":
     case "pkt_meta": {
@@ -102,7 +112,8 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "map_value": {
       const map = env.maps[reg.map]!;
       const off = a.off + reg.off;
-      if (kind === "write" && (map.flags & BPF_F_RDONLY_PROG) !== 0) {
+      if (map.type === MapType.XSKMAP) return xdpSockAccess(reg, a, off);
+      if (kind === "write" && progReadOnly(map)) {
         throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
       }
       checkRegion(regno, reg, off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
@@ -130,6 +141,16 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "mem_or_null":
       throw new RuleError(`R${regno} invalid mem access '${typeName(reg.type)}'`, [regno]);
   }
+}
+
+/**
+ * An xskmap lookup gives a `struct bpf_xdp_sock` (the kernel's PTR_TO_XDP_SOCK), not the map
+ * value: read-only, one u32 field (queue_id) at offset 0 (bpf_xdp_sock_is_valid_access).
+ */
+function xdpSockAccess(reg: OffsetPtr, a: Access, off: number): RegState | undefined {
+  if (a.kind === "write") throw new RuleError(`R${a.regno} cannot write into xdp_sock`, [a.regno]);
+  if (!isConst(reg.var) || sval(reg.var) !== 0 || off !== 0 || a.size !== 4) throw new RuleError(`R${a.regno} invalid xdp_sock access off=${off} size=${a.size}`, [a.regno]);
+  return loaded(4, a.signed === true);
 }
 
 /** Records that subprogram of `frame` touched its stack down to `off`. */

@@ -5,6 +5,7 @@
 // scalar; copies of scalars share an id so that a later bounds check refines every copy.
 
 import type { AluInsn, AluOp, EndianInsn, MovsxInsn, NegInsn } from "../isa/index.js";
+import { MapType } from "../object/map-types.js";
 import { BPF_MAX_VAR_OFF } from "./access.js";
 import { freshId, type Env } from "./env.js";
 import { RuleError } from "./messages.js";
@@ -131,6 +132,7 @@ function pointerArithmetic(env: Env, insn: AluInsn, ptr: RegState, off: Scalar, 
   if (ptr.type !== "ctx" && ptr.type !== "pkt" && ptr.type !== "pkt_meta" && ptr.type !== "map_value" && ptr.type !== "stack" && ptr.type !== "mem") {
     throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited`, involved);
   }
+  if (ptr.type === "map_value" && env.maps[ptr.map]!.type === MapType.XSKMAP) throw new RuleError(`R${dst} pointer arithmetic on xdp_sock prohibited`, involved);
   const p: OffsetPtr = ptr;
   const tname = typeName(p.type);
   saneOffset(tname, off, 0);

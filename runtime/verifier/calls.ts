@@ -3,9 +3,8 @@
 // subprograms, callbacks and the program (check_return_code, check_reference_leak).
 
 import { helperName, helperNames } from "../isa/helper-ids.js";
-import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
 import { MapType } from "../object/map-types.js";
-import { checkRegion, stackBounds } from "./access.js";
+import { checkRegion, progReadOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
 import { helperProto, mapOnlyFor, type ArgKind, type HelperProto } from "./helpers.js";
@@ -27,7 +26,7 @@ export interface HelperEffect {
 }
 
 /** check_helper_mem_access: `size` bytes at the pointer in `regno` may be read (or written). */
-function helperMem(env: Env, st: VerifierState, regno: number, size: number, write: boolean): void {
+function helperMem(env: Env, st: VerifierState, regno: number, size: number, write: boolean, zeroOk = true): void {
   const reg = readReg(st, regno);
   switch (reg.type) {
     case "pkt":
@@ -40,7 +39,8 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
     }
     case "map_value": {
       const map = env.maps[reg.map]!;
-      if (write && (map.flags & BPF_F_RDONLY_PROG) !== 0) throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
+      if (map.type === MapType.XSKMAP) throw new RuleError(`R${regno} type=xdp_sock expected=${MEM_TYPES}`, [regno]);
+      if (write && progReadOnly(map)) throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
       checkRegion(regno, reg, reg.off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
       return;
     }
@@ -55,6 +55,7 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
       return;
     }
     case "stack": {
+      if (size === 0 && !zeroOk) throw new RuleError("invalid zero-sized read", [regno]);
       const { lo, hi } = stackBounds(env, st, regno, reg, reg.off, size, write ? "write" : "read");
       if (write) clobberRange(st.frames[reg.frame]!.stack, lo, hi);
       return;
@@ -66,11 +67,9 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
 
 const MEM_ARG_TYPES = new Set(["stack", "pkt", "pkt_meta", "map_value", "mem"]);
 
-function expectMemPointer(st: VerifierState, regno: number, proto: HelperProto, orNull = false): void {
+function expectMemPointer(st: VerifierState, regno: number, orNull = false): void {
   const reg = readReg(st, regno);
   if (!MEM_ARG_TYPES.has(reg.type) && !(orNull && mayBeNull(reg))) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${MEM_TYPES}`, [regno]);
-  // Only helpers marked pkt_access may be given packet memory (may_access_direct_pkt_data).
-  if ((reg.type === "pkt" || reg.type === "pkt_meta") && proto.pktAccess !== true) throw new RuleError("helper access to the packet is not allowed", [regno]);
 }
 
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
@@ -115,6 +114,11 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     const regno = i + 1;
     const kind: ArgKind = args[i]!;
     const reg = readReg(st, regno);
+    // check_func_arg, before any type check: only helpers marked pkt_access may be given a
+    // packet pointer in any typed argument (may_access_direct_pkt_data).
+    if (kind !== "anything" && (reg.type === "pkt" || reg.type === "pkt_meta") && proto.pktAccess !== true) {
+      throw new RuleError("helper access to the packet is not allowed", [regno]);
+    }
     switch (kind) {
       case "anything":
         break;
@@ -133,10 +137,10 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "map_value":
       case "map_value_uninit": {
         if (mapIndex === undefined) throw new RuleError("invalid map_ptr to access map->key", [regno]);
-        expectMemPointer(st, regno, proto);
+        expectMemPointer(st, regno);
         const map = env.maps[mapIndex]!;
         const size = kind === "map_key" ? map.keySize : map.valueSize;
-        helperMem(env, st, regno, size, kind === "map_value_uninit");
+        helperMem(env, st, regno, size, kind === "map_value_uninit", false);
         if (kind === "map_key" && (map.type === MapType.ARRAY || map.type === MapType.PERCPU_ARRAY)) constKey = constantKey(st, regno, map.keySize);
         break;
       }
@@ -150,7 +154,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "mem_uninit": {
         const sizeReg = readReg(st, regno + 1);
         const orNull = kind === "mem_ro_or_null" && isZero(reg);
-        if (!orNull) expectMemPointer(st, regno, proto, kind === "mem_ro_or_null");
+        if (!orNull) expectMemPointer(st, regno, kind === "mem_ro_or_null");
         const zeroOk = args[i + 1] === "size_or_zero";
         if (sizeReg.type !== "scalar") throw new RuleError(`R${regno + 1} type=${typeName(sizeReg.type)} expected=scalar`, [regno + 1]);
         const s = sizeReg.s;

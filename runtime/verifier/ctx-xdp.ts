@@ -14,10 +14,12 @@ const DATA_META = 8;
 const EGRESS_IFINDEX = 20;
 
 /** The register a valid ctx load produces, or undefined for an invalid access. */
-export function xdpCtxAccess(off: number, size: number, write: boolean, section: string): RegState | undefined {
+export function xdpCtxAccess(off: number, size: number, write: boolean, section: string, signed = false): RegState | undefined {
   if (off === EGRESS_IFINDEX && section !== "xdp/devmap") return undefined;
   if (write) return undefined;
   if (off < 0 || off >= XDP_MD_SIZE || off % size !== 0 || size !== 4) return undefined;
+  // A sign-extending load cannot produce a pointer (observed on 6.18: "invalid bpf_context access").
+  if (signed && (off === DATA || off === DATA_END || off === DATA_META)) return undefined;
   switch (off) {
     case DATA:
       return { type: "pkt", off: 0, var: ZERO, id: 0, range: 0 };

@@ -59,13 +59,15 @@ export interface HelperProto {
 const RINGBUF = [MapType.RINGBUF];
 const REDIRECT = [MapType.DEVMAP, MapType.DEVMAP_HASH, MapType.CPUMAP, MapType.XSKMAP];
 const QUEUES = [MapType.QUEUE, MapType.STACK, MapType.BLOOM_FILTER];
+// A bloom filter has no element to pop.
+const POPPABLE = [MapType.QUEUE, MapType.STACK];
 
 const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "map_lookup_elem", args: ["map_ptr", "map_key"], ret: "map_value_or_null", pktAccess: true },
   { name: "map_update_elem", args: ["map_ptr", "map_key", "map_value", "anything"], ret: "integer", pktAccess: true },
   { name: "map_delete_elem", args: ["map_ptr", "map_key"], ret: "integer", pktAccess: true },
   { name: "map_push_elem", args: ["map_ptr", "map_value", "anything"], ret: "integer", mapTypes: QUEUES, pktAccess: true },
-  { name: "map_pop_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
+  { name: "map_pop_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: POPPABLE },
   { name: "map_peek_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
   { name: "ktime_get_ns", args: [], ret: "integer" },
   { name: "ktime_get_boot_ns", args: [], ret: "integer" },
@@ -114,9 +116,10 @@ export function mapOnlyFor(type: MapType): readonly string[] | undefined {
       return ["perf_event_output"];
     case MapType.DEVMAP:
     case MapType.DEVMAP_HASH:
-    case MapType.CPUMAP:
     case MapType.XSKMAP:
       return ["redirect_map", "map_lookup_elem"];
+    case MapType.CPUMAP:
+      return ["redirect_map"];
     default:
       return undefined;
   }

@@ -94,20 +94,20 @@ function checkMaxStackDepth(env: Env): Reject | undefined {
     return out;
   });
   const tailCalls = cfg.subprogs.map((s) => prog.insns.slice(s.start, s.end).some((i) => i?.kind === "call" && i.target === "helper" && i.imm === BPF_FUNC_TAIL_CALL));
-  const walk = (sub: number, depth: number, frames: number, at: number, onPath: Set<number>): Reject | undefined => {
+  const walk = (sub: number, depth: number, frames: number, at: number): Reject | undefined => {
     // A tail call from a subprogram keeps its callers' frames: the kernel caps them at 256 bytes.
     if (sub !== 0 && tailCalls[sub] && depth >= 256) return new Reject(`tail_calls are not allowed when call stack of previous frames is ${depth} bytes. Too large`, at);
     const total = depth + rounded(env.stackDepth[sub]!);
-    if (frames > MAX_CALL_FRAMES) return new Reject(`the call stack of ${frames} frames is too deep !`, at);
+    // The kernel counts the calls here (its frame index), not the frames.
+    if (frames > MAX_CALL_FRAMES) return new Reject(`the call stack of ${frames - 1} frames is too deep !`, at);
     if (total > MAX_BPF_STACK) return new Reject(`combined stack size of ${frames} calls is ${total}. Too large`, at);
+    // Recursion is followed like any call (the walk may never have taken it), until the
+    // frame limit refuses it as the kernel's static walk does.
     for (const c of callees[sub]!) {
-      if (onPath.has(c.callee)) continue; // recursion was already refused by the walk
-      onPath.add(c.callee);
-      const e = walk(c.callee, total, frames + 1, c.at, onPath);
-      onPath.delete(c.callee);
+      const e = walk(c.callee, total, frames + 1, c.at);
       if (e) return e;
     }
     return undefined;
   };
-  return walk(0, 0, 1, 0, new Set([0]));
+  return walk(0, 0, 1, 0);
 }

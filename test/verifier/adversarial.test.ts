@@ -235,7 +235,7 @@ const pointers: Record<string, KernelCase> = {
   },
   "pointers: ctx pointer with an added offset, then read": { asm: `  r1 += 0x4\n  w2 = *(u32 *)(r1 + 0x0)${OK}` },
   "pointers: ctx pointer with an added and removed offset, then read": { asm: `  r1 += 0x4\n  r1 += -0x4\n  w2 = *(u32 *)(r1 + 0x0)${OK}` },
-  "pointers: ctx pointer passed to a helper after an offset": { asm: `  r1 += 0x4\n  call 0x4e${OK}` },
+  "pointers: ctx pointer passed to a helper after an offset": { asm: `  r1 += 0x4\n  call 0xbc${OK}` },
   "pointers: packet pointer stored into a map value": {
     maps: [HASH],
     asm: `  r6 = r1\n${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  w2 = *(u32 *)(r6 + 0x0)\n  *(u64 *)(r0 + 0x0) = r2\nout:${OK}`,
@@ -792,4 +792,206 @@ const pktArgs: Record<string, KernelCase> = {
   },
 };
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs });
+const more: Record<string, KernelCase> = {
+  "more: helper writes into a read-only map value": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array(8) }],
+    asm: `  r6 = r1\n  r3 = 0x0 ll ; @ro\n  r1 = r6\n  r2 = 0x0\n  r4 = 0x4\n  call 0xbd${OK}`,
+  },
+  "more: helper reads a read-only map value": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array(8) }],
+    asm: `  r1 = 0x0 ll ; @ro\n  r2 = 0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "more: map lookup keyed by a read-only map value": {
+    maps: [HASH],
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array(8) }],
+    asm: `  r2 = 0x0 ll ; @ro\n  r1 = 0x0 ll ; @counts\n  call 0x1${OK}`,
+  },
+  "more: sign-extending load of a ctx field": { asm: `  r2 = *(s32 *)(r1 + 0x10)${OK}` },
+  "more: sign-extending load of ctx data": { asm: `  r2 = *(s32 *)(r1 + 0x0)${OK}` },
+  "more: sign-extending load of ctx data_end": { asm: `  r2 = *(s32 *)(r1 + 0x4)${OK}` },
+  "more: sign-extending load of ctx data_meta": { asm: `  r2 = *(s32 *)(r1 + 0x8)${OK}` },
+  "more: sign-extending load of rx_queue_index may be negative": { asm: `  r2 = *(s32 *)(r1 + 0x10)\n  if r2 s< 0x0 goto bad${OK}${BAD}` },
+  "more: sign-extending load of rx_queue_index, negative side is huge unsigned": { asm: `  r2 = *(s32 *)(r1 + 0x10)\n  if r2 s< 0x0 goto neg${OK}\nneg:\n  if r2 > 0x7fffffff goto ok\n  r0 = r7\nok:${OK}` },
+  "more: 1-byte ctx load": { asm: `  w2 = *(u8 *)(r1 + 0x10)${OK}` },
+  "more: 4-byte spill of a pointer": { asm: `${PKT}\n  *(u32 *)(r10 - 0x8) = w2${OK}` },
+  "more: scalar plus packet pointer is a packet pointer": {
+    asm: `${PKT}\n  r5 = 0xe\n  r5 += r2\n  if r5 > r3 goto out\n  w0 = *(u8 *)(r2 + 0xd)\nout:${OK}`,
+  },
+  "more: scalar plus packet pointer, read through the sum": {
+    asm: `${PKT}\n  r5 = 0x4\n  r5 += r2\n  r4 = r5\n  r4 += 0x4\n  if r4 > r3 goto out\n  w0 = *(u32 *)(r5 + 0x0)\nout:${OK}`,
+  },
+  "more: variable-offset stack pointer as a map key": {
+    maps: [HASH],
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  *(u64 *)(r10 - 0x10) = r1\n${RAND}\n  r0 &= 0x4\n  r2 = r10\n  r2 += -0x10\n  r2 += r0\n  r1 = 0x0 ll ; @counts\n  call 0x1${OK}`,
+  },
+  "more: variable-offset stack pointer as a map key reaching above the frame": {
+    maps: [HASH],
+    asm: `${RAND}\n  r0 &= 0x8\n  r2 = r10\n  r2 += -0x8\n  r2 += r0\n  r1 = 0x0 ll ; @counts\n  call 0x1${OK}`,
+  },
+  "more: variable-offset stack pointer as xdp_load_bytes destination": {
+    asm: `${RAND}\n  r0 &= 0x8\n  r3 = r10\n  r3 += -0x18\n  r3 += r0\n  r1 = r6\n  r2 = 0x0\n  r4 = 0x8\n  call 0xbd\n  r0 = *(u64 *)(r10 - 0x18)\n  r0 &= 0x1\n  exit`,
+  },
+  "more: callee reserves ring buffer memory, caller submits": {
+    maps: [RB],
+    asm: `  call local -0x1 ; @get\n  if r0 == 0x0 goto out\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+    subprogs: [{ name: "get", asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  exit` }],
+  },
+  "more: callee reserves ring buffer memory and drops it": {
+    maps: [RB],
+    asm: `  call local -0x1 ; @get${OK}`,
+    subprogs: [{ name: "get", asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  r0 = 0x0\n  exit` }],
+  },
+  "more: ring buffer memory used after submit": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r6 = r0\n  r1 = r0\n  r2 = 0x0\n  call 0x84\n  r1 = 0x1\n  *(u64 *)(r6 + 0x0) = r1\nout:${OK}`,
+  },
+  "more: ring buffer memory submitted twice": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r6 = r0\n  r1 = r0\n  r2 = 0x0\n  call 0x84\n  r1 = r6\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "more: ring buffer memory spilled, submitted from the fill": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  *(u64 *)(r10 - 0x8) = r0\n  if r0 == 0x0 goto out\n  r1 = *(u64 *)(r10 - 0x8)\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "more: ring buffer memory with an offset submitted": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r0 += 0x4\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "more: ring buffer reserve of a variable size": {
+    maps: [RB],
+    asm: `${RAND}\n  r2 = r0\n  r2 &= 0x8\n  r1 = 0x0 ll ; @rb\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "more: signed division by a zero register": { asm: `${RAND}\n  r1 = 0x0\n  r0 s/= r1\n  if r0 != 0x0 goto bad${OK}${BAD}` },
+  "more: 32-bit signed modulo by zero keeps the dividend": { asm: `  w0 = -0x7\n  w1 = 0x0\n  w0 s%= w1\n  if r0 != 0xfffffff9 goto bad${OK}${BAD}` },
+  "more: signed modulo of the minimum by -1": { asm: `  r0 = 0x8000000000000000 ll\n  r1 = -0x1\n  r0 s%= r1\n  if r0 != 0x0 goto bad${OK}${BAD}` },
+  "more: 32-bit division result zero-extended": { asm: `  w0 = -0x1\n  w1 = 0x2\n  w0 /= w1\n  if r0 != 0x7fffffff goto bad${OK}${BAD}` },
+  "more: unsigned division bounds": { asm: `${RAND}\n  r0 &= 0xff\n  r0 /= 0x10\n  if r0 > 0xf goto bad${OK}${BAD}` },
+  "more: modulo bounds": { asm: `${RAND}\n  r0 %= 0x10\n  if r0 > 0xf goto bad${OK}${BAD}` },
+  "more: multiplication bounds": { asm: `${RAND}\n  r0 &= 0xff\n  r0 *= 0x3\n  if r0 > 0x2fd goto bad${OK}${BAD}` },
+  "more: arsh by a register": { asm: `${RAND}\n  r0 <<= 0x38\n  r1 = 0x38\n  r0 s>>= r1\n  if r0 s> 0x7f goto bad\n  if r0 s< -0x80 goto bad${OK}${BAD}` },
+  "more: rsh by a bounded register": { asm: `${RAND}\n  r1 = r0\n  r1 &= 0x7\n  r0 &= 0xff\n  r0 >>= r1\n  if r0 > 0xff goto bad${OK}${BAD}` },
+  "more: or with a constant then jset decided": { asm: `${RAND}\n  r0 |= 0x10\n  if r0 & 0x10 goto ok\n  r0 = r7\nok:${OK}` },
+  "more: jset refines a single bit": { asm: `${RAND}\n  r0 &= 0x3\n  if r0 & 0x2 goto two\n  if r0 > 0x1 goto bad${OK}\ntwo:\n  if r0 < 0x2 goto bad${OK}${BAD}` },
+  "more: 32-bit jset on the high half": { asm: `${RAND}\n  r0 <<= 0x20\n  if w0 & 0x1 goto bad${OK}${BAD}` },
+  "more: signed 32-bit compare on a 64-bit register": { asm: `${RAND}\n  r0 |= 0x80000000\n  if w0 s> -0x1 goto bad${OK}${BAD}` },
+  "more: jeq decided by the low half": { asm: `${RAND}\n  r0 <<= 0x20\n  r0 |= 0x3\n  if r0 == 0x4 goto bad${OK}${BAD}` },
+  "more: 8200 pending branches": {
+    asm: `${RAND}\n${Array.from({ length: 8200 }, (_, i) => `  if r0 == ${i} goto +0x0`).join("\n")}${OK}`,
+  },
+  "more: infinite loop through a stack slot kept equal": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\nl:\n  r2 = *(u64 *)(r10 - 0x8)\n  *(u64 *)(r10 - 0x8) = r2\n  goto l`,
+  },
+  "more: loop whose exit test is on a dead register": {
+    asm: `${RAND}\n  r1 = 0x0\nl:\n  r1 += 0x1\n  if r0 == 0x5 goto out\n  if r1 < 0x8 goto l\nout:${OK}`,
+  },
+  "more: bounded loop over a packet with a spilled pointer": {
+    asm: `${PKT}\n  *(u64 *)(r10 - 0x8) = r2\n  r6 = 0x0\nl:\n  r2 = *(u64 *)(r10 - 0x8)\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  *(u64 *)(r10 - 0x8) = r4\n  r6 += 0x1\n  if r6 < 0x10 goto l\nout:${OK}`,
+  },
+  "more: callback index used as a stack offset": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r2 = r10\n  r2 += -0x8\n  r2 += r1\n  w3 = 0x0\n  *(u8 *)(r2 + 0x0) = w3\n  r0 = 0x0\n  exit` }],
+  },
+  "more: callback reads an uninitialised r3": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = r3\n  r0 &= 0x1\n  exit` }],
+  },
+  "more: bpf_loop with a non-zero constant flags": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x1\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "more: adjust_head given a packet pointer as ctx": { asm: `${PKT}\n  r1 = r2\n  r2 = 0x0\n  call 0x2c${OK}` },
+  "more: map lookup given a packet pointer as the map": { asm: `${PKT}\n  r1 = r2\n  r2 = r10\n  r2 += -0x8\n  call 0x1${OK}` },
+  "more: ringbuf_output given a packet pointer as the map": { asm: `${PKT}\n  r1 = r2\n  r2 = r10\n  r2 += -0x8\n  r3 = 0x8\n  r4 = 0x0\n  call 0x82${OK}` },
+  "more: bpf_loop ctx is a packet pointer": {
+    asm: `${PKT}\n  r3 = r2\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "more: bpf_loop ctx is a map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r3 = r0\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r4 = 0x0\n  call 0xb5\nout:${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "more: tail call index from a packet pointer": {
+    maps: [PROGS],
+    asm: `${PKT}\n  r3 = r2\n  r2 = 0x0 ll ; @jumps\n  call 0xc${OK}`,
+  },
+  "more: ctx passed to a helper after a round trip through the stack": {
+    asm: `  *(u64 *)(r10 - 0x8) = r1\n  r1 = *(u64 *)(r10 - 0x8)\n  call 0xbc${OK}`,
+  },
+  "more: ctx copied with a 32-bit move passed to a helper": { asm: `  w1 = w1\n  call 0xbc${OK}` },
+  "more: program returns r0 set only on one path": { asm: `${RAND}\n  if r0 > 0x5 goto out\n  r1 = 0x1\n  exit\nout:\n  r0 = 0x1\n  exit` },
+};
+
+const DEVMAP = { name: "dev", type: MapType.DEVMAP, keySize: 4, valueSize: 4, maxEntries: 4 };
+const CPUMAP = { name: "cpus", type: MapType.CPUMAP, keySize: 4, valueSize: 4, maxEntries: 4 };
+const XSKMAP = { name: "xsks", type: MapType.XSKMAP, keySize: 4, valueSize: 4, maxEntries: 4 };
+const STACKMAP = { name: "st", type: MapType.STACK, keySize: 0, valueSize: 4, maxEntries: 4 };
+const BLOOM = { name: "bloom", type: MapType.BLOOM_FILTER, keySize: 0, valueSize: 4, maxEntries: 4 };
+const LPM = { name: "lpm", type: MapType.LPM_TRIE, keySize: 8, valueSize: 4, maxEntries: 4, flags: 1 };
+const PCPU = { name: "pcpu", type: MapType.PERCPU_ARRAY, keySize: 4, valueSize: 8, maxEntries: 4 };
+
+const maps: Record<string, KernelCase> = {
+  "maps: devmap value written": { maps: [DEVMAP], asm: `${LOOKUP("dev")}\n  if r0 == 0x0 goto out\n  w1 = 0x1\n  *(u32 *)(r0 + 0x0) = w1\nout:${OK}` },
+  "maps: devmap value read": { maps: [DEVMAP], asm: `${LOOKUP("dev")}\n  if r0 == 0x0 goto out\n  w1 = *(u32 *)(r0 + 0x0)\nout:${OK}` },
+  "maps: cpumap lookup": { maps: [CPUMAP], asm: `${LOOKUP("cpus")}${OK}` },
+  "maps: xskmap value read": { maps: [XSKMAP], asm: `${LOOKUP("xsks")}\n  if r0 == 0x0 goto out\n  w1 = *(u32 *)(r0 + 0x0)\nout:${OK}` },
+  "maps: xskmap value written": { maps: [XSKMAP], asm: `${LOOKUP("xsks")}\n  if r0 == 0x0 goto out\n  w1 = 0x0\n  *(u32 *)(r0 + 0x0) = w1\nout:${OK}` },
+  "maps: xskmap value read as one byte": { maps: [XSKMAP], asm: `${LOOKUP("xsks")}\n  if r0 == 0x0 goto out\n  w1 = *(u8 *)(r0 + 0x0)\nout:${OK}` },
+  "maps: xskmap value with an offset added and removed": { maps: [XSKMAP], asm: `${LOOKUP("xsks")}\n  if r0 == 0x0 goto out\n  r0 += 0x4\n  r0 += -0x4\n  w1 = *(u32 *)(r0 + 0x0)\nout:${OK}` },
+  "maps: xskmap value as helper memory": { maps: [XSKMAP], asm: `${LOOKUP("xsks")}\n  if r0 == 0x0 goto out\n  r1 = r0\n  r2 = 0x4\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c\nout:${OK}` },
+  "maps: devmap_hash value written": {
+    maps: [{ name: "devh", type: MapType.DEVMAP_HASH, keySize: 4, valueSize: 4, maxEntries: 4 }],
+    asm: `${LOOKUP("devh")}\n  if r0 == 0x0 goto out\n  w1 = 0x1\n  *(u32 *)(r0 + 0x0) = w1\nout:${OK}`,
+  },
+  "maps: helper writes into a devmap value": {
+    maps: [DEVMAP],
+    asm: `  r6 = r1\n${LOOKUP("dev")}\n  if r0 == 0x0 goto out\n  r1 = r6\n  r2 = 0x0\n  r3 = r0\n  r4 = 0x4\n  call 0xbd\nout:${OK}`,
+  },
+  "maps: atomic add on a devmap value": { maps: [DEVMAP], asm: `${LOOKUP("dev")}\n  if r0 == 0x0 goto out\n  w1 = 0x1\n  lock *(u32 *)(r0 + 0x0) += w1\nout:${OK}` },
+  "maps: recursion through two subprograms": {
+    asm: `  call local -0x1 ; @f${OK}`,
+    subprogs: [
+      { name: "f", asm: `  r0 = 0x0\n  if r0 == 0x0 goto out\n  call local -0x1 ; @g\nout:\n  exit` },
+      { name: "g", asm: `  call local -0x1 ; @f\n  exit` },
+    ],
+  },
+  "maps: queue lookup": { maps: [QUEUE], asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @q\n  call 0x1${OK}` },
+  "maps: queue update": { maps: [QUEUE], asm: `  r2 = 0x0\n  r3 = r10\n  r3 += -0x8\n  r1 = 0x0 ll ; @q\n  r4 = 0x0\n  call 0x2${OK}` },
+  "maps: stack pop": { maps: [STACKMAP], asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @st\n  call 0x58${OK}` },
+  "maps: bloom filter pop": { maps: [BLOOM], asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @bloom\n  call 0x58${OK}` },
+  "maps: bloom filter peek": { maps: [BLOOM], asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @bloom\n  call 0x59${OK}` },
+  "maps: bloom filter lookup": { maps: [BLOOM], asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @bloom\n  call 0x1${OK}` },
+  "maps: push into a hash map": { maps: [HASH], asm: `  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @counts\n  r3 = 0x0\n  call 0x57${OK}` },
+  "maps: lpm trie lookup with an 8-byte key": { maps: [LPM], asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r2 = r10\n  r2 += -0x8\n  r1 = 0x0 ll ; @lpm\n  call 0x1\n  if r0 == 0x0 goto out\n  w1 = *(u32 *)(r0 + 0x0)\nout:${OK}` },
+  "maps: lpm trie lookup with a 4-byte stack key": { maps: [LPM], asm: `  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @lpm\n  call 0x1${OK}` },
+  "maps: per-cpu array lookup with a constant key needs no null check": { maps: [PCPU], asm: `${LOOKUP("pcpu")}\n  r1 = *(u64 *)(r0 + 0x0)${OK}` },
+  "maps: delete from an array": { maps: [ARRAY], asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @arr\n  call 0x3${OK}` },
+  "maps: redirect_map into a cpumap": { maps: [CPUMAP], asm: `  r1 = 0x0 ll ; @cpus\n  r2 = 0x0\n  r3 = 0x0\n  call 0x33\n  exit` },
+  "maps: redirect_map into an xskmap": { maps: [XSKMAP], asm: `  r1 = 0x0 ll ; @xsks\n  r2 = 0x0\n  r3 = 0x0\n  call 0x33\n  exit` },
+  "maps: array map value past its size through a constant pseudo load": {
+    vars: [{ name: "rw", section: ".data", init: new Uint8Array(8) }],
+    asm: `  r1 = 0x0 ll ; @rw\n  r1 += 0x8\n  w2 = *(u32 *)(r1 + 0x0)${OK}`,
+  },
+  "maps: .data value written at a variable offset": {
+    vars: [{ name: "rw", section: ".data", init: new Uint8Array(16) }],
+    asm: `${RAND}\n  r0 &= 0x8\n  r1 = 0x0 ll ; @rw\n  r1 += r0\n  r2 = 0x1\n  *(u64 *)(r1 + 0x0) = r2${OK}`,
+  },
+  "maps: .rodata read at a variable offset is not constant": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array([1, 0, 0, 0, 1, 0, 0, 0]) }],
+    asm: `${RAND}\n  r0 &= 0x4\n  r1 = 0x0 ll ; @ro\n  r1 += r0\n  w2 = *(u32 *)(r1 + 0x0)\n  if r2 != 0x1 goto bad${OK}${BAD}`,
+  },
+  "maps: .rodata read as a signed byte": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array([0xff, 0, 0, 0]) }],
+    asm: `  r1 = 0x0 ll ; @ro\n  r2 = *(s8 *)(r1 + 0x0)\n  if r2 != -0x1 goto bad${OK}${BAD}`,
+  },
+  "maps: .rodata read of 8 bytes": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) }],
+    asm: `  r1 = 0x0 ll ; @ro\n  r2 = *(u64 *)(r1 + 0x0)\n  r3 = 0x807060504030201 ll\n  if r2 != r3 goto bad${OK}${BAD}`,
+  },
+  "maps: recursion": {
+    asm: `  r1 = 0x3\n  call local -0x1 ; @f${OK}`,
+    subprogs: [{ name: "f", asm: `  r1 += -0x1\n  if r1 == 0x0 goto out\n  call local -0x1 ; @f\nout:\n  r0 = 0x0\n  exit` }],
+  },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps });
