@@ -267,6 +267,8 @@ export function checkExit(st: VerifierState): number | undefined {
   }
   if (callee.callback) {
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
+    // prepare_func_exit refuses a stack pointer before looking at the callback's range.
+    if (r0.type === "stack") throw new RuleError("cannot return stack pointer to the caller frame", [0]);
     if (r0.type !== "scalar") throw new RuleError("R0 not a scalar value", [0]);
     if (r0.s.smin < 0n || r0.s.smax > 1n) {
       // verbose_invalid_scalar: only the bounds that say something.

@@ -994,4 +994,67 @@ const maps: Record<string, KernelCase> = {
   },
 };
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps });
+const edges: Record<string, KernelCase> = {
+  "edges: xdp_store_bytes from a read-only map value": {
+    vars: [{ name: "ro", section: ".rodata", init: new Uint8Array(8) }],
+    asm: `  r6 = r1\n  r3 = 0x0 ll ; @ro\n  r1 = r6\n  r2 = 0x0\n  r4 = 0x4\n  call 0xbe${OK}`,
+  },
+  "edges: xdp_store_bytes from uninitialised stack (privileged)": { asm: `  r3 = r10\n  r3 += -0x8\n  r2 = 0x0\n  r4 = 0x8\n  call 0xbe${OK}` },
+  "edges: fib_lookup params over a spilled pointer": {
+    asm: `  r6 = r1\n  r2 = r10\n  *(u64 *)(r10 - 0x40) = r2\n  r2 += -0x40\n  r1 = r6\n  r3 = 0x40\n  r4 = 0x0\n  call 0x45\n  r2 = *(u64 *)(r10 - 0x40)\n  r3 = 0x1\n  *(u64 *)(r2 + 0x0) = r3${OK}`,
+  },
+  "edges: csum_diff reads a slot holding a spilled pointer": {
+    asm: `  r1 = r10\n  *(u64 *)(r10 - 0x8) = r1\n  r1 += -0x8\n  r2 = 0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "edges: variable-offset read deep in a never-written stack": {
+    asm: `${RAND}\n  r0 &= 0x8\n  r1 = r10\n  r1 += -0x100\n  r1 += r0\n  r2 = *(u64 *)(r1 + 0x0)\n  r0 = r2\n  r0 &= 0x1\n  exit`,
+  },
+  "edges: stack write at the last byte of 512": { asm: `  r1 = r10\n  r1 += -0x200\n  *(u64 *)(r1 + 0x0) = 0x0${OK}` },
+  "edges: stack write one byte below 512": { asm: `  r1 = r10\n  r1 += -0x201\n  *(u8 *)(r1 + 0x0) = 0x0${OK}` },
+  "edges: read through pkt_end": { asm: `${PKT}\n  w0 = *(u8 *)(r3 + 0x0)${OK}` },
+  "edges: read through pkt_end minus one": { asm: `${PKT}\n  w0 = *(u8 *)(r3 - 0x1)${OK}` },
+  "edges: read through a map pointer": { stricter: "the kernel lets a privileged program read struct bpf_map fields through the map pointer (BTF-typed); the bundled verifier does not model them (docs/verifier.md: not supported)", maps: [HASH], asm: `  r1 = 0x0 ll ; @counts\n  r0 = *(u64 *)(r1 + 0x0)${OK}` },
+  "edges: callback returns a pointer": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = r10\n  exit` }],
+  },
+  "edges: callback ctx read past the caller's frame": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = *(u64 *)(r2 + 0x8)\n  r0 = 0x0\n  exit` }],
+  },
+  "edges: callback ctx read below it in the caller's frame": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = *(u64 *)(r2 - 0x8)\n  r0 = 0x0\n  exit` }],
+  },
+  "edges: callback calls bpf_loop itself": {
+    asm: `  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [
+      { name: "cb", asm: `  r1 = 0x2\n  r2 = 0x0 ll ; @inner\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5\n  r0 = 0x0\n  exit` },
+      { name: "inner", asm: `  r0 = 0x1\n  exit` },
+    ],
+  },
+  "edges: tail call from a bpf_loop callback": {
+    maps: [PROGS],
+    asm: `  r6 = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "edges: subprogram with a stack of 256 bytes then a tail call in the callee": {
+    maps: [PROGS],
+    asm: `  r6 = r1\n  r2 = 0x0\n  *(u64 *)(r10 - 0x100) = r2\n  r1 = r6\n  call local -0x1 ; @t${OK}`,
+    subprogs: [{ name: "t", asm: `  r2 = 0x0 ll ; @jumps\n  r3 = 0x0\n  call 0xc\n  r0 = 0x0\n  exit` }],
+  },
+  "edges: ring buffer memory leaked on one path only": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  if r0 > 0x5 goto out\n  r1 = r6\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "edges: ring buffer memory null-checked through a copy": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  r6 = r0\n  if r6 == 0x0 goto out\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "edges: ring buffer memory written past its reserved size at a variable offset": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x10\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r0 &= 0x8\n  r1 = r6\n  r1 += r0\n  r2 = 0x1\n  *(u64 *)(r1 + 0x4) = r2\n  r1 = r6\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges });
