@@ -7,7 +7,7 @@ import { MapType } from "../object/map-types.js";
 import { checkRegion, progReadOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
-import { helperProto, mapOnlyFor, type ArgKind, type HelperProto } from "./helpers.js";
+import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
@@ -15,6 +15,7 @@ import { clobberRange, rawKinds, slotOf } from "./stack.js";
 import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
 
 const UNMODELLED = new Set(["for_each_map_elem", "spin_lock", "spin_unlock"]);
+const WRITE_HELPERS = new Set(["map_update_elem", "map_delete_elem", "map_push_elem", "map_pop_elem"]);
 const MEM_TYPES = "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
 const BPF_MAX_VAR_SIZ = 1 << 29;
 const isZero = (r: RegState): boolean => r.type === "scalar" && r.s.tnum.mask === 0n && r.s.tnum.value === 0n;
@@ -126,6 +127,12 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         if (reg.type !== "map_ptr") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=map_ptr`, [regno]);
         mapIndex = reg.map;
         const map = env.maps[reg.map]!;
+        // Helpers that write the map: a map programs may only read refuses them first.
+        if (WRITE_HELPERS.has(proto.name) && progReadOnly(map)) throw new RuleError("write into map forbidden", [regno]);
+        const unmodelled = unmodelledMap(map.type);
+        if (unmodelled && proto.name !== "map_delete_elem") {
+          throw new RuleError(`bpf_${proto.name} on a ${unmodelled} is not supported by the bundled verifier`, [regno]);
+        }
         const onlyFor = mapOnlyFor(map.type);
         if (proto.name === "tail_call" && map.type !== MapType.PROG_ARRAY) throw new RuleError("expected prog array map for tail call", [regno]);
         if ((proto.mapTypes && !proto.mapTypes.includes(map.type)) || (onlyFor && !onlyFor.includes(proto.name))) {

@@ -106,6 +106,29 @@ export function helperProto(id: number): HelperProto | undefined {
  * check_map_func_compatibility): a prog array only for tail calls, a ring buffer only for the
  * ringbuf helpers, and so on.
  */
+/**
+ * Map kinds whose lookups give something other than plain memory (a socket reference, an inner
+ * map, arena or struct_ops memory): the bundled verifier refuses to reason about them.
+ */
+export function unmodelledMap(type: MapType): string | undefined {
+  switch (type) {
+    case MapType.SOCKMAP:
+      return "sockmap";
+    case MapType.SOCKHASH:
+      return "sockhash";
+    case MapType.ARRAY_OF_MAPS:
+      return "array of maps";
+    case MapType.HASH_OF_MAPS:
+      return "hash of maps";
+    case MapType.ARENA:
+      return "arena";
+    case MapType.STRUCT_OPS:
+      return "struct_ops map";
+    default:
+      return undefined;
+  }
+}
+
 export function mapOnlyFor(type: MapType): readonly string[] | undefined {
   switch (type) {
     case MapType.PROG_ARRAY:
@@ -120,6 +143,27 @@ export function mapOnlyFor(type: MapType): readonly string[] | undefined {
       return ["redirect_map", "map_lookup_elem"];
     case MapType.CPUMAP:
       return ["redirect_map"];
+    // Maps only helpers outside helpers.ts may use (check_map_func_compatibility): any of
+    // ours is refused the kernel's way.
+    case MapType.CGROUP_ARRAY:
+      return ["skb_under_cgroup", "current_task_under_cgroup"];
+    case MapType.STACK_TRACE:
+      return ["get_stackid"];
+    case MapType.REUSEPORT_SOCKARRAY:
+      return ["sk_select_reuseport"];
+    case MapType.CGROUP_STORAGE:
+    case MapType.PERCPU_CGROUP_STORAGE:
+      return ["get_local_storage"];
+    case MapType.SK_STORAGE:
+      return ["sk_storage_get", "sk_storage_delete"];
+    case MapType.INODE_STORAGE:
+      return ["inode_storage_get", "inode_storage_delete"];
+    case MapType.TASK_STORAGE:
+      return ["task_storage_get", "task_storage_delete"];
+    case MapType.CGRP_STORAGE:
+      return ["cgrp_storage_get", "cgrp_storage_delete"];
+    case MapType.USER_RINGBUF:
+      return ["user_ringbuf_drain"];
     default:
       return undefined;
   }
