@@ -202,6 +202,9 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     }
   }
   if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError("tail_call would lead to reference leak");
+  // bpf_loop: the kernel marks the count (r1) precise to tell when iteration ends; for a
+  // pointer that fails inside the kernel, and the program is refused with its internal error.
+  if (proto.callback === true && frame.regs[1]!.type !== "scalar") throw new RuleError("verifier bug: backtracking misuse", [1]);
 
   // The callback path starts from the state before the call (bpf_loop: r1 = index, r2 = ctx).
   let callbackState: VerifierState | undefined;

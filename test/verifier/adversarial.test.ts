@@ -1070,4 +1070,51 @@ const edges: Record<string, KernelCase> = {
   },
 };
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges });
+const args: Record<string, KernelCase> = {
+  "args: ring buffer memory as a map key": {
+    maps: [RB, HASH],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r6 = r0\n  r2 = r0\n  r1 = 0x0 ll ; @counts\n  call 0x1\n  r1 = r6\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "args: ring buffer memory or null to csum_diff": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  r6 = r0\n  r1 = r0\n  r2 = 0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c\n  if r6 == 0x0 goto out\n  r1 = r6\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "args: ring buffer memory too small for a map value": {
+    maps: [RB, BIG],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x8\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r6 = r0\n  *(u32 *)(r10 - 0x4) = 0x0\n  r2 = r10\n  r2 += -0x4\n  r3 = r6\n  r1 = 0x0 ll ; @big\n  r4 = 0x0\n  call 0x2\n  r1 = r6\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "args: a pointer as a size": { asm: `  r1 = r10\n  r1 += -0x8\n  r2 = r10\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}` },
+  "args: map value from a variable-offset stack pointer": {
+    maps: [HASH],
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  *(u64 *)(r10 - 0x10) = r1\n  *(u32 *)(r10 - 0x14) = 0x0\n${RAND}\n  r0 &= 0x8\n  r3 = r10\n  r3 += -0x10\n  r3 += r0\n  r2 = r10\n  r2 += -0x14\n  r1 = 0x0 ll ; @counts\n  r4 = 0x0\n  call 0x2${OK}`,
+  },
+  "args: map value from a variable-offset stack pointer reaching above the frame": {
+    maps: [HASH],
+    asm: `  *(u32 *)(r10 - 0x14) = 0x0\n${RAND}\n  r0 &= 0x8\n  r3 = r10\n  r3 += -0x8\n  r3 += r0\n  r2 = r10\n  r2 += -0x14\n  r1 = 0x0 ll ; @counts\n  r4 = 0x0\n  call 0x2${OK}`,
+  },
+  "args: helper memory straddling the top of the frame": { asm: `  r1 = r10\n  r1 += -0x4\n  r2 = 0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0x1c${OK}` },
+  "args: map key from a packet pointer with a variable offset": {
+    maps: [HASH],
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x0)\n  r5 &= 0xf\n  r2 += r5\n  r4 = r2\n  r4 += 0x4\n  if r4 > r3 goto out\n  r1 = 0x0 ll ; @counts\n  call 0x1\nout:${OK}`,
+  },
+  "args: redirect_map flags from a pointer": { maps: [DEVMAP], asm: `  r1 = 0x0 ll ; @dev\n  r2 = 0x0\n  r3 = r10\n  call 0x33\n  exit` },
+  "args: bpf_loop count from a pointer": {
+    asm: `  r1 = r10\n  r2 = 0x0 ll ; @cb\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}`,
+    subprogs: [{ name: "cb", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "args: bpf_loop callback given as a scalar": { asm: `  r1 = 0x4\n  r2 = 0x0\n  r3 = 0x0\n  r4 = 0x0\n  call 0xb5${OK}` },
+  "args: ringbuf_reserve size of zero": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0x0\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "args: ringbuf_reserve memory read at its end": {
+    maps: [RB],
+    asm: `  r1 = 0x0 ll ; @rb\n  r2 = 0xc\n  r3 = 0x0\n  call 0x83\n  if r0 == 0x0 goto out\n  w1 = *(u32 *)(r0 + 0x8)\n  r1 = r0\n  r2 = 0x0\n  call 0x84\nout:${OK}`,
+  },
+  "args: shift by a register bounded up to 70": { asm: `${RAND}\n  r1 = r0\n  r1 &= 0x3f\n  r1 += 0x7\n  r2 = 0x1\n  r2 <<= r1\n  if r2 == 0x0 goto ok\nok:${OK}` },
+  "args: 32-bit shift by a register bounded below 32": { asm: `${RAND}\n  w1 = w0\n  w1 &= 0x1f\n  w2 = 0x1\n  w2 <<= w1\n  if w2 == 0x0 goto bad${OK}${BAD}` },
+  "args: 32-bit shift by a register that may be 32": { asm: `${RAND}\n  w1 = w0\n  w1 &= 0x20\n  w2 = 0x1\n  w2 <<= w1\n  if r2 > 0xffffffff goto bad${OK}${BAD}` },
+  "args: right shift by a variable keeps the value below its maximum": { asm: `${RAND}\n  r1 = r0\n  r1 &= 0x3f\n  r0 &= 0xffff\n  r0 >>= r1\n  if r0 > 0xffff goto bad${OK}${BAD}` },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges, ...args });
