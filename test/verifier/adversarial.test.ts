@@ -1117,4 +1117,46 @@ const args: Record<string, KernelCase> = {
   "args: right shift by a variable keeps the value below its maximum": { asm: `${RAND}\n  r1 = r0\n  r1 &= 0x3f\n  r0 &= 0xffff\n  r0 >>= r1\n  if r0 > 0xffff goto bad${OK}${BAD}` },
 };
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges, ...args });
+const last: Record<string, KernelCase> = {
+  "last: .data read is not a constant": {
+    vars: [{ name: "rw", section: ".data", init: new Uint8Array([3, 0, 0, 0]) }],
+    asm: `  r1 = 0x0 ll ; @rw\n  w2 = *(u32 *)(r1 + 0x0)\n  if w2 > 0x2 goto out\n  r0 = r7\nout:${OK}`,
+  },
+  "last: .bss read is not a constant": {
+    vars: [{ name: "zero", section: ".bss", init: new Uint8Array(4) }],
+    asm: `  r1 = 0x0 ll ; @zero\n  w2 = *(u32 *)(r1 + 0x0)\n  if w2 == 0x0 goto out\n  r0 = r7\nout:${OK}`,
+  },
+  "last: sign-extending fill of a narrow spill": {
+    asm: `  w1 = 0x80000000\n  *(u32 *)(r10 - 0x8) = w1\n  r1 = *(s32 *)(r10 - 0x8)\n  r2 = -0x80000000\n  if r1 != r2 goto bad${OK}${BAD}`,
+  },
+  "last: sign-extending byte fill of an 8-byte spill": {
+    asm: `  r1 = 0x1ff\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = *(s8 *)(r10 - 0x8)\n  if r1 != -0x1 goto bad${OK}${BAD}`,
+  },
+  "last: sign-extending fill at the top of a spill": {
+    asm: `  r1 = 0xff00000000000000 ll\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = *(s8 *)(r10 - 0x1)\n  if r1 != -0x1 goto ok\nok:${OK}`,
+  },
+  "last: pointer equality with itself decided": { asm: `${PKT}\n  r4 = r2\n  if r4 != r2 goto ok\nok:${OK}` },
+  "last: stack pointers compared": { asm: `  r1 = r10\n  r2 = r10\n  r2 += -0x8\n  if r1 > r2 goto ok\n  r0 = r7\nok:${OK}` },
+  "last: stack pointer compared with a scalar": { asm: `  r1 = r10\n  if r1 > 0x5 goto ok\n  r0 = r7\nok:${OK}` },
+  "last: map value pointer compared with a non-zero constant at 32 bits": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  if w0 != 0x5 goto out\n  r0 = r7\nout:${OK}`,
+  },
+  "last: null check of a map value spilled in a caller frame": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  *(u64 *)(r10 - 0x10) = r0\n  r1 = r10\n  r1 += -0x10\n  call local -0x1 ; @chk${OK}`,
+    subprogs: [{ name: "chk", asm: `  r2 = *(u64 *)(r1 + 0x0)\n  if r2 == 0x0 goto out\n  r0 = *(u64 *)(r2 + 0x0)\nout:\n  r0 = 0x0\n  exit` }],
+  },
+  "last: caller's copy stays unchecked after a check in the callee": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r6 = r0\n  r1 = r0\n  call local -0x1 ; @chk\n  r0 = *(u64 *)(r6 + 0x0)${OK}`,
+    subprogs: [{ name: "chk", asm: `  if r1 == 0x0 goto out\n  r0 = *(u64 *)(r1 + 0x0)\nout:\n  r0 = 0x0\n  exit` }],
+  },
+  "last: callee's null check marks the caller's copy": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  r6 = r0\n  r1 = r0\n  call local -0x1 ; @chk\n  if r0 == 0x0 goto out\n  r0 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+    subprogs: [{ name: "chk", asm: `  r0 = 0x0\n  if r1 == 0x0 goto out\n  r0 = *(u64 *)(r1 + 0x0)\n  r0 = 0x1\nout:\n  exit` }],
+  },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges, ...args, ...last });
