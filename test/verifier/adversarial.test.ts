@@ -1159,4 +1159,24 @@ const last: Record<string, KernelCase> = {
   },
 };
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges, ...args, ...last });
+const loops: Record<string, KernelCase> = {
+  "loops: callback stores a map value pointer on its third call, used after the loop": {
+    maps: [HASH],
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x10) = r1\n  *(u64 *)(r10 - 0x8) = r1\n  r1 = 0x4\n  r2 = 0x0 ll ; @cb\n  r3 = r10\n  r3 += -0x10\n  r4 = 0x0\n  call 0xb5\n  r1 = *(u64 *)(r10 - 0x8)\n  r0 = *(u64 *)(r1 + 0x0)${OK}`,
+    subprogs: [{ name: "cb", asm: `  r6 = r2\n  r3 = *(u64 *)(r6 + 0x0)\n  r3 += 0x1\n  *(u64 *)(r6 + 0x0) = r3\n  if r3 != 0x3 goto out\n${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  *(u64 *)(r6 + 0x8) = r0\nout:\n  r0 = 0x0\n  exit` }],
+  },
+  "loops: counter loop that writes a pointer into a slot on its last round": {
+    asm: `  r1 = 0x0\n  *(u64 *)(r10 - 0x8) = r1\n  r6 = 0x0\nl:\n  if r6 != 0x3 goto next\n  r2 = r10\n  *(u64 *)(r10 - 0x8) = r2\nnext:\n  r6 += 0x1\n  if r6 < 0x4 goto l\n  r1 = *(u64 *)(r10 - 0x8)\n  r1 *= 0x2${OK}`,
+  },
+  "loops: counter loop that writes a scalar over a pointer on its last round": {
+    asm: `  r2 = r10\n  r2 += -0x10\n  *(u64 *)(r10 - 0x8) = r2\n  r6 = 0x0\nl:\n  if r6 != 0x3 goto next\n  r2 = 0x5\n  *(u64 *)(r10 - 0x8) = r2\nnext:\n  r6 += 0x1\n  if r6 < 0x4 goto l\n  r1 = *(u64 *)(r10 - 0x8)\n  r2 = 0x0\n  *(u64 *)(r1 + 0x0) = r2${OK}`,
+  },
+  "loops: packet walk whose range proof is lost on a later round": {
+    asm: `${PKT}\n  r6 = 0x0\nl:\n  r4 = r2\n  r4 += 0x8\n  if r4 > r3 goto out\n  w5 = *(u8 *)(r2 + 0x7)\n  r2 += r5\n  r6 += 0x1\n  if r6 < 0x3 goto l\n  w0 = *(u8 *)(r2 + 0x0)\nout:${OK}`,
+  },
+  "loops: loop exit decided by a 32-bit compare on a 64-bit counter": {
+    asm: `  r1 = 0x100000000 ll\nl:\n  r1 += 0x1\n  if w1 < 0x4 goto l\n  r2 = 0x100000004 ll\n  if r1 > r2 goto bad${OK}${BAD}`,
+  },
+};
+
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...stack, ...pointers, ...nulls, ...scalars, ...calls, ...flow, ...pruning, ...pktEnd, ...zeroSize, ...atomics, ...pktArgs, ...more, ...maps, ...edges, ...args, ...last, ...loops });
