@@ -379,6 +379,16 @@ const scalars: Record<string, KernelCase> = {
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x10\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
   },
+  "scalars: linked copy with a subtracted constant bounded by a check on the original": {
+    stricter: "6.18 also links `r1 -= 8` (an offset of -8) to r0; our links end at any ALU operation",
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r0 &= 0xff\n  r1 = r0\n  r1 -= 0x8\n  if r0 > 0x30 goto out\n  if r0 < 0x8 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: check on the offset copy bounds the original": {
+    otherReason: "the kernel carries the check on r1 = r0 + 8 back to r0 (r0 in [-8, 0x30]) and refuses the negative access; without offset links we refuse the unbounded r0 at the pointer arithmetic",
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  if r1 > 0x38 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
   "scalars: original checked after its copy was changed by 32-bit ALU": {
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  w1 += 0x8\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
