@@ -2,7 +2,8 @@
 // adjust_ptr_min_max_vals) with privileged rules: scalar transfer functions come from
 // scalar-alu.ts; pointers allow only 64-bit add/sub of scalars with sane bounds; anything a
 // privileged program may compute from a pointer (pointer - pointer, 32-bit moves) is an unknown
-// scalar; copies of scalars share an id so that a later bounds check refines every copy.
+// scalar; copies of scalars share an id so that a later bounds check refines every copy, and a
+// copy moved by one 64-bit constant add/sub stays linked with that delta (BPF_ADD_CONST).
 
 import type { AluInsn, AluOp, EndianInsn, MovsxInsn, NegInsn } from "../isa/index.js";
 import { MapType } from "../object/map-types.js";
@@ -11,7 +12,7 @@ import { freshId, type Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "./scalar-alu.js";
 import { scalarConst, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
-import { FP, typeName, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
+import { FP, typeName, type OffsetPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
 const opText: Readonly<Record<AluOp, string>> = {
   add: "+=", sub: "-=", mul: "*=", div: "/=", sdiv: "s/=", or: "|=", and: "&=", lsh: "<<=",
@@ -66,18 +67,13 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
       const s = scalarAlu("mov", 32, src.s, src.s);
       // A value that fits in 32 bits is copied unchanged, so the copy stays linked to it
       // (check_alu_op: get_reg_width(src) <= 32).
-      if (src.s.umax <= 0xffffffffn && !isConst(src.s)) {
-        const id = src.id !== 0 ? src.id : freshId(env);
-        if (src.id === 0) regs[insn.src.reg] = { ...src, id };
-        return writeReg(st, insn.dst, { type: "scalar", s, id });
+      if (src.s.umax <= 0xffffffffn) {
+        const linked = idBeforeCopy(env, regs, insn.src.reg, src);
+        if (!isConst(src.s)) return writeReg(st, insn.dst, { type: "scalar", s, id: linked.id });
       }
       return writeReg(st, insn.dst, { type: "scalar", s, id: 0 });
     }
-    if (src.type === "scalar" && src.id === 0 && !isConst(src.s)) {
-      const linked = { ...src, id: freshId(env) };
-      regs[insn.src.reg] = linked;
-      return writeReg(st, insn.dst, linked);
-    }
+    if (src.type === "scalar") return writeReg(st, insn.dst, idBeforeCopy(env, regs, insn.src.reg, src));
     return writeReg(st, insn.dst, src);
   }
   const dst = readReg(st, insn.dst);
@@ -89,7 +85,10 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   const src: RegState = insn.src.kind === "imm" ? { type: "scalar", s: scalarConst(BigInt(insn.src.imm)), id: 0 } : readReg(st, insn.src.reg);
   if (dst.type === "scalar" && src.type === "scalar") {
     const srcS = width === 32 && insn.src.kind === "imm" ? scalarConst(BigInt(insn.src.imm >>> 0)) : src.s;
-    return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu(op, width, dst.s, srcS), id: 0 });
+    const out = scalarAlu(op, width, dst.s, srcS);
+    // The kernel tests the constant after the operation: `r1 += r1` sees the new r1.
+    const constSrc = insn.src.kind === "reg" && insn.src.reg === insn.dst ? out : src.s;
+    return writeReg(st, insn.dst, { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, constSrc) });
   }
   if (dst.type !== "scalar" && src.type !== "scalar") {
     if (op === "sub") return writeReg(st, insn.dst, unknown());
@@ -99,6 +98,36 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   const ptr = ptrIsDst ? dst : src;
   const off = (ptrIsDst ? src : dst) as Extract<RegState, { type: "scalar" }>;
   writeReg(st, insn.dst, pointerArithmetic(env, insn, ptr, off.s, ptrIsDst));
+}
+
+/**
+ * assign_scalar_id_before_mov: a scalar about to be copied (register move, spill) gets an id
+ * its copy shares. A value that is itself "linked value + delta" leaves its old link first: a
+ * copy cannot carry the delta on (the kernel clears BPF_ADD_CONST and reg->off). Constants need
+ * no link. Returns the source register's new state, also written back to `regs`.
+ */
+export function idBeforeCopy(env: Env, regs: RegState[], r: number, src: ScalarReg): ScalarReg {
+  let out: ScalarReg = src.delta !== undefined ? { type: "scalar", s: src.s, id: 0 } : src;
+  if (out.id === 0 && !isConst(out.s)) out = { type: "scalar", s: out.s, id: freshId(env) };
+  if (out !== src) regs[r] = out;
+  return out;
+}
+
+const S32_MIN = -0x80000000n;
+const S32_MAX = 0x7fffffffn;
+
+/**
+ * The link a scalar keeps after `dst op src` (adjust_reg_min_max_vals): a 64-bit add or
+ * subtract of a constant in the s32 range on a linked value that has no delta yet keeps the id
+ * with that delta (BPF_ADD_CONST); anything else (32-bit ops, a second constant, a constant out
+ * of the s32 range, -S32_MIN) ends the link, as the kernel's clear_scalar_id.
+ */
+function linkAfterAdd(op: AluOp, width: 32 | 64, dst: ScalarReg, src: Scalar): { id: number; delta?: number } {
+  if ((op !== "add" && op !== "sub") || width !== 64 || dst.id === 0 || dst.delta !== undefined || !isConst(src)) return { id: 0 };
+  const val = BigInt.asIntN(64, src.tnum.value);
+  if (val < S32_MIN || val > S32_MAX) return { id: 0 };
+  if (op === "sub" && val === S32_MIN) return { id: 0 };
+  return { id: dst.id, delta: Number(op === "sub" ? -val : val) };
 }
 
 function saneOffset(type: string, s: Scalar, fixedOff: number): void {

@@ -7,7 +7,7 @@
 
 import { Pseudo, type Instruction } from "../isa/index.js";
 import { checkMemAccess } from "./access.js";
-import { checkAlu, readReg, writeReg } from "./alu.js";
+import { checkAlu, idBeforeCopy, readReg, writeReg } from "./alu.js";
 import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
 import { condJump } from "./jumps.js";
@@ -178,8 +178,9 @@ export class Explorer {
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: { type: "scalar", s: scalarConst(BigInt(insn.imm)), id: 0 } });
         return pc + 1;
       case "stx": {
-        const value = readReg(st, insn.src);
-        readReg(st, insn.dst);
+        let value = readReg(st, insn.src);
+        const dst = readReg(st, insn.dst);
+        value = spillSource(env, st, dst, insn.off, insn.size, insn.src, value);
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value });
         return pc + 1;
       }
@@ -281,4 +282,16 @@ export class Explorer {
     if (insn.op === "cmpxchg") writeReg(st, 0, old);
     else if (insn.fetch) writeReg(st, insn.src, old);
   }
+}
+
+/**
+ * A scalar spilled to a slot start of the stack is copied like a register move
+ * (check_stack_write_fixed_off: assign_scalar_id_before_mov when the value fits the store): a
+ * value holding a delta from a linked one leaves that link, and the slot shares its new id.
+ */
+function spillSource(env: Env, st: VerifierState, dst: RegState, off: number, size: 1 | 2 | 4 | 8, src: number, value: RegState): RegState {
+  if (value.type !== "scalar" || value.delta === undefined || dst.type !== "stack" || dst.var.tnum.mask !== 0n) return value;
+  const at = dst.off + Number(BigInt.asIntN(64, dst.var.tnum.value)) + off;
+  if (at % 8 !== 0 || (size < 8 && value.s.umax >= 1n << BigInt(8 * size))) return value;
+  return idBeforeCopy(env, st.frames[st.frames.length - 1]!.regs, src, value);
 }

@@ -7,7 +7,8 @@ import type { JcondInsn } from "../isa/index.js";
 import { branchTaken, refineBranch } from "./branch.js";
 import { readReg } from "./alu.js";
 import { scalarConst, type Scalar } from "./scalar.js";
-import { copyState, isPointer, mayBeNull, type PktPtr, type RegState, type VerifierState } from "./state.js";
+import { scalarAlu } from "./scalar-alu.js";
+import { copyState, isPointer, mayBeNull, type PktPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
 const MAX_PACKET_OFF = 0xffff;
 
@@ -28,10 +29,19 @@ export function mapAllRegs(st: VerifierState, f: (r: RegState) => RegState): voi
   }
 }
 
-/** sync_linked_regs: every scalar sharing `id` takes the refined value. */
-function syncLinked(st: VerifierState, id: number, s: Scalar): void {
-  if (id === 0) return;
-  mapAllRegs(st, (r) => (r.type === "scalar" && r.id === id ? { ...r, s } : r));
+/**
+ * sync_linked_regs: every scalar sharing the refined register's id takes its value, moved by
+ * the difference of their deltas (a copy with delta d holds linked value + d, modulo 2^64).
+ * Each register keeps its own id and delta.
+ */
+function syncLinked(st: VerifierState, known: ScalarReg): void {
+  if (known.id === 0) return;
+  const kd = known.delta ?? 0;
+  mapAllRegs(st, (r) => {
+    if (r.type !== "scalar" || r.id !== known.id) return r;
+    const d = (r.delta ?? 0) - kd;
+    return { ...r, s: d === 0 ? known.s : scalarAlu("add", 64, known.s, scalarConst(BigInt(d))) };
+  });
 }
 
 function setReg(st: VerifierState, r: number, v: RegState): void {
@@ -126,10 +136,10 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
     const f = refineBranch(cond, width, dst.s, src.s, false);
     const apply = (s: VerifierState, pair: readonly [Scalar, Scalar]): VerifierState => {
       setReg(s, insn.dst, { ...dst, s: pair[0] });
-      syncLinked(s, dst.id, pair[0]);
+      syncLinked(s, { ...dst, s: pair[0] });
       if (srcIsReg) {
         setReg(s, insn.src.kind === "reg" ? insn.src.reg : 0, { ...src, s: pair[1] });
-        syncLinked(s, src.id, pair[1]);
+        syncLinked(s, { ...src, s: pair[1] });
         // The same register on both sides: the first refinement wins.
         if (insn.src.kind === "reg" && insn.src.reg === insn.dst) setReg(s, insn.dst, { ...dst, s: pair[0] });
       }

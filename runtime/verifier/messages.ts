@@ -68,7 +68,7 @@ export function formatReg(r: RegState): string {
     case "not_init":
       return "?";
     case "scalar":
-      return r.id !== 0 && r.s.tnum.mask !== 0n ? formatScalar(r.s).replace("scalar(", `scalar(id=${r.id},`).replace(",)", ")") : formatScalar(r.s);
+      return r.id !== 0 && r.s.tnum.mask !== 0n ? formatScalar(r.s).replace("scalar(", `scalar(id=${r.id}${r.delta === undefined ? "" : r.delta < 0 ? r.delta : `+${r.delta}`},`).replace(",)", ")") : formatScalar(r.s);
     case "ctx":
       return `ctx(${offsets(r.off, r.var).join(",")})`;
     case "pkt":

@@ -46,7 +46,9 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
     case "scalar":
       if (cur.type !== "scalar") return false;
       if (!scalarOk(old.s, cur.s, exact)) return false;
-      // A link in the old state gave it refinements the current one must get as well.
+      // A link in the old state gave it refinements the current one must get as well, moved
+      // by the same delta (regsafe compares BPF_ADD_CONST and reg->off before the ids).
+      if (old.delta !== cur.delta) return false;
       return ids.check(old.id, cur.id);
     case "ctx":
       return cur.type === "ctx" && old.off === cur.off && scalarOk(old.var, cur.var, exact);

@@ -59,7 +59,7 @@ export function writeFixed(stack: StackSlot[], off: number, size: 1 | 2 | 4 | 8,
   const isScalar = value.type === "scalar";
   if (byte === 0 && (size === 8 || isScalar)) {
     // Full spill of any register, or a narrow spill of a scalar at the slot start.
-    const reg = isScalar && size < 8 ? { ...value, s: truncateScalar(value.s, size), id: 0 } : value;
+    const reg = isScalar && size < 8 ? { type: "scalar" as const, s: truncateScalar(value.s, size), id: 0 } : value;
     // mark_stack_slot_misc on the bytes the spill does not cover: zero and invalid stay.
     const tail = rawKinds(old).slice(size).map((k): ByteKind => (k === "spill" ? "misc" : k));
     stack[slot] = { kind: "spill", reg, size, tail };

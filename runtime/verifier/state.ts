@@ -20,7 +20,12 @@ export const FP = 10;
 export const ZERO: Scalar = scalarConst(0n);
 
 export type NotInit = { readonly type: "not_init" };
-export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number };
+/**
+ * A scalar; `id` links copies (0: none). `delta` (the kernel's BPF_ADD_CONST flag with
+ * reg->off) says this copy is the linked value plus a constant: one `+=`/`-=` of a constant
+ * after the copy. It is meaningful only with an id and is absent whenever id is 0.
+ */
+export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number };
 export type CtxPtr = { readonly type: "ctx"; readonly off: number; readonly var: Scalar };
 export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; readonly var: Scalar; readonly id: number; readonly range: number };
 export type PktEnd = { readonly type: "pkt_end" };

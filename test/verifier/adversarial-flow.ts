@@ -44,24 +44,64 @@ const scalars: Record<string, KernelCase> = {
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
   },
   "scalars: linked copy with an added constant bounded by a check on the original": {
-    stricter: "6.18 links `r1 = r0; r1 += 8` to r0 with an offset (BPF_ADD_CONST, sync_linked_regs); our links end at any ALU operation",
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
   },
   "scalars: linked copy with an added constant, bound past the value end": {
-    otherReason: "no links with offsets: we refuse the pointer arithmetic with an unbounded r1 where the kernel, knowing r1 = r0 + 16 <= 64, refuses the access past the value",
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x10\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
   },
   "scalars: linked copy with a subtracted constant bounded by a check on the original": {
-    stricter: "6.18 also links `r1 -= 8` (an offset of -8) to r0; our links end at any ALU operation",
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r0 &= 0xff\n  r1 = r0\n  r1 -= 0x8\n  if r0 > 0x30 goto out\n  if r0 < 0x8 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
   },
   "scalars: check on the offset copy bounds the original": {
-    otherReason: "the kernel carries the check on r1 = r0 + 8 back to r0 (r0 in [-8, 0x30]) and refuses the negative access; without offset links we refuse the unbounded r0 at the pointer arithmetic",
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  if r1 > 0x38 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a second constant add ends it": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x4\n  r1 += 0x4\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a negative immediate add links with a negative delta": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += -0x8\n  if r1 > 0x30 goto out\n  r6 += r0\n  w1 = *(u8 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a constant register add links, checked on the copy": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r2 = 0x8\n  r1 += r2\n  if r1 > 0x38 goto out\n  if r1 < 0x8 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a copy of the offset copy is linked to it, not to the original": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  r2 = r1\n  if r0 > 0x30 goto out\n  r6 += r2\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a copy of the offset copy bounded through it": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  r2 = r1\n  if r1 > 0x30 goto out\n  r6 += r2\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: two offset copies bound each other": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x10\n  r2 = r0\n  r2 += 0x8\n  if r1 > 0x38 goto out\n  if r1 < 0x10 goto out\n  r6 += r2\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: subtracting S32_MIN is not linked": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 -= -0x80000000\n  if r0 > 0x30 goto out\n  r1 -= 0x7fffffff\n  r1 -= 0x1\n  r6 += r1\n  w1 = *(u8 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: an add of S32_MAX is linked": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x7fffffff\n  if r0 > 0x30 goto out\n  r1 -= 0x7fffffff\n  r6 += r1\n  w1 = *(u8 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a spilled offset copy leaves the link": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  *(u64 *)(r10 - 0x10) = r1\n  if r0 > 0x30 goto out\n  r6 += r1\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "scalars: offset link: a spilled offset copy stays linked to its fill": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  *(u64 *)(r10 - 0x10) = r1\n  if r1 > 0x30 goto out\n  r2 = *(u64 *)(r10 - 0x10)\n  r6 += r2\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  "prune: an offset copy explored first does not cover a different offset": {
+    maps: [BIG],
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n  r1 = r0\n${merge("  r1 = *(u64 *)(r7 + 0x0)\n  r2 = r1\n  r2 += 0x8", "  r1 = *(u64 *)(r7 + 0x0)\n  r2 = r1\n  r2 += 0x20", "  if r1 > 0x30 goto out\n  r7 += r2\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
   },
   "scalars: original checked after its copy was changed by 32-bit ALU": {
     maps: [BIG],
