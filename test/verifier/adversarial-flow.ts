@@ -358,11 +358,11 @@ const pruning: Record<string, KernelCase> = {
   },
   "prune: linked copies explored first do not cover independent ones": {
     maps: [BIG],
-    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n${merge("  r1 = r8\n  r2 = r1", "  r1 = r8\n  r2 = r8\n  r2 += 0x0\n  r1 |= 0x0", "  if r2 > 0x30 goto out\n  r7 += r1\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n  r1 = r7\n${merge("  r1 = r8\n  r2 = r1", "  r1 = r8\n  r2 = r8\n  r2 += 0x0\n  r1 |= 0x0", "  if r2 > 0x30 goto out\n  r7 += r1\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
   },
   "prune: zero stack bytes explored first do not cover misc bytes": {
     maps: [BIG],
-    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n${merge("  *(u32 *)(r10 - 0xc) = 0x0", "  *(u32 *)(r10 - 0xc) = 0x7", "  w1 = *(u32 *)(r10 - 0xc)\n  r1 <<= 0x6\n  r7 += r1\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
+    asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r7 = r0\n  r1 = r7\n${merge("  *(u32 *)(r10 - 0xc) = 0x0", "  *(u32 *)(r10 - 0xc) = 0x7", "  w1 = *(u32 *)(r10 - 0xc)\n  r1 <<= 0x6\n  r7 += r1\n  r0 = *(u64 *)(r7 + 0x0)\nout:")}`,
   },
   "prune: null-checked value explored first does not cover an unchecked one": {
     maps: [HASH],
