@@ -191,52 +191,45 @@ function refine(cond: Cond, w32: boolean, r1: MutScalar, r2: MutScalar): void {
       return;
     }
     case "jle":
-      if (w32) {
-        if (r2.u32max < r1.u32max) r1.u32max = r2.u32max;
-        if (r1.u32min > r2.u32min) r2.u32min = r1.u32min;
-      } else {
-        if (r2.umax < r1.umax) r1.umax = r2.umax;
-        if (r1.umin > r2.umin) r2.umin = r1.umin;
-      }
-      return;
+      return refineLess(r1, r2, w32 ? "u32" : "u64", false);
     case "jlt":
-      // The kernel's `umax - 1` / `umin + 1` wrap in C; they cannot here because the branch
-      // is undecided (r2.umax > r1.umin >= 0), but wrap them anyway to stay the same function.
-      if (w32) {
-        const m = BigInt.asUintN(32, r2.u32max - 1n);
-        if (m < r1.u32max) r1.u32max = m;
-        const n = BigInt.asUintN(32, r1.u32min + 1n);
-        if (n > r2.u32min) r2.u32min = n;
-      } else {
-        const m = BigInt.asUintN(64, r2.umax - 1n);
-        if (m < r1.umax) r1.umax = m;
-        const n = BigInt.asUintN(64, r1.umin + 1n);
-        if (n > r2.umin) r2.umin = n;
-      }
-      return;
+      return refineLess(r1, r2, w32 ? "u32" : "u64", true);
     case "jsle":
-      if (w32) {
-        if (r2.s32max < r1.s32max) r1.s32max = r2.s32max;
-        if (r1.s32min > r2.s32min) r2.s32min = r1.s32min;
-      } else {
-        if (r2.smax < r1.smax) r1.smax = r2.smax;
-        if (r1.smin > r2.smin) r2.smin = r1.smin;
-      }
-      return;
+      return refineLess(r1, r2, w32 ? "s32" : "s64", false);
     case "jslt":
-      if (w32) {
-        const m = BigInt.asIntN(32, r2.s32max - 1n);
-        if (m < r1.s32max) r1.s32max = m;
-        const n = BigInt.asIntN(32, r1.s32min + 1n);
-        if (n > r2.s32min) r2.s32min = n;
-      } else {
-        const m = BigInt.asIntN(64, r2.smax - 1n);
-        if (m < r1.smax) r1.smax = m;
-        const n = BigInt.asIntN(64, r1.smin + 1n);
-        if (n > r2.smin) r2.smin = n;
-      }
-      return;
+      return refineLess(r1, r2, w32 ? "s32" : "s64", true);
   }
+}
+
+type BoundKind = "u32" | "u64" | "s32" | "s64";
+type BoundField = "u32min" | "u32max" | "umin" | "umax" | "s32min" | "s32max" | "smin" | "smax";
+const boundFields: Readonly<Record<BoundKind, readonly [BoundField, BoundField]>> = {
+  u32: ["u32min", "u32max"],
+  u64: ["umin", "umax"],
+  s32: ["s32min", "s32max"],
+  s64: ["smin", "smax"],
+};
+const wrapTo: Readonly<Record<BoundKind, (v: bigint) => bigint>> = {
+  u32: (v) => BigInt.asUintN(32, v),
+  u64: (v) => BigInt.asUintN(64, v),
+  s32: (v) => BigInt.asIntN(32, v),
+  s64: (v) => BigInt.asIntN(64, v),
+};
+
+/**
+ * `r1 <= r2` (or `<` when `strict`) in one kind of bound: r1's max falls to r2's max and r2's
+ * min rises to r1's min (minus / plus one when strict). The kernel's `max - 1` / `min + 1`
+ * wrap in C; they cannot here because the branch is undecided, but they wrap anyway to stay
+ * the same function.
+ */
+function refineLess(r1: MutScalar, r2: MutScalar, kind: BoundKind, strict: boolean): void {
+  const [lo, hi] = boundFields[kind];
+  const wrap = wrapTo[kind];
+  const step = strict ? 1n : 0n;
+  const m = wrap(r2[hi] - step);
+  if (m < r1[hi]) r1[hi] = m;
+  const n = wrap(r1[lo] + step);
+  if (n > r2[lo]) r2[lo] = n;
 }
 
 /**
