@@ -174,4 +174,8 @@ export const steps = {
       kernel: percpu ? kernelPercpuValue : kernelValue,
     };
   },
+  /** `map getnext` from `probe` (the first key when undefined). */
+  getnext(pin: string, map: BpfMap, probe: Uint8Array | undefined, label: string): DiffStep {
+    return { label: `getnext ${label}`, cmd: cmd.getnext(pin, probe), model: () => vmNextKey(map.nextKey(probe)), kernel: kernelNextKey };
+  },
 };

@@ -2,16 +2,15 @@
 // lookup, delete, getnext and dumps, with indexes inside and past max_entries. Arrays walk in
 // index order, so getnext and dumps are compared exactly, as are all return codes and values.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapType } from "../../../runtime/object/map-types.js";
 import { createMap, type ArrayMap, type PercpuArrayMap } from "../../../runtime/vm/maps/index.js";
-import { kernelAccess, pinDir } from "../../support/kernel.js";
+import { kernelAccess } from "../../support/kernel.js";
 import {
   type DiffSequence,
   type DiffStep,
   cmd,
   kernelDump,
-  kernelNextKey,
   kernelPercpuValue,
   kernelStatus,
   kernelValue,
@@ -19,13 +18,12 @@ import {
   status,
   UPDATE_FLAGS,
   vmDump,
-  vmNextKey,
   vmPercpuValue,
   vmValue,
 } from "./differential.js";
 import { steps as step } from "./differential.js";
 import { hex, u32 } from "./fixtures.js";
-import { BpftoolBatch, possibleCpus, Rng } from "./kernel-oracle.js";
+import { bpftoolSession, possibleCpus, Rng } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 const CPUS = possibleCpus(readFileSync("/sys/devices/system/cpu/possible", "utf8"));
@@ -62,12 +60,7 @@ function arraySequence(seed: number, dir: string, percpu: boolean): DiffSequence
       steps.push(step.delete(pin, map, key, String(index)));
     } else if (op < 17) {
       const probe = rng.int(4) === 0 ? undefined : key;
-      steps.push({
-        label: `getnext ${probe ? index : "(none)"}`,
-        cmd: cmd.getnext(pin, probe),
-        model: () => vmNextKey(map.nextKey(probe)),
-        kernel: kernelNextKey,
-      });
+      steps.push(step.getnext(pin, map, probe, probe ? String(index) : "(none)"));
     } else {
       steps.push(dump);
     }
@@ -78,23 +71,14 @@ function arraySequence(seed: number, dir: string, percpu: boolean): DiffSequence
 
 
 describe.skipIf(!k)("ARRAY and PERCPU_ARRAY against the kernel", () => {
-  let pins: ReturnType<typeof pinDir>;
-  let batch: BpftoolBatch;
-  beforeAll(() => {
-    pins = pinDir("tsbpf-maps-array");
-    batch = new BpftoolBatch(k!);
-  });
-  afterAll(() => {
-    batch?.cleanup();
-    pins?.cleanup();
-  });
+  const session = bpftoolSession(k, "tsbpf-maps-array");
 
   it("ARRAY: 200 random sequences give the kernel's return codes, values, key walk and contents", async () => {
-    const { steps } = await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => arraySequence(seed, pins.dir, false)));
+    const { steps } = await runDifferential(session.batch, Array.from({ length: 200 }, (_, seed) => arraySequence(seed, session.dir, false)));
     expect(steps).toBeGreaterThan(200 * 10);
   });
 
   it("PERCPU_ARRAY: 60 random sequences, every CPU's value compared", async () => {
-    await runDifferential(batch, Array.from({ length: 60 }, (_, seed) => arraySequence(5000 + seed, pins.dir, true)));
+    await runDifferential(session.batch, Array.from({ length: 60 }, (_, seed) => arraySequence(5000 + seed, session.dir, true)));
   });
 });

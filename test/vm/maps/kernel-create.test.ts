@@ -3,11 +3,11 @@
 // creates, what it records (flags, max_entries, as `bpftool map show` prints them) must be
 // the VM map's def.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapType } from "../../../runtime/object/map-types.js";
 import { createMap, MapCreateError, type MapDef } from "../../../runtime/vm/maps/index.js";
-import { kernelAccess, pinDir } from "../../support/kernel.js";
-import { BpftoolBatch, possibleCpus } from "./kernel-oracle.js";
+import { kernelAccess } from "../../support/kernel.js";
+import { bpftoolSession, possibleCpus } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 const CPUS = possibleCpus(readFileSync("/sys/devices/system/cpu/possible", "utf8"));
@@ -165,23 +165,14 @@ function vmCreate(def: MapDef): { errno: number; flags?: number; max_entries?: n
 }
 
 describe.skipIf(!k)("map creation against the kernel", () => {
-  let pins: ReturnType<typeof pinDir>;
-  let batch: BpftoolBatch;
-  beforeAll(() => {
-    pins = pinDir("tsbpf-maps-create");
-    batch = new BpftoolBatch(k!);
-  });
-  afterAll(() => {
-    batch?.cleanup();
-    pins?.cleanup();
-  });
+  const session = bpftoolSession(k, "tsbpf-maps-create");
 
   it(`${CASES.length} definitions: the kernel's errno, flags and max_entries`, async () => {
     // Inner map templates are created (and pinned) first, innermost first.
     const creates = (def: MapDef, pin: string): string[][] =>
       def.innerMap ? [...creates(def.innerMap, `${pin}-i`), createCmd(pin, def, `${pin}-i`)] : [createCmd(pin, def)];
-    const lists = CASES.map((c, i) => [...creates(c.def, `${pins.dir}/c${i}`), ["map", "show", "pinned", `${pins.dir}/c${i}`]]);
-    const results = await batch.runLanes(lists);
+    const lists = CASES.map((c, i) => [...creates(c.def, `${session.dir}/c${i}`), ["map", "show", "pinned", `${session.dir}/c${i}`]]);
+    const results = await session.batch.runLanes(lists);
     CASES.forEach((c, i) => {
       const r = results[i]!;
       const created = r[r.length - 2]!;

@@ -3,10 +3,10 @@
 // hash maps in bucket order, so dumps are compared as sets and getnext by membership; every
 // return code and value is compared exactly.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapType } from "../../../runtime/object/map-types.js";
 import { createMap, type HashMap, type PercpuHashMap } from "../../../runtime/vm/maps/index.js";
-import { kernelAccess, pinDir } from "../../support/kernel.js";
+import { kernelAccess } from "../../support/kernel.js";
 import {
   type DiffSequence,
   type DiffStep,
@@ -24,7 +24,7 @@ import {
 } from "./differential.js";
 import { steps as step } from "./differential.js";
 import { hex } from "./fixtures.js";
-import { BpftoolBatch, jsonBytes, type KernelResult, possibleCpus, Rng } from "./kernel-oracle.js";
+import { bpftoolSession, jsonBytes, type KernelResult, possibleCpus, Rng } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 const CPUS = possibleCpus(readFileSync("/sys/devices/system/cpu/possible", "utf8"));
@@ -99,23 +99,14 @@ function nextKeyOf(r: KernelResult): Uint8Array {
 
 
 describe.skipIf(!k)("HASH and PERCPU_HASH against the kernel", () => {
-  let pins: ReturnType<typeof pinDir>;
-  let batch: BpftoolBatch;
-  beforeAll(() => {
-    pins = pinDir("tsbpf-maps-hash");
-    batch = new BpftoolBatch(k!);
-  });
-  afterAll(() => {
-    batch?.cleanup();
-    pins?.cleanup();
-  });
+  const session = bpftoolSession(k, "tsbpf-maps-hash");
 
   it("HASH: 200 random sequences give the kernel's return codes, values and contents", async () => {
-    const { steps } = await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => hashSequence(seed, pins.dir, false)));
+    const { steps } = await runDifferential(session.batch, Array.from({ length: 200 }, (_, seed) => hashSequence(seed, session.dir, false)));
     expect(steps).toBeGreaterThan(200 * 10);
   });
 
   it("PERCPU_HASH: 60 random sequences, every CPU's value compared", async () => {
-    await runDifferential(batch, Array.from({ length: 60 }, (_, seed) => hashSequence(1000 + seed, pins.dir, true)));
+    await runDifferential(session.batch, Array.from({ length: 60 }, (_, seed) => hashSequence(1000 + seed, session.dir, true)));
   });
 });

@@ -2,28 +2,26 @@
 // longest-prefix lookups, getnext and dumps over prefixes drawn from a few related addresses
 // (so prefixes nest and branch), with tries that fill up (ENOSPC) and prefix lengths past the
 // maximum (EINVAL). The VM's trie is the kernel's, so key walks and dumps are compared in order.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapType } from "../../../runtime/object/map-types.js";
 import { createMap } from "../../../runtime/vm/maps/index.js";
-import { kernelAccess, pinDir } from "../../support/kernel.js";
+import { kernelAccess } from "../../support/kernel.js";
 import {
   type DiffSequence,
   type DiffStep,
   cmd,
   kernelDump,
-  kernelNextKey,
   kernelStatus,
   kernelValue,
   runDifferential,
   status,
   UPDATE_FLAGS,
   vmDump,
-  vmNextKey,
   vmValue,
 } from "./differential.js";
 import { steps as step } from "./differential.js";
 import { hex } from "./fixtures.js";
-import { BpftoolBatch, Rng } from "./kernel-oracle.js";
+import { bpftoolSession, Rng } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 
@@ -82,12 +80,7 @@ function lpmSequence(seed: number, dir: string): DiffSequence {
       steps.push({ label: `lookup ${hex(query)}`, cmd: cmd.lookup(pin, query), model: () => vmValue(map.userLookup(query)), kernel: kernelValue });
     } else if (op < 18) {
       const probe = rng.int(5) === 0 ? undefined : key;
-      steps.push({
-        label: `getnext ${probe ? hex(probe) : "(none)"}`,
-        cmd: cmd.getnext(pin, probe),
-        model: () => vmNextKey(map.nextKey(probe)),
-        kernel: kernelNextKey,
-      });
+      steps.push(step.getnext(pin, map, probe, probe ? hex(probe) : "(none)"));
     } else {
       steps.push(dump);
     }
@@ -97,19 +90,10 @@ function lpmSequence(seed: number, dir: string): DiffSequence {
 }
 
 describe.skipIf(!k)("LPM_TRIE against the kernel", () => {
-  let pins: ReturnType<typeof pinDir>;
-  let batch: BpftoolBatch;
-  beforeAll(() => {
-    pins = pinDir("tsbpf-maps-lpm");
-    batch = new BpftoolBatch(k!);
-  });
-  afterAll(() => {
-    batch?.cleanup();
-    pins?.cleanup();
-  });
+  const session = bpftoolSession(k, "tsbpf-maps-lpm");
 
   it("200 random sequences give the kernel's return codes, matches, key walk and contents", async () => {
-    const { steps } = await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => lpmSequence(seed, pins.dir)));
+    const { steps } = await runDifferential(session.batch, Array.from({ length: 200 }, (_, seed) => lpmSequence(seed, session.dir)));
     expect(steps).toBeGreaterThan(200 * 10);
   });
 });

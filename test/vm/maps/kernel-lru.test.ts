@@ -5,10 +5,10 @@
 //  - past max_entries only what both guarantee is checked, on each side: a key just written
 //    is there, and a dump never holds more than max_entries elements.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapType } from "../../../runtime/object/map-types.js";
 import { createMap, type LruHashMap, type LruPercpuHashMap } from "../../../runtime/vm/maps/index.js";
-import { kernelAccess, pinDir } from "../../support/kernel.js";
+import { kernelAccess } from "../../support/kernel.js";
 import {
   type DiffSequence,
   type DiffStep,
@@ -26,7 +26,7 @@ import {
 } from "./differential.js";
 import { steps as step } from "./differential.js";
 import { hex } from "./fixtures.js";
-import { BpftoolBatch, possibleCpus, Rng } from "./kernel-oracle.js";
+import { bpftoolSession, possibleCpus, Rng } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 const CPUS = possibleCpus(readFileSync("/sys/devices/system/cpu/possible", "utf8"));
@@ -102,31 +102,22 @@ function overflowOps(seed: number): OverflowOp[] {
 }
 
 describe.skipIf(!k)("LRU_HASH and LRU_PERCPU_HASH against the kernel", () => {
-  let pins: ReturnType<typeof pinDir>;
-  let batch: BpftoolBatch;
-  beforeAll(() => {
-    pins = pinDir("tsbpf-maps-lru");
-    batch = new BpftoolBatch(k!, true);
-  });
-  afterAll(() => {
-    batch?.cleanup();
-    pins?.cleanup();
-  });
+  const session = bpftoolSession(k, "tsbpf-maps-lru", true);
 
   it("LRU_HASH: 200 random sequences without eviction equal the kernel exactly", async () => {
-    const { steps } = await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => lruSequence(seed, pins.dir, false)));
+    const { steps } = await runDifferential(session.batch, Array.from({ length: 200 }, (_, seed) => lruSequence(seed, session.dir, false)));
     expect(steps).toBeGreaterThan(200 * 10);
   });
 
   it("LRU_PERCPU_HASH: 60 random sequences without eviction equal the kernel exactly", async () => {
-    await runDifferential(batch, Array.from({ length: 60 }, (_, seed) => lruSequence(7000 + seed, pins.dir, true)));
+    await runDifferential(session.batch, Array.from({ length: 60 }, (_, seed) => lruSequence(7000 + seed, session.dir, true)));
   });
 
   it("past max_entries, kernel and VM both keep the key just written and never exceed max_entries", async () => {
     const MAX = 8;
     const sequences = Array.from({ length: 40 }, (_, seed) => overflowOps(9000 + seed));
     const lists = sequences.map((ops, s) => {
-      const pin = `${pins.dir}/o${s}`;
+      const pin = `${session.dir}/o${s}`;
       return [
         cmd.create(pin, "lru_hash", 4, 4, MAX),
         ...ops.map((op) =>
@@ -140,7 +131,7 @@ describe.skipIf(!k)("LRU_HASH and LRU_PERCPU_HASH against the kernel", () => {
         ),
       ];
     });
-    const results = await batch.runLanes(lists);
+    const results = await session.batch.runLanes(lists);
     let evictedSomewhere = false;
     sequences.forEach((ops, s) => {
       const map = createMap({ name: "m", type: MapType.LRU_HASH, keySize: 4, valueSize: 4, maxEntries: MAX, flags: 0 }, { cpus: CPUS });

@@ -7,7 +7,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KernelAccess } from "../../support/kernel.js";
+import { afterAll, beforeAll } from "vitest";
+import { pinDir, type KernelAccess } from "../../support/kernel.js";
 
 export type KernelResult = { readonly errno: 0; readonly output: unknown } | { readonly errno: number; readonly message: string };
 
@@ -165,4 +166,29 @@ export function possibleCpus(text: string): number {
       const [a, b] = part.split("-").map(Number);
       return n + (b === undefined ? 1 : b - a! + 1);
     }, 0);
+}
+
+/**
+ * A describe block's kernel side: a bpffs pin directory and one bpftool batch, created before
+ * its tests and cleaned up after them. Read `dir` and `batch` inside tests.
+ */
+export function bpftoolSession(k: KernelAccess | undefined, prefix: string, cpu0 = false): { readonly dir: string; readonly batch: BpftoolBatch } {
+  let pins: ReturnType<typeof pinDir> | undefined;
+  let batch: BpftoolBatch | undefined;
+  beforeAll(() => {
+    pins = pinDir(prefix);
+    batch = new BpftoolBatch(k!, cpu0);
+  });
+  afterAll(() => {
+    batch?.cleanup();
+    pins?.cleanup();
+  });
+  return {
+    get dir() {
+      return pins!.dir;
+    },
+    get batch() {
+      return batch!;
+    },
+  };
 }

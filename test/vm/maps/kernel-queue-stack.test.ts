@@ -1,13 +1,13 @@
 // QUEUE and STACK against the kernel: random sequences of pushes (BPF_ANY, BPF_EXIST which
 // overwrites the oldest element when full, BPF_NOEXIST which is invalid), pops and peeks on
 // small maps that fill up and run empty. Every return code and value is compared exactly.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapType } from "../../../runtime/object/map-types.js";
 import { createMap } from "../../../runtime/vm/maps/index.js";
-import { kernelAccess, pinDir } from "../../support/kernel.js";
+import { kernelAccess } from "../../support/kernel.js";
 import { type DiffSequence, type DiffStep, cmd, kernelStatus, kernelValue, runDifferential, status, UPDATE_FLAGS, vmValue } from "./differential.js";
 import { hex } from "./fixtures.js";
-import { BpftoolBatch, Rng } from "./kernel-oracle.js";
+import { bpftoolSession, Rng } from "./kernel-oracle.js";
 
 const k = kernelAccess();
 
@@ -48,23 +48,14 @@ function queueSequence(seed: number, dir: string, type: MapType.QUEUE | MapType.
 }
 
 describe.skipIf(!k)("QUEUE and STACK against the kernel", () => {
-  let pins: ReturnType<typeof pinDir>;
-  let batch: BpftoolBatch;
-  beforeAll(() => {
-    pins = pinDir("tsbpf-maps-queue");
-    batch = new BpftoolBatch(k!);
-  });
-  afterAll(() => {
-    batch?.cleanup();
-    pins?.cleanup();
-  });
+  const session = bpftoolSession(k, "tsbpf-maps-queue");
 
   it("QUEUE: 200 random sequences give the kernel's return codes and values", async () => {
-    const { steps } = await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => queueSequence(seed, pins.dir, MapType.QUEUE)));
+    const { steps } = await runDifferential(session.batch, Array.from({ length: 200 }, (_, seed) => queueSequence(seed, session.dir, MapType.QUEUE)));
     expect(steps).toBeGreaterThan(200 * 10);
   });
 
   it("STACK: 200 random sequences give the kernel's return codes and values", async () => {
-    await runDifferential(batch, Array.from({ length: 200 }, (_, seed) => queueSequence(3000 + seed, pins.dir, MapType.STACK)));
+    await runDifferential(session.batch, Array.from({ length: 200 }, (_, seed) => queueSequence(3000 + seed, session.dir, MapType.STACK)));
   });
 });
