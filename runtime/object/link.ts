@@ -66,20 +66,22 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
   const entry = functions.find((f) => f.name === programName && f.section !== ".text");
   if (!entry) throw new ObjectFormatError({ section: ".symtab", offset: 0 }, `no program named '${programName}'`);
   const codeCache = new Map<number, SectionCode>();
-  const code = (sectionIndex: number): SectionCode => {
-    let c = codeCache.get(sectionIndex);
+  // Only the functions the program places are decoded (a section may hold many programs, and
+  // the kernel never sees the others).
+  const code = (fn: ObjectFunction): SectionCode => {
+    let c = codeCache.get(fn.sectionIndex);
     if (!c) {
-      const s = obj.elf.sections[sectionIndex]!;
-      const insns: (Instruction | undefined)[] = new Array(s.data.length / SLOT_BYTES).fill(undefined);
-      try {
-        for (const { slot, insn } of decodeProgram(s.data)) insns[slot] = insn;
-      } catch (e) {
-        if (e instanceof InstructionDecodeError) throw new ObjectFormatError(loc(s.name, e.slot), e.problem);
-        throw e;
-      }
+      const s = obj.elf.sections[fn.sectionIndex]!;
       const relocs = new Map<number, ElfRelocation>();
-      for (const r of obj.elf.relocations.get(sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
-      codeCache.set(sectionIndex, (c = { insns, relocs }));
+      for (const r of obj.elf.relocations.get(fn.sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
+      codeCache.set(fn.sectionIndex, (c = { insns: new Array(s.data.length / SLOT_BYTES).fill(undefined), relocs }));
+    }
+    const s = obj.elf.sections[fn.sectionIndex]!;
+    try {
+      for (const { slot, insn } of decodeProgram(s.data.subarray(fn.slot * SLOT_BYTES, (fn.slot + fn.slots) * SLOT_BYTES))) c.insns[fn.slot + slot] = insn;
+    } catch (e) {
+      if (e instanceof InstructionDecodeError) throw new ObjectFormatError(loc(s.name, fn.slot + e.slot), e.problem);
+      throw e;
     }
     return c;
   };
@@ -100,7 +102,7 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
   const out: (Instruction | undefined)[] = [];
   for (let i = 0; i < placed.length; i++) {
     const { fn, at } = placed[i]!;
-    const { insns, relocs } = code(fn.sectionIndex);
+    const { insns, relocs } = code(fn);
     for (let k = 0; k < fn.slots; k++) {
       const slot = fn.slot + k;
       const insn = insns[slot];

@@ -26,6 +26,7 @@ import {
   tnumSubregIsConst,
   type Tnum,
 } from "./tnum.js";
+import { syncFast } from "./scalar-sync.js";
 
 export interface Scalar {
   readonly tnum: Tnum;
@@ -371,8 +372,13 @@ function boundOffset(w: MutScalar): void {
   w.tnum = tnumOr(tnumClearSubreg(t64), t32);
 }
 
-/** reg_bounds_sync on a working copy. */
+/** reg_bounds_sync on a working copy (on 32-bit halves; see scalar-sync.ts). */
 export function syncInPlace(w: MutScalar): void {
+  if (!syncFast(w)) syncInPlaceBig(w);
+}
+
+/** reg_bounds_sync on BigInts: the reference the fast version must equal, and its fallback. */
+export function syncInPlaceBig(w: MutScalar): void {
   updateBounds(w);
   // The kernel runs the deduction three times; a pass that changes nothing makes the
   // remaining ones no-ops (each pass is a function of the state alone), so stop there.
