@@ -9,7 +9,7 @@ import { attachCommand, defaultLinkPin, detachCommand, loadCommand } from "./ker
 import type { XdpMode } from "../runtime/kernel/index.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
-import { parseTarget, VerifierRefusal, verifyBytes } from "./verify.js";
+import { parseTarget, printProgress, VerifierRefusal, verifyBytes } from "./verify.js";
 
 function readInput(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
@@ -49,7 +49,7 @@ program
     let result: ReturnType<typeof buildSource>;
     try {
       // The kernel's rules, at build time: a verifier rejection is reported at the TypeScript line.
-      result = buildSource(file, readFileSync(file, "utf8"), { target: o.target, verify: o.verify });
+      result = buildSource(file, readFileSync(file, "utf8"), { target: o.target, verify: o.verify, onProgress: printProgress });
     } catch (e) {
       if (e instanceof CompileError) {
         process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -73,7 +73,7 @@ program
   .action((file: string, o: { target: string; json?: boolean }) => {
     let report: ReturnType<typeof verifyBytes>;
     try {
-      report = verifyBytes(readInput(file), { target: parseTarget(o.target), json: o.json === true });
+      report = verifyBytes(readInput(file), { target: parseTarget(o.target), json: o.json === true, onProgress: printProgress });
     } catch (e) {
       process.stderr.write(`tsbpf: error: ${e instanceof Error && e.message.startsWith("--target") ? e.message : describeError(file, e)}\n`);
       process.exitCode = 1;
@@ -129,7 +129,7 @@ program
     guarded(file, () => {
       if (!o.kernel && o.verify) {
         // The VM runs only what the verifier proves safe, as the kernel would.
-        const report = verifyBytes(readInput(file), { target: "vm", json: false });
+        const report = verifyBytes(readInput(file), { target: "vm", json: false, onProgress: printProgress });
         const bad = report.verdicts.find((v) => v.program === o.prog && !v.accepted);
         if (bad) throw new VerifierRefusal(report.text.split(/\n(?=\S)/).find((t) => t.startsWith(`${o.prog}:`)) ?? report.text);
       }

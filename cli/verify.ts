@@ -4,7 +4,7 @@
 // the section and offset of the instruction), the instruction and the registers involved.
 import { readObject } from "../runtime/object/object-file.js";
 import { describeVerdict } from "../runtime/verifier/report.js";
-import { verifyObject, type ProgramVerdict, type Target } from "../runtime/verifier/index.js";
+import { verifyObject, type ProgramVerdict, type Target, type VerifyProgress } from "../runtime/verifier/index.js";
 
 /** `tsbpf run` refuses a program the verifier rejects; the message is the verdict text. */
 export class VerifierRefusal extends Error {
@@ -17,6 +17,8 @@ export class VerifierRefusal extends Error {
 export interface VerifyCommand {
   readonly target: Target;
   readonly json: boolean;
+  /** Progress of long verifications (see printProgress). */
+  readonly onProgress?: (p: VerifyProgress) => void;
 }
 
 export interface VerifyReport {
@@ -27,10 +29,15 @@ export interface VerifyReport {
 
 export function verifyBytes(bytes: Uint8Array, cmd: VerifyCommand): VerifyReport {
   const obj = readObject(bytes);
-  const verdicts = verifyObject(obj, { target: cmd.target });
+  const verdicts = verifyObject(obj, { target: cmd.target, ...(cmd.onProgress ? { onProgress: cmd.onProgress } : {}) });
   const accepted = verdicts.every((v) => v.accepted);
   const text = cmd.json ? JSON.stringify(verdicts, null, 2) + "\n" : verdicts.map((v) => describeVerdict(obj, v)).join("");
   return { text, verdicts, accepted };
+}
+
+/** A verification running longer than a second reports on stderr about once a second. */
+export function printProgress(p: VerifyProgress): void {
+  process.stderr.write(`tsbpf: verifying ${p.program}: ${p.processed} insns processed, ${p.states} states stored, at insn ${p.insn} (${(p.elapsedMs / 1000).toFixed(1)} s)\n`);
 }
 
 export function parseTarget(text: string): Target {

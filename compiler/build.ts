@@ -3,7 +3,7 @@
 // refuse fails the build at its TypeScript line (TS90501) instead of at load time.
 
 import { readFileSync } from "node:fs";
-import { verifyObject, type ProgramVerdict } from "../runtime/verifier/index.js";
+import { verifyObject, type ProgramVerdict, type VerifyProgress } from "../runtime/verifier/index.js";
 import { compileSource, type CompileOptions, type CompileResult } from "./compile.js";
 import { Code } from "./diagnostics/codes.js";
 import { CompileError, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -11,13 +11,15 @@ import { CompileError, type Diagnostic } from "./diagnostics/diagnostic.js";
 export interface BuildOptions extends CompileOptions {
   /** Run the bundled verifier on the object (default true). */
   readonly verify?: boolean;
+  /** Progress of a long verification (about once a second after the first second). */
+  readonly onProgress?: (p: VerifyProgress) => void;
 }
 
 /** Compiles and (by default) verifies; type, language and verifier errors are a CompileError. */
 export function buildSource(path: string, sourceText: string, options: BuildOptions = {}): CompileResult {
   const result = compileSource(path, sourceText, options);
   if (options.verify === false) return result;
-  const rejected = verifyObject(result.object, { target: options.target ?? "kernel" }).filter((v) => !v.accepted);
+  const rejected = verifyObject(result.object, { target: options.target ?? "kernel", ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).filter((v) => !v.accepted);
   if (rejected.length > 0) throw new CompileError(rejected.map(verdictDiagnostic));
   return result;
 }

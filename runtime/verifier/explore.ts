@@ -12,6 +12,8 @@ import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
 import { condJump } from "./jumps.js";
 import { Reject, RuleError } from "./messages.js";
+import type { ProgressClock } from "./progress.js";
+import { PROGRESS_CHECK_EVERY } from "./progress.js";
 import { statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
 import { formatTnum } from "./tnum.js";
@@ -39,10 +41,13 @@ export class Explorer {
   private prevInsns = 0;
   private readonly pending: Pending[] = [];
   private readonly explored = new Map<number, StoredState[]>();
+  /** States stored so far (the kernel's total_states), for progress reports. */
+  private stored = 0;
 
   constructor(
     private readonly env: Env,
     private readonly maxInsns: number,
+    private readonly progress?: ProgressClock,
   ) {}
 
   run(): WalkResult {
@@ -55,6 +60,7 @@ export class Explorer {
       const insn = insns[pc];
       if (insn === undefined) return this.fail(new Reject(`invalid insn idx ${pc} insn_cnt ${insns.length}`, pc), cur);
       if (++this.processed > this.maxInsns) return this.fail(new Reject(`BPF program is too large. Processed ${this.processed} insn`, pc), cur);
+      if (this.progress && (this.processed & (PROGRESS_CHECK_EVERY - 1)) === 0) this.progress.tick(this.processed, this.stored, pc);
       if (this.env.cfg.prunePoint[pc]) {
         let pruned: boolean;
         try {
@@ -142,6 +148,7 @@ export class Explorer {
     if (!add) return false;
     const snapshot: StoredState = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent, hits: 0, misses: 0 };
     list.push(snapshot);
+    this.stored++;
     this.explored.set(pc, list);
     cur.parent = snapshot;
     this.prevJmps = this.jmps;

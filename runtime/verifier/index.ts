@@ -10,16 +10,21 @@ import { buildCfg, type Cfg } from "./cfg.js";
 import type { Env, Target } from "./env.js";
 import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
 import { buildError, Reject, type VerifierError } from "./messages.js";
+import { ProgressClock, type ProgressCallback } from "./progress.js";
 import { MAX_BPF_STACK, MAX_CALL_FRAMES } from "./state.js";
 
 export type { VerifierError, SourceLine } from "./messages.js";
 export type { Target } from "./env.js";
+export type { ProgressCallback, VerifyProgress } from "./progress.js";
 
 export interface VerifyOptions {
   /** Processed-instruction budget (the kernel's BPF_COMPLEXITY_LIMIT_INSNS). */
   readonly maxInsns?: number;
   /** "vm" (default) accepts callx, which our VM runs; "kernel" rejects it as Linux does. */
   readonly target?: Target;
+  /** Called about once per `progressIntervalMs` (default 1000) while a walk runs longer than that. */
+  readonly onProgress?: ProgressCallback;
+  readonly progressIntervalMs?: number;
 }
 
 export interface ProgramVerdict {
@@ -65,7 +70,8 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
   const env: Env = { prog, maps, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
-  const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS).run();
+  const progress = opts.onProgress ? new ProgressClock(prog.name, opts.onProgress, opts.progressIntervalMs) : undefined;
+  const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS, progress).run();
   const stackDepth = env.stackDepth.slice();
   if (result.error) {
     return { ...base, accepted: false, processed: result.processed, error: buildError(prog, result.error, result.failedRegs), stackDepth };

@@ -10,6 +10,8 @@ import { haveShared, referenceObjDir } from "../support/shared.js";
 import { buildRuleObject } from "./rule-object.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tsbpf-verify-"));
+/** A progress line: a verification of more than a second prints one about every second. */
+const PROGRESS = /^tsbpf: verifying xdp_long: (\d+) insns processed, \d+ states stored, at insn \d+ \(\d+\.\d s\)$/m;
 const unchecked = join(dir, "unchecked.o");
 // Reads packet byte 12 without comparing against data_end first.
 writeFileSync(unchecked, buildRuleObject({ asm: "  w2 = *(u32 *)(r1 + 0x0)\n  w3 = *(u32 *)(r1 + 0x4)\n  w0 = *(u8 *)(r2 + 0xc)\n  w0 = 0x2\n  exit" }));
@@ -89,6 +91,8 @@ describe("tsbpf build verifies", () => {
     expect(r.stderr).toContain("for (let i: u32 = 0; i < 1000000; i++) {");
     expect(r.stderr).toContain("hint: the verifier walks every path one instruction at a time, up to 1,000,000 instructions in total");
     expect(existsSync(out)).toBe(false);
+    // A verification longer than a second reports its progress on stderr.
+    expect(r.stderr).toMatch(PROGRESS);
   });
 
   it("--no-verify writes the object, which `tsbpf verify` then rejects", () => {
@@ -99,6 +103,10 @@ describe("tsbpf build verifies", () => {
     expect(v.status).toBe(1);
     expect(v.stdout).toContain("xdp_long: rejected: BPF program is too large. Processed 1000001 insn");
     expect(v.stdout).toMatch(/at .*long-loop\.ts:7:3: for \(let i/);
+    const lines = v.stderr.split("\n").filter((l) => l !== "");
+    expect(lines.length).toBeGreaterThan(0);
+    const processed = lines.map((l) => Number(PROGRESS.exec(l)?.[1]));
+    expect(processed.every((n, i) => n > 0 && n < 1000001 && (i === 0 || n > processed[i - 1]!))).toBe(true);
   });
 });
 
@@ -114,5 +122,14 @@ describe("tsbpf run verifies", () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^Return value: 2, duration/);
     expect(readFileSync(frame).length).toBe(64);
+  });
+
+  it("reports the progress of a long verification before refusing", () => {
+    const obj = join(dir, "long-run.o");
+    expect(tsbpf(["build", longLoop, "-o", obj, "--no-verify"]).status).toBe(0);
+    const r = tsbpf(["run", obj, "--prog", "xdp_long", "--data-in", frame]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(PROGRESS);
+    expect(r.stderr).toContain("BPF program is too large. Processed 1000001 insn");
   });
 });
