@@ -4,11 +4,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCompile, printCompileBench } from "./compile.js";
 import { kernelOracle } from "./kernel-oracle.js";
-import { benchVerify, printVerifyBench } from "./verify.js";
+import { benchCorpus, benchVerify, printCorpusBench, printVerifyBench } from "./verify.js";
 import { benchVm } from "./vm.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const referenceDir = process.env.TSBPF_SHARED ? join(process.env.TSBPF_SHARED, "reference") : join(root, "..", "shared", "reference");
+const sharedDir = process.env.TSBPF_SHARED ?? join(root, "..", "shared");
+const referenceDir = join(sharedDir, "reference");
+const corpusDir = process.env.SELFTESTS_CORPUS ?? "/work/cache/selftests/corpus";
+const labelsPath = process.env.SELFTESTS_LABELS ?? join(sharedDir, "selftests", "labels.json");
 
 const pad = (s: string, n: number): string => s.padEnd(n);
 const num = (v: number | undefined, digits = 0): string => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
   }
   printCompileBench(benchCompile(root, kernel), kernel);
   printVerifyBench(await benchVerify(root, referenceDir, kernel), kernel);
+  printCorpusBench(benchCorpus(corpusDir, labelsPath), corpusDir);
 }
 
 main().catch((e: unknown) => {

@@ -12,11 +12,8 @@
 // integers in V8 (no boxing). The 32-bit bounds are int32 patterns too: an s32 bound is its own
 // value, a u32 bound is compared through `>>> 0`.
 
+import { hiOf, loOf, s64Of, u64Of } from "./halves.js";
 import type { MutScalar } from "./scalar.js";
-
-const TWO32 = 4294967296;
-const TWO32N = 4294967296n;
-const SAFE = 9007199254740991n;
 
 /** Unsigned a < b on 32-bit patterns. */
 const ltU = (a: number, b: number): boolean => a >>> 0 < b >>> 0;
@@ -29,31 +26,6 @@ const slt = (ah: number, al: number, bh: number, bl: number): boolean => ah < bh
 const bitLength = (h: number, l: number): number => (h !== 0 ? 64 - Math.clz32(h) : l !== 0 ? 32 - Math.clz32(l) : 0);
 /** The low `bits` ones (bits <= 32) as an int32 pattern. */
 const ones = (bits: number): number => (bits === 0 ? 0 : (0xffff_ffff >>> (32 - bits)) | 0);
-
-/** The high half of a BigInt in [-2^63, 2^64), as an int32 pattern. */
-function hiOf(x: bigint): number {
-  if (x >= -SAFE && x <= SAFE) return Math.floor(Number(x) / TWO32) | 0;
-  return Number(BigInt.asIntN(32, x >> 32n));
-}
-/** The low half, as an int32 pattern. */
-function loOf(x: bigint): number {
-  if (x >= -SAFE && x <= SAFE) return Number(x) | 0;
-  return Number(BigInt.asIntN(32, x));
-}
-
-/** The u64 reading of a pair, reusing `old` when it already is that value. */
-function u64Of(h: number, l: number, old: bigint, oh: number, ol: number): bigint {
-  if (h === oh && l === ol) return old;
-  const uh = h >>> 0;
-  if (uh < 0x20_0000) return BigInt(uh * TWO32 + (l >>> 0));
-  return (BigInt(uh) << 32n) | BigInt(l >>> 0);
-}
-/** The s64 reading of a pair, reusing `old` when it already is that value. */
-function s64Of(h: number, l: number, old: bigint, oh: number, ol: number): bigint {
-  if (h === oh && l === ol) return old;
-  if (h >= -0x20_0000 && h < 0x20_0000) return BigInt(h * TWO32 + (l >>> 0));
-  return BigInt(h) * TWO32N + BigInt(l >>> 0);
-}
 
 /** The working state: every field of a MutScalar, 64-bit ones as (hi, lo). */
 class Halves {

@@ -4,6 +4,8 @@
 // here over-approximates the concrete operation on all members (soundness), with the kernel's
 // exact precision so that verdicts match.
 
+import { hiOf, loOf, pairToU64 } from "./halves.js";
+
 export interface Tnum {
   readonly value: bigint;
   readonly mask: bigint;
@@ -110,9 +112,58 @@ export function tnumUnion(a: Tnum, b: Tnum): Tnum {
 
 /**
  * Long multiplication over the bits of `a` (the 6.17+ algorithm): a known 1 adds `b`, an
- * unknown bit takes the union of adding and not adding it.
+ * unknown bit takes the union of adding and not adding it. Up to 64 rounds of tnum_add, so it
+ * runs on int32 halves (halves.ts) rather than BigInt; `tnumMulBig` is the reference.
  */
 export function tnumMul(a: Tnum, b: Tnum): Tnum {
+  let avh = hiOf(a.value), avl = loOf(a.value), amh = hiOf(a.mask), aml = loOf(a.mask);
+  let bvh = hiOf(b.value), bvl = loOf(b.value), bmh = hiOf(b.mask), bml = loOf(b.mask);
+  let vh = 0, vl = 0, mh = 0, ml = 0;
+  while ((avh | avl | amh | aml) !== 0) {
+    if ((avl & 1) !== 0 || (aml & 1) !== 0) {
+      // tnum_add(acc, b) on pairs: each 64-bit sum carries from the low half into the high one.
+      let lo = (ml >>> 0) + (bml >>> 0);
+      const smh = (mh + bmh + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+      const sml = lo | 0;
+      lo = (vl >>> 0) + (bvl >>> 0);
+      const svh = (vh + bvh + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+      const svl = lo | 0;
+      lo = (sml >>> 0) + (svl >>> 0);
+      const sigh = (smh + svh + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+      const sigl = lo | 0;
+      const muh = (sigh ^ svh) | mh | bmh;
+      const mul = (sigl ^ svl) | ml | bml;
+      const nvh = svh & ~muh;
+      const nvl = svl & ~mul;
+      if ((avl & 1) !== 0) {
+        vh = nvh;
+        vl = nvl;
+        mh = muh;
+        ml = mul;
+      } else {
+        // tnum_union(acc, sum)
+        const uh = (vh ^ nvh) | mh | muh;
+        const ul = (vl ^ nvl) | ml | mul;
+        vh = vh & nvh & ~uh;
+        vl = vl & nvl & ~ul;
+        mh = uh;
+        ml = ul;
+      }
+    }
+    avl = (avl >>> 1) | (avh << 31);
+    avh >>>= 1;
+    aml = (aml >>> 1) | (amh << 31);
+    amh >>>= 1;
+    bvh = (bvh << 1) | (bvl >>> 31);
+    bvl <<= 1;
+    bmh = (bmh << 1) | (bml >>> 31);
+    bml <<= 1;
+  }
+  return tn(pairToU64(vh, vl), pairToU64(mh, ml));
+}
+
+/** tnumMul on BigInts: the reference for the version on halves. */
+export function tnumMulBig(a: Tnum, b: Tnum): Tnum {
   let acc = TNUM_ZERO;
   let av = a.value;
   let am = a.mask;

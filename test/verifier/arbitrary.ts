@@ -43,7 +43,7 @@ export const u64Arb: fc.Arbitrary<bigint> = fc.oneof(
 const smallArb: fc.Arbitrary<bigint> = fc.oneof(fc.integer({ min: 0, max: 70 }).map(BigInt), u64Arb);
 
 /** Masks for tnums: low-bit runs, sparse bits, random. */
-const maskArb: fc.Arbitrary<bigint> = fc.oneof(
+export const maskArb: fc.Arbitrary<bigint> = fc.oneof(
   fc.integer({ min: 0, max: 64 }).map((k) => (1n << BigInt(k)) - 1n),
   fc.tuple(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 63 })).map(([k, s]) => (((1n << BigInt(k)) - 1n) << BigInt(s)) & U64_MAX),
   fc.bigInt({ min: 0n, max: U64_MAX }),

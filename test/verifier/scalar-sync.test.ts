@@ -1,5 +1,6 @@
-// reg_bounds_sync on 32-bit halves (scalar-sync.ts) against the BigInt reference
-// (syncInPlaceBig): every field equal, on well-formed scalars from the domain's constructors
+// The scalar domain's hot paths on int32 halves against their BigInt references: tnum
+// multiplication (tnumMul vs tnumMulBig) on arbitrary tnums, and reg_bounds_sync
+// (scalar-sync.ts vs syncInPlaceBig): every field equal, on well-formed scalars from the domain's constructors
 // and ALU ops, and on arbitrary combinations of in-range fields (bounds that contradict each
 // other included, as on paths that cannot happen). Where the fast version declines
 // (returns false) it must leave the state untouched; the reference then decides.
@@ -8,7 +9,8 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { mutable, scalarEquals, syncInPlace, syncInPlaceBig, type MutScalar, type Scalar } from "../../runtime/verifier/scalar.js";
 import { syncFast } from "../../runtime/verifier/scalar-sync.js";
-import { U32_MAX, U64_MAX, memberArb, runs, u64Arb } from "./arbitrary.js";
+import { tnumEquals, tnumMul, tnumMulBig, type Tnum } from "../../runtime/verifier/tnum.js";
+import { U32_MAX, U64_MAX, maskArb, memberArb, runs, u64Arb } from "./arbitrary.js";
 
 const show = (s: Scalar): string =>
   `tnum=(0x${s.tnum.value.toString(16)};0x${s.tnum.mask.toString(16)}) s=[${s.smin},${s.smax}] u=[${s.umin},${s.umax}] s32=[${s.s32min},${s.s32max}] u32=[${s.u32min},${s.u32max}]`;
@@ -90,5 +92,20 @@ describe("bounds sync on halves equals the BigInt reference", () => {
       expect(syncFast(w)).toBe(true);
       expect([w.umin, w.umax, w.smin, w.smax, w.u32min, w.u32max, w.s32min, w.s32max]).toEqual([v, v, BigInt.asIntN(64, v), BigInt.asIntN(64, v), v & U32_MAX, v & U32_MAX, BigInt.asIntN(32, v), BigInt.asIntN(32, v)]);
     }
+  });
+});
+
+describe("tnum multiplication on halves equals the BigInt reference", () => {
+  const tnumArb: fc.Arbitrary<Tnum> = fc.tuple(u64Arb, maskArb).map(([v, m]) => ({ value: v & ~m & U64_MAX, mask: m }));
+  test("arbitrary tnums, and the tnums of scalars the domain builds", () => {
+    fc.assert(
+      fc.property(tnumArb, tnumArb, (a, b) => {
+        const fast = tnumMul(a, b);
+        const ref = tnumMulBig(a, b);
+        if (!tnumEquals(fast, ref)) throw new Error(`(${a.value},${a.mask})*(${b.value},${b.mask}): ${fast.value},${fast.mask} vs ${ref.value},${ref.mask}`);
+      }),
+      runs(20000, 14),
+    );
+    fc.assert(fc.property(memberArb, memberArb, (a, b) => tnumEquals(tnumMul(a.s.tnum, b.s.tnum), tnumMulBig(a.s.tnum, b.s.tnum))), runs(3000, 15));
   });
 });
