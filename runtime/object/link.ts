@@ -57,7 +57,8 @@ export function objectPrograms(obj: ObjectFile): ObjectFunction[] {
 }
 
 interface SectionCode {
-  readonly insns: (Instruction | undefined)[];
+  /** Decoded instructions of the placed functions, by slot in the section. */
+  readonly insns: Map<number, Instruction>;
   readonly relocs: Map<number, ElfRelocation>;
 }
 
@@ -71,14 +72,13 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
   const code = (fn: ObjectFunction): SectionCode => {
     let c = codeCache.get(fn.sectionIndex);
     if (!c) {
-      const s = obj.elf.sections[fn.sectionIndex]!;
       const relocs = new Map<number, ElfRelocation>();
       for (const r of obj.elf.relocations.get(fn.sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
-      codeCache.set(fn.sectionIndex, (c = { insns: new Array(s.data.length / SLOT_BYTES).fill(undefined), relocs }));
+      codeCache.set(fn.sectionIndex, (c = { insns: new Map(), relocs }));
     }
     const s = obj.elf.sections[fn.sectionIndex]!;
     try {
-      for (const { slot, insn } of decodeProgram(s.data.subarray(fn.slot * SLOT_BYTES, (fn.slot + fn.slots) * SLOT_BYTES))) c.insns[fn.slot + slot] = insn;
+      for (const { slot, insn } of decodeProgram(s.data.subarray(fn.slot * SLOT_BYTES, (fn.slot + fn.slots) * SLOT_BYTES))) c.insns.set(fn.slot + slot, insn);
     } catch (e) {
       if (e instanceof InstructionDecodeError) throw new ObjectFormatError(loc(s.name, fn.slot + e.slot), e.problem);
       throw e;
@@ -105,7 +105,7 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
     const { insns, relocs } = code(fn);
     for (let k = 0; k < fn.slots; k++) {
       const slot = fn.slot + k;
-      const insn = insns[slot];
+      const insn = insns.get(slot);
       const here = at + k;
       const reloc = relocs.get(slot);
       const where = loc(fn.section, slot);

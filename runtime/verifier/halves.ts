@@ -5,16 +5,19 @@
 
 const TWO32 = 4294967296;
 const TWO32N = 4294967296n;
-const SAFE = 9007199254740991n;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** The high half of a BigInt in [-2^63, 2^64), as an int32 pattern. */
 export function hiOf(x: bigint): number {
-  if (x >= -SAFE && x <= SAFE) return Math.floor(Number(x) / TWO32) | 0;
+  const n = Number(x);
+  // Exact when |n| < 2^53 (a larger x may round onto the boundary, hence the strict test).
+  if (n > -MAX_SAFE && n < MAX_SAFE) return Math.floor(n / TWO32) | 0;
   return Number(BigInt.asIntN(32, x >> 32n));
 }
 /** The low half, as an int32 pattern. */
 export function loOf(x: bigint): number {
-  if (x >= -SAFE && x <= SAFE) return Number(x) | 0;
+  const n = Number(x);
+  if (n > -MAX_SAFE && n < MAX_SAFE) return n | 0;
   return Number(BigInt.asIntN(32, x));
 }
 

@@ -12,24 +12,35 @@ import type { RegState, VerifierState } from "./state.js";
 
 const CALLER_SAVED = 0b111111;
 
-/** A consistent old → cur (and cur → old) mapping of ids. */
+/** Id namespaces: plain ids, references, and each packet pointer type's ids. */
+const SPACES = { id: 0, ref: 1, pkt: 2, pkt_meta: 3 } as const;
+type Space = keyof typeof SPACES;
+
+/**
+ * A consistent old → cur (and cur → old) mapping of ids. Keys are `id * 4 + namespace` (the
+ * ids are integers, the temporary ones negative), and the maps exist only once an id needs
+ * one: most comparisons meet no id at all.
+ */
 class IdMap {
-  private readonly fwd = new Map<string, number>();
-  private readonly back = new Map<string, number>();
+  private fwd: Map<number, number> | undefined;
+  private back: Map<number, number> | undefined;
   private tmp = 0;
   /** Ids of one namespace; 0 means "no id" except for packet pointers, where 0 is the base id. */
-  check(old: number, cur: number, space = "id"): boolean {
+  check(old: number, cur: number, space: Space = "id"): boolean {
     if (space === "id") {
       // No id: a value linked to nothing, i.e. an id of its own (the kernel's tmp_id_gen).
       if (old === 0 && cur === 0) return true;
       if (old === 0) old = --this.tmp;
       if (cur === 0) cur = --this.tmp;
     }
-    const f = this.fwd.get(`${space}:${old}`);
-    const b = this.back.get(`${space}:${cur}`);
+    const k = SPACES[space];
+    const fwd = (this.fwd ??= new Map());
+    const back = (this.back ??= new Map());
+    const f = fwd.get(old * 4 + k);
+    const b = back.get(cur * 4 + k);
     if (f === undefined && b === undefined) {
-      this.fwd.set(`${space}:${old}`, cur);
-      this.back.set(`${space}:${cur}`, old);
+      fwd.set(old * 4 + k, cur);
+      back.set(cur * 4 + k, old);
       return true;
     }
     return f === cur && b === old;
