@@ -64,27 +64,37 @@ const inS32 = (v: bigint): boolean => v >= S32_MIN && v <= S32_MAX;
 // overflows the signed range; unsigned bounds survive when all sums wrap or none does (for
 // sub: all differences borrow or none does).
 
-type Pair = readonly [bigint, bigint];
+/** Whether both ends of a signed [lo, hi] fit [min, max]. */
+const fitsSigned = (lo: bigint, hi: bigint, min: bigint, max: bigint): boolean => lo >= min && lo <= max && hi >= min && hi <= max;
 
-/** Signed [lo, hi] when it fits [min, max], else the whole range. */
-const signedOrAll = (lo: bigint, hi: bigint, min: bigint, max: bigint): Pair => (lo >= min && lo <= max && hi >= min && hi <= max ? [lo, hi] : [min, max]);
+/** Whether the exact sums (or differences) [lo, hi] all wrap past 2^bits or none does (`top` = 2^bits - 1). */
+const wrapsAlike = (lo: bigint, hi: bigint, top: bigint): boolean => !((lo >= 0n && lo <= top && hi > top) || (lo < 0n && hi >= 0n));
 
-/** Unsigned [lo, hi] of `bits`, wrapped when the whole range wrapped alike, else the whole range. */
-function unsignedOrAll(lo: bigint, hi: bigint, bits: 32 | 64): Pair {
-  const top = bits === 32 ? U32_MAX : U64_MAX;
-  const wrapsPartly = (lo >= 0n && lo <= top && hi > top) || (lo < 0n && hi >= 0n);
-  if (wrapsPartly) return [0n, top];
-  return bits === 32 ? [u32(lo), u32(hi)] : [u64(lo), u64(hi)];
-}
-
+// Written out without tuples: this runs for every add and sub.
 function addSub32(d: MutScalar, s: Scalar, sub: boolean): void {
-  [d.s32min, d.s32max] = sub ? signedOrAll(d.s32min - s.s32max, d.s32max - s.s32min, S32_MIN, S32_MAX) : signedOrAll(d.s32min + s.s32min, d.s32max + s.s32max, S32_MIN, S32_MAX);
-  [d.u32min, d.u32max] = sub ? unsignedOrAll(d.u32min - s.u32max, d.u32max - s.u32min, 32) : unsignedOrAll(d.u32min + s.u32min, d.u32max + s.u32max, 32);
+  const lo = sub ? d.s32min - s.s32max : d.s32min + s.s32min;
+  const hi = sub ? d.s32max - s.s32min : d.s32max + s.s32max;
+  const fits = fitsSigned(lo, hi, S32_MIN, S32_MAX);
+  d.s32min = fits ? lo : S32_MIN;
+  d.s32max = fits ? hi : S32_MAX;
+  const ulo = sub ? d.u32min - s.u32max : d.u32min + s.u32min;
+  const uhi = sub ? d.u32max - s.u32min : d.u32max + s.u32max;
+  const alike = wrapsAlike(ulo, uhi, U32_MAX);
+  d.u32min = alike ? u32(ulo) : 0n;
+  d.u32max = alike ? u32(uhi) : U32_MAX;
 }
 
 function addSub64(d: MutScalar, s: Scalar, sub: boolean): void {
-  [d.smin, d.smax] = sub ? signedOrAll(d.smin - s.smax, d.smax - s.smin, S64_MIN, S64_MAX) : signedOrAll(d.smin + s.smin, d.smax + s.smax, S64_MIN, S64_MAX);
-  [d.umin, d.umax] = sub ? unsignedOrAll(d.umin - s.umax, d.umax - s.umin, 64) : unsignedOrAll(d.umin + s.umin, d.umax + s.umax, 64);
+  const lo = sub ? d.smin - s.smax : d.smin + s.smin;
+  const hi = sub ? d.smax - s.smin : d.smax + s.smax;
+  const fits = fitsSigned(lo, hi, S64_MIN, S64_MAX);
+  d.smin = fits ? lo : S64_MIN;
+  d.smax = fits ? hi : S64_MAX;
+  const ulo = sub ? d.umin - s.umax : d.umin + s.umin;
+  const uhi = sub ? d.umax - s.umin : d.umax + s.umax;
+  const alike = wrapsAlike(ulo, uhi, U64_MAX);
+  d.umin = alike ? u64(ulo) : 0n;
+  d.umax = alike ? u64(uhi) : U64_MAX;
 }
 
 // ---- mul ----
