@@ -112,6 +112,8 @@ export interface Frame {
   readonly stack: StackSlot[];
   /** Callback iterations begun from this frame's current bpf_loop call (the kernel's callback_depth). */
   callbackDepth: number;
+  /** Bytes of stack this path has touched in this frame (the kernel's allocated_stack). */
+  allocated: number;
 }
 
 export interface Reference {
@@ -172,7 +174,7 @@ export interface VerifierState {
 export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
   const regs: RegState[] = new Array<RegState>(11).fill(NOT_INIT);
   regs[FP] = { type: "stack", frame: frameNo, off: 0, var: ZERO };
-  return { subprog, callsite, callback, regs, stack: new Array<StackSlot>(STACK_SLOTS).fill(emptySlot), callbackDepth: 0 };
+  return { subprog, callsite, callback, regs, stack: new Array<StackSlot>(STACK_SLOTS).fill(emptySlot), callbackDepth: 0, allocated: 0 };
 }
 
 export function copyFrame(f: Frame): Frame {
