@@ -12,12 +12,14 @@ import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
 import { condJump } from "./jumps.js";
 import { Reject, RuleError } from "./messages.js";
+import { recordAccesses, StackLiveness } from "./liveness.js";
 import { Loops, widenImprecise } from "./loops.js";
 import { markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
 import { aluMarks, condHistory, condMarks, helperMarks, loadHistory, storeHistory, storeZeroMarks } from "./precision-sites.js";
 import { statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
 import { formatTnum } from "./tnum.js";
+import { emptySlot } from "./stack.js";
 import { copyState, newFrame, NOT_INIT, ZERO, type HistEntry, type RegState, type StoredState, type VerifierState } from "./state.js";
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
@@ -50,6 +52,7 @@ export class Explorer {
   private readonly explored = new Map<number, StoredState[]>();
   private readonly ctx: PrecisionCtx;
   private readonly loops: Loops;
+  private readonly liveness: StackLiveness;
   /** The instruction executed before the current one (the kernel's prev_insn_idx). */
   private prev = -1;
   /** The history entry recorded for the current instruction, if any (cur_hist_ent). */
@@ -61,6 +64,7 @@ export class Explorer {
   ) {
     this.ctx = { insns: env.prog.insns, callsCallback: env.cfg.callsCallback };
     this.loops = new Loops(env.cfg, this.ctx);
+    this.liveness = new StackLiveness(env.prog.insns, env.cfg);
   }
 
   run(): WalkResult {
@@ -91,8 +95,13 @@ export class Explorer {
       }
       if (this.env.cfg.jmpPoint[pc] || this.nonLinear(pc)) this.pushHist(cur, pc, {});
       let next: number | undefined;
+      // The state before the instruction, for recording its stack accesses in its function instance.
+      const before: VerifierState = { ...cur, frames: cur.frames.slice() };
       try {
+        this.liveness.begin(cur);
+        recordAccesses(this.env, cur, insn, this.liveness);
         next = this.step(cur, insn, pc);
+        this.liveness.commit(before, pc);
       } catch (e) {
         if (e instanceof RuleError) return this.fail(new Reject(e.message, pc, e.regs), cur);
         if (e instanceof Reject) return this.fail(e, cur);
@@ -227,6 +236,8 @@ export class Explorer {
         const callee = st.frames[k + 1];
         const live = !callee ? cfg.liveIn[pc]! : callee.callback ? cfg.liveIn[callee.callsite]! : cfg.liveIn[callee.callsite + 1]! & ~CALLER_SAVED;
         for (let r = 0; r < 10; r++) if ((live & (1 << r)) === 0) f.regs[r] = NOT_INIT;
+        const slots = this.liveness.alive(st, pc, k);
+        for (let spi = 0; spi < f.stack.length; spi++) if ((slots & (1n << BigInt(spi))) === 0n) f.stack[spi] = emptySlot;
       }
     }
   }
