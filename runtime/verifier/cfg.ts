@@ -8,6 +8,7 @@
 import { Pseudo, type Instruction } from "../isa/index.js";
 import type { LinkedProgram } from "../object/link.js";
 import { Reject } from "./messages.js";
+import { helperProto } from "./helpers.js";
 import { computeScc } from "./scc.js";
 
 export interface Subprog {
@@ -219,8 +220,11 @@ function useDef(insn: Instruction): { use: number; def: number } {
       return { use: 0, def: 0 };
     case "jcond":
       return { use: bit(insn.dst) | (insn.src.kind === "reg" ? bit(insn.src.reg) : 0), def: 0 };
-    case "call":
-      return { use: ARGS, def: CALLER_SAVED };
+    case "call": {
+      // A helper reads only its parameters (compute_live_registers' call summary).
+      const proto = insn.target === "helper" ? helperProto(insn.imm) : undefined;
+      return { use: proto ? ARGS & ((1 << (proto.args.length + 1)) - 1) : ARGS, def: CALLER_SAVED };
+    }
     case "callx":
       return { use: ARGS | bit(insn.reg), def: CALLER_SAVED };
     case "exit":

@@ -16,7 +16,7 @@ import { recordAccesses, StackLiveness } from "./liveness.js";
 import { Loops, widenImprecise } from "./loops.js";
 import { markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
 import { aluMarks, condHistory, condMarks, helperMarks, loadHistory, storeHistory, storeZeroMarks } from "./precision-sites.js";
-import { statesEqual } from "./prune.js";
+import { liveRegs, statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
 import { formatTnum } from "./tnum.js";
 import { emptySlot } from "./stack.js";
@@ -24,7 +24,6 @@ import { copyState, newFrame, NOT_INIT, ZERO, type HistEntry, type RegState, typ
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
 const MAX_JMP_SEQ = 8192;
-const CALLER_SAVED = 0b111111;
 /** A path segment longer than this gets a checkpoint (the kernel bounds its jump history). */
 const MAX_HIST = 40;
 
@@ -68,7 +67,7 @@ export class Explorer {
   }
 
   run(): WalkResult {
-    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, hist: undefined, firstInsn: 0, lastInsn: -1, dfsDepth: 0, cbUnroll: 0 };
+    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, hist: undefined, firstInsn: 0, lastInsn: -1, dfsDepth: 0, cbUnroll: 0, mayGotoDepth: 0 };
     st0.frames[0]!.regs[1] = { type: "ctx", off: 0, var: ZERO };
     let cur: VerifierState | undefined = st0;
     let pc = 0;
@@ -168,7 +167,10 @@ export class Explorer {
   /** is_state_visited: true to prune the current path. */
   private visited(cur: VerifierState, pc: number): boolean {
     const cfg = this.env.cfg;
-    const forceCheckpoint = cfg.callsCallback[pc] === 1;
+    const callsCallback = cfg.callsCallback[pc] === 1;
+    const mayGoto = this.env.prog.insns[pc]?.kind === "may_goto";
+    // bpf_loop calls and may_goto are forced checkpoints: their loops converge there.
+    const forceCheckpoint = callsCallback || mayGoto;
     const force = forceCheckpoint || (cur.hist?.len ?? 0) > MAX_HIST;
     let add = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
@@ -176,16 +178,18 @@ export class Explorer {
     for (let i = 0; i < list.length; i++) {
       const sl = list[i]!;
       if (sl.branches > 0) {
-        // A loop ancestor still being explored.
-        if (forceCheckpoint) {
-          if (statesEqual(sl.state, cur, "range_within")) return this.hit(sl, cur, pc, true);
-        } else if (sl.state.cbUnroll === cur.cbUnroll && statesEqual(sl.state, cur, "exact")) {
+        // A loop ancestor still being explored: another may_goto iteration or callback round
+        // within its ranges converges; an exact repeat otherwise is an infinite loop.
+        if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
+        if (callsCallback) {
+          if (statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
+        } else if (sl.state.cbUnroll === cur.cbUnroll && sl.state.mayGotoDepth === cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "exact")) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;
       } else {
         const loop = this.loops.incomplete(sl);
-        if (statesEqual(sl.state, cur, loop ? "range_within" : "not_exact")) return this.hit(sl, cur, pc, loop);
+        if (statesEqual(cfg, sl.state, cur, pc, loop ? "range_within" : "not_exact")) return this.hit(sl, cur, pc, loop);
       }
       // The kernel's eviction heuristic: a state that keeps missing is not worth comparing.
       // Misses count only when a new state is going to be stored, so loop iterations do not
@@ -233,8 +237,7 @@ export class Explorer {
       const st = sl.state;
       for (let k = 0; k < st.frames.length; k++) {
         const f = st.frames[k]!;
-        const callee = st.frames[k + 1];
-        const live = !callee ? cfg.liveIn[pc]! : callee.callback ? cfg.liveIn[callee.callsite]! : cfg.liveIn[callee.callsite + 1]! & ~CALLER_SAVED;
+        const live = liveRegs(cfg, st, k, pc);
         for (let r = 0; r < 10; r++) if ((live & (1 << r)) === 0) f.regs[r] = NOT_INIT;
         const slots = this.liveness.alive(st, pc, k);
         for (let spi = 0; spi < f.stack.length; spi++) if ((slots & (1n << BigInt(spi))) === 0n) f.stack[spi] = emptySlot;
@@ -301,8 +304,19 @@ export class Explorer {
       case "ja":
         this.jmps++;
         return pc + 1 + insn.off;
-      case "may_goto":
-        throw new RuleError("may_goto is not supported by the bundled verifier");
+      case "may_goto": {
+        // The jump (budget exhausted) continues this path; the fall-through (another
+        // iteration) is queued one level deeper, widened against the loop ancestor here.
+        this.jmps++;
+        if (insn.off === 0) throw new RuleError(`invalid may_goto off ${insn.off} imm 0`);
+        const anchor = st.parent;
+        const prev = anchor ? this.prevEntry(anchor.state, pc) : undefined;
+        const again = copyState(st);
+        again.mayGotoDepth++;
+        if (prev) widenImprecise(prev.state, again);
+        this.push(again, pc + 1, pc);
+        return pc + 1 + insn.off;
+      }
       case "jcond": {
         this.jmps++;
         const flags = condHistory(st, insn);

@@ -6,6 +6,7 @@
 // of ids. Three levels as the kernel's: "not_exact" (pruning), "range_within" (loop states
 // whose precision marks may be incomplete: every scalar by range), "exact" (infinite loops).
 
+import type { Cfg } from "./cfg.js";
 import { scalarEquals, scalarSubsumes, scalarUnknown, type Scalar } from "./scalar.js";
 import type { StackSlot } from "./stack.js";
 import { rawKinds } from "./stack.js";
@@ -49,8 +50,11 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
       if (cur.type !== "scalar") return false;
       if (level === "not_exact" && !old.precise) return true;
       if (!scalarOk(old.s, cur.s, exact)) return false;
-      // A link in the old state gave it refinements the current one must get as well, moved
-      // by the same delta (regsafe compares BPF_ADD_CONST and reg->off before the ids).
+      if (exact) return old.delta === cur.delta && ids.check(old.id, cur.id);
+      // An old value linked to nothing was safe alone: links of the current one only add
+      // refinements. A link in the old state gave it refinements the current one must get as
+      // well, moved by the same delta (BPF_ADD_CONST with reg->off), through a consistent map.
+      if (old.id === 0) return true;
       if (old.delta !== cur.delta) return false;
       return ids.check(old.id, cur.id);
     case "ctx":
@@ -117,7 +121,16 @@ function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, level: Exact): boo
   return bytesSafe(ob, cur.bytes, exact);
 }
 
-export function statesEqual(old: VerifierState, cur: VerifierState, level: Exact): boolean {
+/**
+ * Registers of frame `k` live at `insn` (the innermost frame) or before the call its callee
+ * came from (frame_insn_idx): func_states_equal compares only those, at every level.
+ */
+export function liveRegs(cfg: Cfg, st: VerifierState, k: number, insn: number): number {
+  const callee = st.frames[k + 1];
+  return cfg.liveIn[callee ? callee.callsite : insn]!;
+}
+
+export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, insn: number, level: Exact): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;
@@ -132,8 +145,9 @@ export function statesEqual(old: VerifierState, cur: VerifierState, level: Exact
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;
     const b = cur.frames[k]!;
+    const live = liveRegs(cfg, old, k, insn);
     for (let r = 0; r < 10; r++) {
-      if (!regSafe(a.regs[r]!, b.regs[r]!, ids, level)) return false;
+      if ((live & (1 << r)) !== 0 && !regSafe(a.regs[r]!, b.regs[r]!, ids, level)) return false;
     }
     // Only the old path's allocated slots matter; those the current path never touched are
     // covered only by never-written or data bytes (stacksafe's allocated_stack checks).

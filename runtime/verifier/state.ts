@@ -169,6 +169,8 @@ export interface VerifierState {
   dfsDepth: number;
   /** Callback bodies entered on this path (the kernel's callback_unroll_depth). */
   cbUnroll: number;
+  /** may_goto iterations taken on this path (the kernel's may_goto_depth). */
+  mayGotoDepth: number;
 }
 
 export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
@@ -182,7 +184,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;
