@@ -94,13 +94,11 @@ export class Explorer {
       }
       if (this.env.cfg.jmpPoint[pc] || this.nonLinear(pc)) this.pushHist(cur, pc, {});
       let next: number | undefined;
-      // The state before the instruction, for recording its stack accesses in its function instance.
-      const before: VerifierState = { ...cur, frames: cur.frames.slice() };
       try {
         this.liveness.begin(cur);
         recordAccesses(this.env, cur, insn, this.liveness);
         next = this.step(cur, insn, pc);
-        this.liveness.commit(before, pc);
+        this.liveness.commit(pc);
       } catch (e) {
         if (e instanceof RuleError) return this.fail(new Reject(e.message, pc, e.regs), cur);
         if (e instanceof Reject) return this.fail(e, cur);

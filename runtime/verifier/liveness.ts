@@ -34,13 +34,15 @@ interface Instance {
   liveBefore: Map<number, bigint[]>;
 }
 
-const keyOf = (st: VerifierState): string => `${st.frames.map((f) => f.callsite).join(",")}|${st.frames[st.frames.length - 1]!.subprog}`;
+const keyOf = (st: VerifierState): string => (st.frames.length === 1 ? "main" : `${st.frames.map((f) => f.callsite).join(",")}|${st.frames[st.frames.length - 1]!.subprog}`);
 
 export class StackLiveness {
   private readonly instances = new Map<string, Instance>();
   private dirty = false;
   private reads: bigint[] = [];
   private writes: bigint[] = [];
+  /** The function instance of the instruction being recorded. */
+  private cur: Instance | undefined;
 
   constructor(
     private readonly insns: readonly (Instruction | undefined)[],
@@ -49,8 +51,14 @@ export class StackLiveness {
 
   /** Starts recording the accesses of one instruction. */
   begin(st: VerifierState): void {
-    this.reads = new Array<bigint>(st.frames.length).fill(0n);
-    this.writes = new Array<bigint>(st.frames.length).fill(0n);
+    const n = st.frames.length;
+    if (this.reads.length !== n) {
+      this.reads = new Array<bigint>(n);
+      this.writes = new Array<bigint>(n);
+    }
+    this.reads.fill(0n);
+    this.writes.fill(0n);
+    this.cur = this.instance(st);
   }
 
   /** Bytes [lo, hi) of `frame`'s stack may be read. */
@@ -68,9 +76,9 @@ export class StackLiveness {
     if (spi >= 0 && spi < 64) this.writes[frame] = this.writes[frame]! | (1n << BigInt(spi));
   }
 
-  /** Ends the instruction at `pc` executed by the state `st` (as it was before the instruction). */
-  commit(st: VerifierState, pc: number): void {
-    const inst = this.instance(st);
+  /** Ends the instruction at `pc` begun with begin(). */
+  commit(pc: number): void {
+    const inst = this.cur!;
     const r = inst.read.get(pc);
     if (!r) {
       inst.read.set(pc, this.reads.slice());

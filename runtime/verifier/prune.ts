@@ -16,8 +16,9 @@ export type Exact = "not_exact" | "range_within" | "exact";
 
 /** A consistent old → cur (and cur → old) mapping of ids. */
 class IdMap {
-  private readonly fwd = new Map<string, number>();
-  private readonly back = new Map<string, number>();
+  // Created on first use: most comparisons meet no ids.
+  private fwd: Map<string, number> | undefined;
+  private back: Map<string, number> | undefined;
   private tmp = 0;
   /** Ids of one namespace; 0 means "no id" except for packet pointers, where 0 is the base id. */
   check(old: number, cur: number, space = "id"): boolean {
@@ -27,6 +28,8 @@ class IdMap {
       if (old === 0) old = --this.tmp;
       if (cur === 0) cur = --this.tmp;
     }
+    this.fwd ??= new Map();
+    this.back ??= new Map();
     const f = this.fwd.get(`${space}:${old}`);
     const b = this.back.get(`${space}:${cur}`);
     if (f === undefined && b === undefined) {
