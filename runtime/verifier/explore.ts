@@ -14,7 +14,7 @@ import { condJump } from "./jumps.js";
 import { Reject, RuleError } from "./messages.js";
 import { recordAccesses, StackLiveness } from "./liveness.js";
 import { Loops, widenImprecise } from "./loops.js";
-import { markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
+import { Backtrack, markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
 import { aluMarks, condHistory, condMarks, helperMarks, loadHistory, storeHistory, storeZeroMarks } from "./precision-sites.js";
 import { liveRegs, statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
@@ -61,7 +61,7 @@ export class Explorer {
     private readonly env: Env,
     private readonly maxInsns: number,
   ) {
-    this.ctx = { insns: env.prog.insns, callsCallback: env.cfg.callsCallback };
+    this.ctx = { insns: env.prog.insns, callsCallback: env.cfg.callsCallback, bt: new Backtrack() };
     this.loops = new Loops(env.cfg, this.ctx);
     this.liveness = new StackLiveness(env.prog.insns, env.cfg);
   }

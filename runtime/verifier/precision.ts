@@ -19,6 +19,14 @@ export class Backtrack {
   readonly regs = new Int32Array(MAX_FRAMES);
   readonly slots: bigint[] = new Array<bigint>(MAX_FRAMES).fill(0n);
 
+  /** Empty, starting at `frame` (one object is reused for every backtracking of a run). */
+  reset(frame: number): this {
+    this.frame = frame;
+    this.regs.fill(0);
+    this.slots.fill(0n);
+    return this;
+  }
+
   empty(): boolean {
     for (let i = 0; i <= this.frame; i++) if (this.regs[i] !== 0 || this.slots[i] !== 0n) return false;
     return true;
@@ -197,6 +205,8 @@ export function markAllPrecise(st: VerifierState): void {
 export interface PrecisionCtx {
   readonly insns: readonly (Instruction | undefined)[];
   readonly callsCallback: Uint8Array;
+  /** Scratch masks, reset by each backtracking. */
+  readonly bt: Backtrack;
 }
 
 /**
@@ -246,7 +256,7 @@ export function markChain(ctx: PrecisionCtx, start: VerifierState, at: number, b
     if (bt.frame >= ps.frames.length) break;
     for (let fr = bt.frame; fr >= 0; fr--) {
       const f = ps.frames[fr]!;
-      for (let r = 0; r < FP; r++) {
+      for (let r = 0; bt.regs[fr] !== 0 && r < FP; r++) {
         if (!bt.isReg(r, fr)) continue;
         const reg = f.regs[r]!;
         if (reg.type !== "scalar" || reg.precise) bt.clearReg(r, fr);
@@ -255,7 +265,7 @@ export function markChain(ctx: PrecisionCtx, start: VerifierState, at: number, b
           changed = true;
         }
       }
-      for (let spi = 0; spi < f.stack.length; spi++) {
+      for (let spi = 0; bt.slots[fr] !== 0n && spi < f.stack.length; spi++) {
         if (!bt.isSlot(fr, spi)) continue;
         if (!isSpilledScalar(ps, fr, spi)) {
           bt.clearSlot(fr, spi);
@@ -286,8 +296,7 @@ export function markChain(ctx: PrecisionCtx, start: VerifierState, at: number, b
 
 /** mark_chain_precision for registers of the current frame of `st`, at instruction `at`. */
 export function markRegsPrecise(ctx: PrecisionCtx, st: VerifierState, at: number, regs: readonly number[], slots: readonly { frame: number; spi: number }[] = []): void {
-  const bt = new Backtrack();
-  bt.frame = st.frames.length - 1;
+  const bt = ctx.bt.reset(st.frames.length - 1);
   const cur = st.frames[bt.frame]!;
   for (const r of regs) if (cur.regs[r]?.type === "scalar") bt.setReg(r);
   for (const s of slots) bt.setSlot(s.frame, s.spi);
@@ -299,8 +308,7 @@ export function markRegsPrecise(ctx: PrecisionCtx, st: VerifierState, at: number
  * in `old` must become precise along `cur`'s path too. Returns whether a mark was new.
  */
 export function propagatePrecision(ctx: PrecisionCtx, old: VerifierState, cur: VerifierState, at: number): boolean {
-  const bt = new Backtrack();
-  bt.frame = old.frames.length - 1;
+  const bt = ctx.bt.reset(old.frames.length - 1);
   for (let fr = 0; fr < old.frames.length; fr++) {
     const f = old.frames[fr]!;
     for (let r = 0; r < FP; r++) {
