@@ -158,6 +158,8 @@ export function growStack(env: Env, frame: Frame, off: number): void {
   // grow_stack_state: the depth is kept in whole 8-byte slots.
   const depth = Math.ceil(-off / 8) * 8;
   if (depth > env.stackDepth[frame.subprog]!) env.stackDepth[frame.subprog] = depth;
+  // The path's own allocation too: pruning compares slots against it (stacksafe).
+  if (depth > frame.allocated) frame.allocated = depth;
 }
 
 /**

@@ -8,6 +8,8 @@
 import { Pseudo, type Instruction } from "../isa/index.js";
 import type { LinkedProgram } from "../object/link.js";
 import { Reject } from "./messages.js";
+import { helperProto } from "./helpers.js";
+import { computeScc } from "./scc.js";
 
 export interface Subprog {
   readonly start: number;
@@ -24,6 +26,10 @@ export interface Cfg {
   readonly prunePoint: Uint8Array;
   /** Helper calls that call back into the program (bpf_loop): forced checkpoints. */
   readonly callsCallback: Uint8Array;
+  /** Slots reached by a jump or a return (the kernel's jmp_point): the path history records them. */
+  readonly jmpPoint: Uint8Array;
+  /** Loop (strongly connected component) id of each slot, 0 outside loops. */
+  readonly scc: Int32Array;
   /** Registers live on entry to each slot (bit r). */
   readonly liveIn: Uint16Array;
   /** Subprogram index of each subprogram start slot. */
@@ -105,6 +111,7 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
   // check_cfg: every slot reachable; prune points as the kernel marks them.
   const prunePoint = new Uint8Array(n);
   const callsCallback = new Uint8Array(n);
+  const jmpPoint = new Uint8Array(n);
   const seen = new Uint8Array(n);
   const work = [0];
   const visit = (t: number): void => {
@@ -124,6 +131,7 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
       case "ja": {
         const t = target(insn, i)!;
         prunePoint[t] = 1;
+        jmpPoint[t] = 1;
         visit(t);
         break;
       }
@@ -132,6 +140,7 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
         const t = target(insn, i)!;
         prunePoint[i] = 1;
         prunePoint[t] = 1;
+        jmpPoint[t] = 1;
         visit(next);
         visit(t);
         break;
@@ -141,14 +150,17 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
         if (insn.kind === "call" && insn.target === "helper" && insn.imm === BPF_FUNC_LOOP) {
           callsCallback[i] = 1;
           prunePoint[i] = 1;
+          jmpPoint[i] = 1;
         }
         if (insn.kind === "call" && insn.target === "local") {
           prunePoint[i] = 1;
           const t = target(insn, i)!;
           prunePoint[t] = 1;
+          jmpPoint[t] = 1;
           visit(t);
         }
         if (next < n) prunePoint[next] = 1;
+        if (next < n) jmpPoint[next] = 1;
         if (next >= n) throw new Reject(`jump out of range from insn ${i} to ${next}`, i);
         visit(next);
         break;
@@ -156,6 +168,7 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
         if (insn.pseudo === Pseudo.FUNC) {
           const t = target(insn, i)!;
           prunePoint[t] = 1;
+          jmpPoint[t] = 1;
           visit(t);
         }
         if (next >= n) throw new Reject(`jump out of range from insn ${i} to ${next}`, i);
@@ -168,7 +181,7 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
   }
   for (let i = 0; i < n; i++) if (insns[i] !== undefined && !seen[i]) throw new Reject(`unreachable insn ${i}`, i);
 
-  return { subprogs, subprogOf, prunePoint, callsCallback, liveIn: liveness(insns), subprogAt };
+  return { subprogs, subprogOf, prunePoint, callsCallback, jmpPoint, scc: computeScc(insns, callsCallback), liveIn: liveness(insns), subprogAt };
 }
 
 const ARGS = 0b111110; // r1-r5
@@ -207,8 +220,11 @@ function useDef(insn: Instruction): { use: number; def: number } {
       return { use: 0, def: 0 };
     case "jcond":
       return { use: bit(insn.dst) | (insn.src.kind === "reg" ? bit(insn.src.reg) : 0), def: 0 };
-    case "call":
-      return { use: ARGS, def: CALLER_SAVED };
+    case "call": {
+      // A helper reads only its parameters (compute_live_registers' call summary).
+      const proto = insn.target === "helper" ? helperProto(insn.imm) : undefined;
+      return { use: proto ? ARGS & ((1 << (proto.args.length + 1)) - 1) : ARGS, def: CALLER_SAVED };
+    }
     case "callx":
       return { use: ARGS | bit(insn.reg), def: CALLER_SAVED };
     case "exit":

@@ -14,17 +14,26 @@ import { condJump } from "./jumps.js";
 import { Reject, RuleError } from "./messages.js";
 import type { ProgressClock } from "./progress.js";
 import { PROGRESS_CHECK_EVERY } from "./progress.js";
-import { statesEqual } from "./prune.js";
+import { recordAccesses, StackLiveness } from "./liveness.js";
+import { Loops, widenImprecise } from "./loops.js";
+import { Backtrack, markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
+import { aluMarks, condHistory, condMarks, helperMarks, loadHistory, storeHistory, storeZeroMarks } from "./precision-sites.js";
+import { liveRegs, statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
 import { formatTnum } from "./tnum.js";
-import { copyState, newFrame, ZERO, type RegState, type StoredState, type VerifierState } from "./state.js";
+import { emptySlot } from "./stack.js";
+import { copyState, newFrame, NOT_INIT, ZERO, type HistEntry, type RegState, type StoredState, type VerifierState } from "./state.js";
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
 const MAX_JMP_SEQ = 8192;
+/** A path segment longer than this gets a checkpoint (the kernel bounds its jump history). */
+const MAX_HIST = 40;
 
 interface Pending {
   readonly st: VerifierState;
   readonly pc: number;
+  /** The instruction that branched there. */
+  readonly prev: number;
 }
 
 export interface WalkResult {
@@ -40,18 +49,30 @@ export class Explorer {
   private prevJmps = 0;
   private prevInsns = 0;
   private readonly pending: Pending[] = [];
+  /** Stored states per instruction, newest first (the kernel adds at the list head). */
   private readonly explored = new Map<number, StoredState[]>();
   /** States stored so far (the kernel's total_states), for progress reports. */
   private stored = 0;
+  private readonly ctx: PrecisionCtx;
+  private readonly loops: Loops;
+  private readonly liveness: StackLiveness;
+  /** The instruction executed before the current one (the kernel's prev_insn_idx). */
+  private prev = -1;
+  /** The history entry recorded for the current instruction, if any (cur_hist_ent). */
+  private curEnt: HistEntry | undefined;
 
   constructor(
     private readonly env: Env,
     private readonly maxInsns: number,
     private readonly progress?: ProgressClock,
-  ) {}
+  ) {
+    this.ctx = { insns: env.prog.insns, callsCallback: env.cfg.callsCallback, bt: new Backtrack() };
+    this.loops = new Loops(env.cfg, this.ctx);
+    this.liveness = new StackLiveness(env.prog.insns, env.cfg);
+  }
 
   run(): WalkResult {
-    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined };
+    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, hist: undefined, firstInsn: 0, lastInsn: -1, dfsDepth: 0, cbUnroll: 0, mayGotoDepth: 0 };
     st0.frames[0]!.regs[1] = { type: "ctx", off: 0, var: ZERO };
     let cur: VerifierState | undefined = st0;
     let pc = 0;
@@ -61,6 +82,8 @@ export class Explorer {
       if (insn === undefined) return this.fail(new Reject(`invalid insn idx ${pc} insn_cnt ${insns.length}`, pc), cur);
       if (++this.processed > this.maxInsns) return this.fail(new Reject(`BPF program is too large. Processed ${this.processed} insn`, pc), cur);
       if (this.progress && (this.processed & (PROGRESS_CHECK_EVERY - 1)) === 0) this.progress.tick(this.processed, this.stored, pc);
+      this.curEnt = undefined;
+      cur.lastInsn = this.prev;
       if (this.env.cfg.prunePoint[pc]) {
         let pruned: boolean;
         try {
@@ -75,9 +98,13 @@ export class Explorer {
           continue;
         }
       }
+      if (this.env.cfg.jmpPoint[pc] || this.nonLinear(pc)) this.pushHist(cur, pc, {});
       let next: number | undefined;
       try {
+        this.liveness.begin(cur);
+        recordAccesses(this.env, cur, insn, this.liveness);
         next = this.step(cur, insn, pc);
+        this.liveness.commit(pc);
       } catch (e) {
         if (e instanceof RuleError) return this.fail(new Reject(e.message, pc, e.regs), cur);
         if (e instanceof Reject) return this.fail(e, cur);
@@ -87,10 +114,33 @@ export class Explorer {
         this.endPath(cur);
         [cur, pc] = this.next();
       } else {
+        this.prev = pc;
         pc = next;
       }
     }
     return { processed: this.processed };
+  }
+
+  /** Reached other than by falling through (callx targets are not jump points). */
+  private nonLinear(pc: number): boolean {
+    const p = this.prev;
+    if (p < 0 || p === pc - 1) return false;
+    return !(p === pc - 2 && this.env.prog.insns[p]?.kind === "lddw");
+  }
+
+  /** push_insn_history: one entry per instruction; flags of the same instruction combine. */
+  private pushHist(st: VerifierState, pc: number, flags: Partial<Pick<HistEntry, "stack" | "srcStack" | "dstStack" | "linked">>): void {
+    if (this.curEnt !== undefined && st.hist === this.curEnt) {
+      Object.assign(this.curEnt, flags);
+      return;
+    }
+    const e: HistEntry = { idx: pc, prev: this.prev, next: st.hist, len: (st.hist?.len ?? 0) + 1, ...flags };
+    st.hist = e;
+    this.curEnt = e;
+  }
+
+  private mark(st: VerifierState, pc: number, regs: readonly number[], slots: readonly { frame: number; spi: number }[] = []): void {
+    if (regs.length > 0 || slots.length > 0) markRegsPrecise(this.ctx, st, pc, regs, slots);
   }
 
   private fail(e: Reject, st: VerifierState): WalkResult {
@@ -99,12 +149,14 @@ export class Explorer {
 
   private next(): [VerifierState | undefined, number] {
     const p = this.pending.pop();
-    return p ? [p.st, p.pc] : [undefined, 0];
+    if (!p) return [undefined, 0];
+    this.prev = p.prev;
+    return [p.st, p.pc];
   }
 
-  private push(st: VerifierState, pc: number): void {
+  private push(st: VerifierState, pc: number, from: number): void {
     if (st.parent) st.parent.branches++;
-    this.pending.push({ st, pc });
+    this.pending.push({ st, pc, prev: from });
     if (this.pending.length > MAX_JMP_SEQ) throw new Reject(`The sequence of ${this.pending.length} jumps is too complex.`, pc);
   }
 
@@ -112,53 +164,98 @@ export class Explorer {
   private endPath(st: VerifierState): void {
     for (let s = st.parent; s; s = s.parent) {
       if (--s.branches > 0) break;
+      this.loops.exit(s);
     }
   }
 
   /** is_state_visited: true to prune the current path. */
   private visited(cur: VerifierState, pc: number): boolean {
     const cfg = this.env.cfg;
-    const force = cfg.callsCallback[pc] === 1;
+    const callsCallback = cfg.callsCallback[pc] === 1;
+    const mayGoto = this.env.prog.insns[pc]?.kind === "may_goto";
+    // bpf_loop calls and may_goto are forced checkpoints: their loops converge there.
+    const forceCheckpoint = callsCallback || mayGoto;
+    const force = forceCheckpoint || (cur.hist?.len ?? 0) > MAX_HIST;
     let add = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
+    this.cleanLiveStates(list, cur, pc);
     for (let i = 0; i < list.length; i++) {
       const sl = list[i]!;
       if (sl.branches > 0) {
-        // A loop ancestor still being explored.
-        if (force) {
-          if (statesEqual(cfg, sl.state, cur, pc, false)) return this.hit(sl);
-        } else if (statesEqual(cfg, sl.state, cur, pc, true)) {
+        // A loop ancestor still being explored: another may_goto iteration or callback round
+        // within its ranges converges; an exact repeat otherwise is an infinite loop.
+        if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
+        if (callsCallback) {
+          if (statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
+        } else if (sl.state.cbUnroll === cur.cbUnroll && sl.state.mayGotoDepth === cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "exact")) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;
-      } else if (statesEqual(cfg, sl.state, cur, pc, false)) {
-        return this.hit(sl);
+      } else {
+        const loop = this.loops.incomplete(sl);
+        if (statesEqual(cfg, sl.state, cur, pc, loop ? "range_within" : "not_exact")) return this.hit(sl, cur, pc, loop);
       }
       // The kernel's eviction heuristic: a state that keeps missing is not worth comparing.
       // Misses count only when a new state is going to be stored, so loop iterations do not
       // evict the states of earlier iterations.
       if (!add) continue;
       sl.misses++;
-      const n = force && sl.branches > 0 ? 64 : 3;
+      const n = forceCheckpoint && sl.branches > 0 ? 64 : 3;
       if (sl.misses > sl.hits * n + n) {
         list.splice(i, 1);
         i--;
       }
     }
     if (!add) return false;
-    const snapshot: StoredState = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent, hits: 0, misses: 0 };
-    list.push(snapshot);
+    const snapshot: StoredState = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent, hits: 0, misses: 0, cleaned: false };
+    list.unshift(snapshot);
     this.stored++;
     this.explored.set(pc, list);
+    this.loops.enter(snapshot);
     cur.parent = snapshot;
+    cur.firstInsn = pc;
+    cur.hist = undefined;
+    cur.dfsDepth = snapshot.state.dfsDepth + 1;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
     return false;
   }
 
-  private hit(sl: StoredState): true {
+  private hit(sl: StoredState, cur: VerifierState, pc: number, loop: boolean): true {
     sl.hits++;
+    if (this.env.cfg.jmpPoint[pc]) this.pushHist(cur, pc, {});
+    propagatePrecision(this.ctx, sl.state, cur, pc);
+    if (loop) this.loops.addBackedge(sl, cur, pc);
     return true;
+  }
+
+  /**
+   * clean_live_states: a stored state whose subtree is explored forgets registers that are dead
+   * at its instruction (static liveness; a caller frame's at its return point, or at the helper
+   * call for a callback's caller), so that they match anything.
+   */
+  private cleanLiveStates(list: readonly StoredState[], cur: VerifierState, pc: number): void {
+    const cfg = this.env.cfg;
+    for (const sl of list) {
+      if (sl.branches > 0 || sl.cleaned || !sameCallsites(sl.state, cur) || this.loops.incomplete(sl)) continue;
+      sl.cleaned = true;
+      const st = sl.state;
+      for (let k = 0; k < st.frames.length; k++) {
+        const f = st.frames[k]!;
+        const live = liveRegs(cfg, st, k, pc);
+        for (let r = 0; r < 10; r++) if ((live & (1 << r)) === 0) f.regs[r] = NOT_INIT;
+        const slots = this.liveness.alive(st, pc, k);
+        for (let spi = 0; spi < f.stack.length; spi++) if ((slots & (1n << BigInt(spi))) === 0n) f.stack[spi] = emptySlot;
+      }
+    }
+  }
+
+  /** find_prev_entry: the loop ancestor at `insn` (same call sites, above this path). */
+  private prevEntry(cur: VerifierState, insn: number): StoredState | undefined {
+    for (const sl of this.explored.get(insn) ?? []) {
+      if (sl.branches > 0 && sameCallsites(sl.state, cur) && sl.state.dfsDepth < cur.dfsDepth) return sl;
+    }
+    return undefined;
   }
 
   /** Executes one instruction; returns the next slot, or undefined when the path ended. */
@@ -166,6 +263,9 @@ export class Explorer {
     const env = this.env;
     switch (insn.kind) {
       case "alu":
+        if (insn.op !== "mov" && insn.src.kind === "reg") this.mark(st, pc, aluMarks(st, insn));
+        checkAlu(env, st, insn);
+        return pc + 1;
       case "neg":
       case "movsx":
       case "endian":
@@ -176,19 +276,28 @@ export class Explorer {
         return pc + 2;
       case "ldx": {
         readReg(st, insn.src);
+        const fill = loadHistory(st, insn);
         const v = checkMemAccess(env, st, { regno: insn.src, off: insn.off, size: insn.size, kind: "read", signed: insn.signed })!;
         writeReg(st, insn.dst, v);
+        if (fill) this.pushHist(st, pc, { stack: fill });
         return pc + 1;
       }
-      case "st":
+      case "st": {
         readReg(st, insn.dst);
+        const spill = storeHistory(st, insn);
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: { type: "scalar", s: scalarConst(BigInt(insn.imm)), id: 0 } });
+        if (spill) this.pushHist(st, pc, { stack: spill });
         return pc + 1;
+      }
       case "stx": {
         let value = readReg(st, insn.src);
         const dst = readReg(st, insn.dst);
         value = spillSource(env, st, dst, insn.off, insn.size, insn.src, value);
+        const spill = storeHistory(st, insn);
+        const zero = storeZeroMarks(st, insn);
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value });
+        this.mark(st, pc, zero);
+        if (spill) this.pushHist(st, pc, { stack: spill });
         return pc + 1;
       }
       case "atomic":
@@ -200,14 +309,33 @@ export class Explorer {
       case "ja":
         this.jmps++;
         return pc + 1 + insn.off;
-      case "may_goto":
-        throw new RuleError("may_goto is not supported by the bundled verifier");
+      case "may_goto": {
+        // The jump (budget exhausted) continues this path; the fall-through (another
+        // iteration) is queued one level deeper, widened against the loop ancestor here.
+        this.jmps++;
+        if (insn.off === 0) throw new RuleError(`invalid may_goto off ${insn.off} imm 0`);
+        const anchor = st.parent;
+        const prev = anchor ? this.prevEntry(anchor.state, pc) : undefined;
+        const again = copyState(st);
+        again.mayGotoDepth++;
+        if (prev) widenImprecise(prev.state, again);
+        this.push(again, pc + 1, pc);
+        return pc + 1 + insn.off;
+      }
       case "jcond": {
         this.jmps++;
+        const flags = condHistory(st, insn);
+        if (flags.srcStack || flags.dstStack) this.pushHist(st, pc, { srcStack: flags.srcStack, dstStack: flags.dstStack });
+        this.mark(st, pc, condMarks(st, insn));
         const { fall, taken } = condJump(st, insn);
         const target = pc + 1 + insn.off;
         if (fall && taken) {
-          this.push(taken, target);
+          if (flags.linked.length > 1) {
+            // Both branches share the entry, as the kernel records it before copying.
+            this.pushHist(fall, pc, { linked: flags.linked });
+            if (taken.hist !== fall.hist) taken.hist = fall.hist;
+          }
+          this.push(taken, target, pc);
           return pc + 1;
         }
         if (taken) return target;
@@ -221,11 +349,22 @@ export class Explorer {
           const sub = env.cfg.subprogAt.get(pc + 1 + insn.imm)!;
           return enterSubprog(env, st, sub, pc);
         }
+        const marks = helperMarks(env, st, insn.imm);
+        const frame = st.frames[st.frames.length - 1]!;
+        const r1 = frame.regs[1]!;
         const effect = checkHelperCall(env, st, insn.imm, pc);
+        this.mark(st, pc, marks.regs, marks.slots);
         if (effect.callback) {
+          // bpf_loop: another iteration only while fewer than the count's maximum were begun
+          // on this path (callback_depth); r1 was marked precise for that.
           const cb = effect.callback;
-          const sub = cb.frames[cb.frames.length - 1]!.subprog;
-          this.push(cb, env.cfg.subprogs[sub]!.start);
+          if (r1.type === "scalar" && BigInt(frame.callbackDepth) < r1.s.umax) {
+            cb.frames[cb.frames.length - 2]!.callbackDepth++;
+            cb.cbUnroll++;
+            const sub = cb.frames[cb.frames.length - 1]!.subprog;
+            this.push(cb, env.cfg.subprogs[sub]!.start, pc);
+          }
+          frame.callbackDepth = 0;
         }
         return pc + 1;
       }
@@ -236,13 +375,22 @@ export class Explorer {
         // Each possible target is a call of its own; the first continues this path.
         for (const t of reg.targets.slice(1)) {
           const other = copyState(st);
-          this.push(other, enterSubprog(env, other, t, pc));
+          this.push(other, enterSubprog(env, other, t, pc), pc);
         }
         return enterSubprog(env, st, reg.targets[0]!, pc);
       }
-      case "exit":
+      case "exit": {
         this.jmps++;
-        return checkExit(st);
+        const callee = st.frames[st.frames.length - 1]!;
+        // A callback's return value decides whether iteration goes on: it must be precise.
+        if (callee.callback && callee.regs[0]!.type === "scalar") this.mark(st, pc, [0]);
+        const next = checkExit(st);
+        if (callee.callback && next !== undefined) {
+          const prev = this.prevEntry(st, next);
+          if (prev) widenImprecise(prev.state, st);
+        }
+        return next;
+      }
     }
   }
 
@@ -289,6 +437,13 @@ export class Explorer {
     if (insn.op === "cmpxchg") writeReg(st, 0, old);
     else if (insn.fetch) writeReg(st, insn.src, old);
   }
+}
+
+/** Same frames entered from the same call sites (same_callsites). */
+function sameCallsites(a: VerifierState, b: VerifierState): boolean {
+  if (a.frames.length !== b.frames.length) return false;
+  for (let i = 0; i < a.frames.length; i++) if (a.frames[i]!.callsite !== b.frames[i]!.callsite) return false;
+  return true;
 }
 
 /**

@@ -1,16 +1,18 @@
 // State equivalence for pruning (the kernel's states_equal / regsafe / stacksafe / refsafe):
 // a path may stop when an already fully explored state at the same instruction covers it.
-// Registers dead at that point (static liveness) are ignored; scalars are compared by range
-// subsumption; pointers by type, offsets, range and a consistent mapping of ids. `exact`
-// (infinite-loop detection) demands equal values instead of subsumption.
+// Dead registers and slots of the old state were cleared (clean.ts) and match anything;
+// scalars the old state never needed exactly (not `precise`) match any scalar; precise ones
+// are compared by range subsumption; pointers by type, offsets, range and a consistent mapping
+// of ids. Three levels as the kernel's: "not_exact" (pruning), "range_within" (loop states
+// whose precision marks may be incomplete: every scalar by range), "exact" (infinite loops).
 
 import type { Cfg } from "./cfg.js";
-import { scalarEquals, scalarSubsumes, type Scalar } from "./scalar.js";
+import { scalarEquals, scalarSubsumes, scalarUnknown, type Scalar } from "./scalar.js";
 import type { StackSlot } from "./stack.js";
 import { rawKinds } from "./stack.js";
 import type { RegState, VerifierState } from "./state.js";
 
-const CALLER_SAVED = 0b111111;
+export type Exact = "not_exact" | "range_within" | "exact";
 
 /** Id namespaces: plain ids, references, and each packet pointer type's ids. */
 const SPACES = { id: 0, ref: 1, pkt: 2, pkt_meta: 3 } as const;
@@ -51,14 +53,19 @@ function scalarOk(old: Scalar, cur: Scalar, exact: boolean): boolean {
   return exact ? scalarEquals(old, cur) : scalarSubsumes(old, cur);
 }
 
-function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): boolean {
-  if (old.type === "not_init") return exact ? cur.type === "not_init" : true;
+function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolean {
+  const exact = level === "exact";
+  if (old.type === "not_init") return level === "not_exact" || cur.type === "not_init";
   switch (old.type) {
     case "scalar":
       if (cur.type !== "scalar") return false;
+      if (level === "not_exact" && !old.precise) return true;
       if (!scalarOk(old.s, cur.s, exact)) return false;
-      // A link in the old state gave it refinements the current one must get as well, moved
-      // by the same delta (regsafe compares BPF_ADD_CONST and reg->off before the ids).
+      if (exact) return old.delta === cur.delta && ids.check(old.id, cur.id);
+      // An old value linked to nothing was safe alone: links of the current one only add
+      // refinements. A link in the old state gave it refinements the current one must get as
+      // well, moved by the same delta (BPF_ADD_CONST with reg->off), through a consistent map.
+      if (old.id === 0) return true;
       if (old.delta !== cur.delta) return false;
       return ids.check(old.id, cur.id);
     case "ctx":
@@ -93,38 +100,55 @@ function bytesSafe(ob: readonly string[], cb: readonly string[], exact: boolean)
   return true;
 }
 
-function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, exact: boolean): boolean {
+const UNBOUND: RegState = { type: "scalar", s: scalarUnknown(), id: 0 };
+const allMisc = (s: StackSlot): boolean => s.kind === "bytes" && s.bytes.every((b) => b !== "zero");
+
+/** stacksafe for one slot. */
+function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, level: Exact): boolean {
+  const exact = level === "exact";
+  if (level !== "not_exact") {
+    // Slot kinds must be the same byte for byte.
+    const ok = rawKinds(old);
+    const ck = rawKinds(cur);
+    if (ok.some((k, i) => k !== ck[i])) return false;
+  }
   if (old.kind === "spill") {
+    // A 64-bit scalar spill against never-written or data bytes: those read as an unbound
+    // scalar (scalar_reg_for_stack), so an imprecise spill matches them.
+    if (!exact && old.size === 8 && old.reg.type === "scalar" && allMisc(cur)) return regSafe(old.reg, UNBOUND, ids, level);
     if (cur.kind !== "spill" || cur.size !== old.size) return false;
     if (!bytesSafe(old.tail, cur.tail, exact)) return false;
-    return regSafe(old.reg, cur.reg, ids, exact);
+    return regSafe(old.reg, cur.reg, ids, level);
   }
   const ob = old.bytes;
   if (cur.kind === "spill") {
-    // Data bytes read as unknown scalars: a spilled scalar is one of those values. A zero
-    // byte is matched only by a zero byte: bytes of a spilled zero next to other bytes read
-    // as unknown (check_stack_read_fixed_off), where zero bytes read as 0.
-    if (exact || cur.reg.type !== "scalar") return false;
+    // Never-written and data bytes of the old state read as unknown values (privileged:
+    // allow_uninit_stack), whatever the current slot holds; a zero byte is matched only by a
+    // zero byte (bytes of a spilled zero are spill bytes, not zero bytes).
+    if (exact) return false;
     const ck = rawKinds(cur);
     return ob.every((b, i) => b !== "zero" || ck[i] === "zero");
   }
   return bytesSafe(ob, cur.bytes, exact);
 }
 
-/** Registers of frame `k` that matter at `insn` (the innermost frame) or at its return point. */
-function liveMask(cfg: Cfg, st: VerifierState, k: number, insn: number): number {
-  if (k === st.frames.length - 1) return cfg.liveIn[insn]!;
-  const callee = st.frames[k + 1]!;
-  // A callback's caller re-executes the helper call, which reads r1-r5 again.
-  return callee.callback ? cfg.liveIn[callee.callsite]! : cfg.liveIn[callee.callsite + 1]! & ~CALLER_SAVED;
+/**
+ * Registers of frame `k` live at `insn` (the innermost frame) or before the call its callee
+ * came from (frame_insn_idx): func_states_equal compares only those, at every level.
+ */
+export function liveRegs(cfg: Cfg, st: VerifierState, k: number, insn: number): number {
+  const callee = st.frames[k + 1];
+  return cfg.liveIn[callee ? callee.callsite : insn]!;
 }
 
-export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, insn: number, exact: boolean): boolean {
+export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, insn: number, level: Exact): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;
     const b = cur.frames[k]!;
     if (a.callsite !== b.callsite || a.subprog !== b.subprog || a.callback !== b.callback) return false;
+    // A later bpf_loop iteration is not covered by an earlier one's state (func_states_equal).
+    if (a.callbackDepth > b.callbackDepth) return false;
   }
   if (old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
@@ -132,13 +156,21 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;
     const b = cur.frames[k]!;
-    const live = liveMask(cfg, old, k, insn);
+    const live = liveRegs(cfg, old, k, insn);
     for (let r = 0; r < 10; r++) {
-      if ((live & (1 << r)) === 0) continue;
-      if (!regSafe(a.regs[r]!, b.regs[r]!, ids, exact)) return false;
+      if ((live & (1 << r)) !== 0 && !regSafe(a.regs[r]!, b.regs[r]!, ids, level)) return false;
     }
-    for (let i = 0; i < a.stack.length; i++) {
-      if (!slotSafe(a.stack[i]!, b.stack[i]!, ids, exact)) return false;
+    // Only the old path's allocated slots matter; those the current path never touched are
+    // covered only by never-written or data bytes (stacksafe's allocated_stack checks).
+    const slots = Math.ceil(a.allocated / 8);
+    for (let i = 0; i < slots; i++) {
+      const o = a.stack[i]!;
+      if ((i + 1) * 8 > b.allocated) {
+        if (level !== "not_exact") return false;
+        if (o.kind !== "bytes" || o.bytes.some((k) => k === "zero")) return false;
+        continue;
+      }
+      if (!slotSafe(o, b.stack[i]!, ids, level)) return false;
     }
   }
   return true;

@@ -25,7 +25,7 @@ export type NotInit = { readonly type: "not_init" };
  * reg->off) says this copy is the linked value plus a constant: one `+=`/`-=` of a constant
  * after the copy. It is meaningful only with an id and is absent whenever id is 0.
  */
-export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number };
+export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number; readonly precise?: true };
 export type CtxPtr = { readonly type: "ctx"; readonly off: number; readonly var: Scalar };
 export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; readonly var: Scalar; readonly id: number; readonly range: number };
 export type PktEnd = { readonly type: "pkt_end" };
@@ -110,6 +110,10 @@ export interface Frame {
   readonly regs: RegState[];
   /** 64 slots; slot i covers bytes [-8(i+1), -8i) of the frame. */
   readonly stack: StackSlot[];
+  /** Callback iterations begun from this frame's current bpf_loop call (the kernel's callback_depth). */
+  callbackDepth: number;
+  /** Bytes of stack this path has touched in this frame (the kernel's allocated_stack). */
+  allocated: number;
 }
 
 export interface Reference {
@@ -119,6 +123,7 @@ export interface Reference {
 
 /** A snapshot stored for pruning, with the count of live paths below it (the kernel's `branches`). */
 export interface StoredState {
+  /** The state at `insn`, with the path segment from its parent checkpoint (history, first/last insn). */
   readonly state: VerifierState;
   readonly insn: number;
   branches: number;
@@ -126,19 +131,52 @@ export interface StoredState {
   /** Pruning hits and misses, for the kernel's eviction of useless states. */
   hits: number;
   misses: number;
+  /** Dead registers and stack slots were cleared once its subtree was explored (clean_verifier_state). */
+  cleaned: boolean;
 }
+
+/**
+ * One instruction of a path's history (the kernel's insn_hist entry): recorded at jump points
+ * and at spills/fills, so that precision backtracking can walk the path backwards. A list,
+ * newest first, shared between a state and the branches copied from it.
+ */
+export interface HistEntry {
+  readonly idx: number;
+  readonly prev: number;
+  /** A spill or fill of a register at (frame, slot). */
+  stack?: { readonly frame: number; readonly spi: number };
+  /** Conditional jump operands that are stack pointers (INSN_F_SRC/DST_REG_STACK). */
+  srcStack?: boolean;
+  dstStack?: boolean;
+  /** Scalars sharing an id with a compared register: a precision mark on one marks all. */
+  linked?: readonly LinkedReg[];
+  readonly next: HistEntry | undefined;
+  readonly len: number;
+}
+export type LinkedReg = { readonly frame: number; readonly reg: number } | { readonly frame: number; readonly spi: number };
 
 export interface VerifierState {
   frames: Frame[];
   refs: Reference[];
   /** The last stored snapshot on this path. */
   parent: StoredState | undefined;
+  /** History since the parent checkpoint (newest first); the first instruction after it. */
+  hist: HistEntry | undefined;
+  firstInsn: number;
+  /** The instruction executed before the current one (set when a checkpoint copies the state). */
+  lastInsn: number;
+  /** Checkpoints above this path (the kernel's dfs_depth). */
+  dfsDepth: number;
+  /** Callback bodies entered on this path (the kernel's callback_unroll_depth). */
+  cbUnroll: number;
+  /** may_goto iterations taken on this path (the kernel's may_goto_depth). */
+  mayGotoDepth: number;
 }
 
 export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
   const regs: RegState[] = new Array<RegState>(11).fill(NOT_INIT);
   regs[FP] = { type: "stack", frame: frameNo, off: 0, var: ZERO };
-  return { subprog, callsite, callback, regs, stack: new Array<StackSlot>(STACK_SLOTS).fill(emptySlot) };
+  return { subprog, callsite, callback, regs, stack: new Array<StackSlot>(STACK_SLOTS).fill(emptySlot), callbackDepth: 0, allocated: 0 };
 }
 
 export function copyFrame(f: Frame): Frame {
@@ -146,7 +184,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;

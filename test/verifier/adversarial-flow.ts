@@ -353,7 +353,6 @@ const pruning: Record<string, KernelCase> = {
     asm: merge("  r1 = 0x4\n  *(u64 *)(r10 - 0x8) = r1", "  r1 = r10\n  *(u64 *)(r10 - 0x8) = r1", "  r1 = *(u64 *)(r10 - 0x8)\n  r1 *= 0x3"),
   },
   "prune: data bytes explored first do not cover a spilled pointer used as a number": {
-    stricter: "the kernel lets old data bytes cover anything when privileged (stacksafe skips STACK_MISC with allow_uninit_stack), so the path with the spilled pointer is pruned; we prune a spill only under bytes when it is a scalar",
     asm: merge("  *(u32 *)(r10 - 0x8) = 0x4\n  *(u32 *)(r10 - 0x4) = 0x4\n  *(u8 *)(r10 - 0x7) = 0x1", "  r1 = r10\n  *(u64 *)(r10 - 0x8) = r1", "  r1 = *(u64 *)(r10 - 0x8)\n  r1 *= 0x3"),
   },
   "prune: linked copies explored first do not cover independent ones": {

@@ -1,0 +1,270 @@
+// Stack slot liveness (Linux 6.18's kernel/bpf/liveness.c): which 8-byte stack slots of each
+// frame may still be read after an instruction. The walk records, per function instance (a
+// subprogram entered through one chain of call sites) and instruction, the slots of every
+// frame it read (may-read, the union over visits) and fully overwrote with a fixed-offset
+// 8-byte store (must-write, the intersection over visits). A backward fixed point over each
+// subprogram then gives the slots live before each instruction; a call's callee reads count at
+// the call, and a callee's exit continues into its caller's liveness after the call site (for a
+// callback, before the helper call that runs it again). Dead slots of an explored stored state
+// are cleared, so that they match anything when pruning.
+
+import type { Instruction } from "../isa/index.js";
+import type { MapDefinition } from "../object/map-defs.js";
+import type { Cfg } from "./cfg.js";
+import type { Env } from "./env.js";
+import { helperProto } from "./helpers.js";
+import { successors } from "./scc.js";
+import type { RegState, VerifierState } from "./state.js";
+
+const ALL = (1n << 64n) - 1n;
+
+interface Instance {
+  readonly key: string;
+  readonly parent: string | undefined;
+  readonly callsite: number;
+  readonly callback: boolean;
+  readonly subprog: number;
+  readonly depth: number;
+  /** Per instruction: may-read masks per frame 0..depth. */
+  readonly read: Map<number, bigint[]>;
+  /** Per instruction: must-write masks per frame (absent: never visited). */
+  readonly write: Map<number, bigint[]>;
+  /** Callee instances by call site. */
+  readonly callees: Map<number, Instance[]>;
+  liveBefore: Map<number, bigint[]>;
+}
+
+const keyOf = (st: VerifierState): string => (st.frames.length === 1 ? "main" : `${st.frames.map((f) => f.callsite).join(",")}|${st.frames[st.frames.length - 1]!.subprog}`);
+
+export class StackLiveness {
+  private readonly instances = new Map<string, Instance>();
+  private dirty = false;
+  private reads: bigint[] = [];
+  private writes: bigint[] = [];
+  /** The function instance of the instruction being recorded. */
+  private cur: Instance | undefined;
+
+  constructor(
+    private readonly insns: readonly (Instruction | undefined)[],
+    private readonly cfg: Cfg,
+  ) {}
+
+  /** Starts recording the accesses of one instruction. */
+  begin(st: VerifierState): void {
+    const n = st.frames.length;
+    if (this.reads.length !== n) {
+      this.reads = new Array<bigint>(n);
+      this.writes = new Array<bigint>(n);
+    }
+    this.reads.fill(0n);
+    this.writes.fill(0n);
+    this.cur = this.instance(st);
+  }
+
+  /** Bytes [lo, hi) of `frame`'s stack may be read. */
+  read(frame: number, lo: number, hi: number): void {
+    if (frame >= this.reads.length || hi <= lo) return;
+    const first = Math.max(0, Math.floor((-hi) / 8));
+    const last = Math.min(63, Math.floor((-lo - 1) / 8));
+    for (let spi = first; spi <= last; spi++) this.reads[frame] = this.reads[frame]! | (1n << BigInt(spi));
+  }
+
+  /** The 8-byte slot at `off` (a multiple of 8) of `frame` is overwritten. */
+  write(frame: number, off: number): void {
+    if (frame >= this.writes.length) return;
+    const spi = (-off - 8) / 8;
+    if (spi >= 0 && spi < 64) this.writes[frame] = this.writes[frame]! | (1n << BigInt(spi));
+  }
+
+  /** Ends the instruction at `pc` begun with begin(). */
+  commit(pc: number): void {
+    const inst = this.cur!;
+    const r = inst.read.get(pc);
+    if (!r) {
+      inst.read.set(pc, this.reads.slice());
+      if (this.reads.some((m) => m !== 0n)) this.dirty = true;
+    } else {
+      for (let f = 0; f < r.length; f++) {
+        const v = r[f]! | this.reads[f]!;
+        if (v !== r[f]) {
+          r[f] = v;
+          this.dirty = true;
+        }
+      }
+    }
+    const w = inst.write.get(pc);
+    if (!w) {
+      // A first visit that overwrites nothing changes nothing (absent and empty are alike).
+      inst.write.set(pc, this.writes.slice());
+      if (this.writes.some((m) => m !== 0n)) this.dirty = true;
+    } else {
+      for (let f = 0; f < w.length; f++) {
+        const v = w[f]! & this.writes[f]!;
+        if (v !== w[f]) {
+          w[f] = v;
+          this.dirty = true;
+        }
+      }
+    }
+  }
+
+  private instance(st: VerifierState): Instance {
+    const key = keyOf(st);
+    let inst = this.instances.get(key);
+    if (inst) return inst;
+    const d = st.frames.length - 1;
+    const f = st.frames[d]!;
+    const parentKey = d > 0 ? keyOf({ ...st, frames: st.frames.slice(0, d) }) : undefined;
+    inst = { key, parent: parentKey, callsite: f.callsite, callback: f.callback, subprog: f.subprog, depth: d, read: new Map(), write: new Map(), callees: new Map(), liveBefore: new Map() };
+    this.instances.set(key, inst);
+    if (parentKey !== undefined) {
+      const parent = this.instances.get(parentKey);
+      if (parent) {
+        const list = parent.callees.get(f.callsite) ?? [];
+        list.push(inst);
+        parent.callees.set(f.callsite, list);
+      }
+    }
+    this.dirty = true;
+    return inst;
+  }
+
+  /** Whether slot `spi` of frame `frame` may be read after `pc` by the state `st` (at `pc`). */
+  alive(st: VerifierState, pc: number, frame: number): bigint {
+    if (this.dirty) this.solve();
+    const inst = this.instances.get(keyOf(st));
+    if (!inst) return ALL;
+    return inst.liveBefore.get(pc)?.[frame] ?? ALL;
+  }
+
+  private liveAfter(inst: Instance, i: number): bigint[] {
+    const out = new Array<bigint>(inst.depth + 1).fill(0n);
+    const insn = this.insns[i];
+    if (insn?.kind === "exit") {
+      // Out of the subprogram: the caller's frames continue after the call site (a callback's
+      // caller runs the helper call again).
+      const parent = inst.parent === undefined ? undefined : this.instances.get(inst.parent);
+      if (parent) {
+        const after = inst.callback ? (parent.liveBefore.get(inst.callsite) ?? []) : this.afterSucc(parent, inst.callsite);
+        for (let f = 0; f < inst.depth; f++) out[f] = after[f] ?? 0n;
+      } else {
+        for (let f = 0; f < inst.depth; f++) out[f] = ALL;
+      }
+      return out;
+    }
+    return this.afterSucc(inst, i);
+  }
+
+  private afterSucc(inst: Instance, i: number): bigint[] {
+    const out = new Array<bigint>(inst.depth + 1).fill(0n);
+    for (const s of successors(this.insns, i)) {
+      const lb = inst.liveBefore.get(s);
+      if (!lb) continue;
+      for (let f = 0; f <= inst.depth; f++) out[f] = out[f]! | (lb[f] ?? 0n);
+    }
+    return out;
+  }
+
+  /** The backward fixed point over every instance. */
+  private solve(): void {
+    this.dirty = false;
+    for (const inst of this.instances.values()) inst.liveBefore = new Map();
+    const order = [...this.instances.values()];
+    const visited = new Map(order.map((inst) => [inst, [...inst.read.keys()].sort((a, b) => b - a)]));
+    let changed = true;
+    let rounds = 0;
+    while (changed) {
+      changed = false;
+      if (++rounds > 1000) {
+        // Never expected; everything alive is the safe answer.
+        for (const inst of order) for (const k of inst.liveBefore.keys()) inst.liveBefore.set(k, new Array<bigint>(inst.depth + 1).fill(ALL));
+        return;
+      }
+      for (const inst of order) {
+        // Only visited instructions can have live slots before them.
+        for (const i of visited.get(inst)!) {
+          const after = this.liveAfter(inst, i);
+          const reads = inst.read.get(i);
+          const writes = inst.write.get(i);
+          const callees = inst.callees.get(i);
+          const lb = new Array<bigint>(inst.depth + 1);
+          for (let f = 0; f <= inst.depth; f++) {
+            let r = reads?.[f] ?? 0n;
+            if (callees) for (const c of callees) r |= c.liveBefore.get(this.cfg.subprogs[c.subprog]!.start)?.[f] ?? 0n;
+            lb[f] = r | (after[f]! & ~(writes?.[f] ?? 0n));
+          }
+          const old = inst.liveBefore.get(i);
+          if (!old || old.some((v, f) => v !== lb[f])) {
+            inst.liveBefore.set(i, lb);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Byte range [lo, hi) of `size` bytes at `off` past a stack pointer (any value of its variable part). */
+function range(reg: Extract<RegState, { type: "stack" }>, off: number, size: number): [number, number] {
+  if (reg.var.tnum.mask === 0n) {
+    const lo = reg.off + Number(BigInt.asIntN(64, reg.var.tnum.value)) + off;
+    return [lo, lo + size];
+  }
+  return [reg.off + Number(reg.var.smin) + off, reg.off + Number(reg.var.smax) + off + size];
+}
+
+/**
+ * Records the stack reads and full-slot writes instruction `insn` makes in state `st` (before
+ * it runs): loads, stores, atomics, and helper arguments pointing to the stack.
+ */
+export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, live: StackLiveness): void {
+  const regs = st.frames[st.frames.length - 1]!.regs;
+  const stackReg = (r: number): Extract<RegState, { type: "stack" }> | undefined => {
+    const reg = regs[r];
+    return reg?.type === "stack" ? reg : undefined;
+  };
+  switch (insn.kind) {
+    case "ldx": {
+      const p = stackReg(insn.src);
+      if (p) live.read(p.frame, ...range(p, insn.off, insn.size));
+      return;
+    }
+    case "atomic": {
+      const p = stackReg(insn.dst);
+      if (p) live.read(p.frame, ...range(p, insn.off, insn.size));
+      return;
+    }
+    case "st":
+    case "stx": {
+      const p = stackReg(insn.dst);
+      if (!p || p.var.tnum.mask !== 0n || insn.size !== 8) return;
+      const [lo] = range(p, insn.off, 8);
+      if (lo % 8 === 0) live.write(p.frame, lo);
+      return;
+    }
+    case "call": {
+      if (insn.target !== "helper") return;
+      const proto = helperProto(insn.imm);
+      if (!proto) return;
+      let map: MapDefinition | undefined;
+      proto.args.forEach((kind, i) => {
+        const regno = i + 1;
+        const reg = regs[regno];
+        if (kind === "map_ptr" && reg?.type === "map_ptr") map = env.maps[reg.map];
+        const p = stackReg(regno);
+        if (!p) return;
+        let size: number | undefined;
+        if (kind === "map_key") size = map?.keySize;
+        else if (kind === "map_value") size = map?.valueSize;
+        else if (kind === "mem_ro" || kind === "mem_ro_or_null" || kind === "mem_rw") {
+          const s = regs[regno + 1];
+          size = s?.type === "scalar" && s.s.umax < 1n << 29n ? Number(s.s.umax) : undefined;
+        }
+        if (size !== undefined) live.read(p.frame, ...range(p, 0, size));
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}
