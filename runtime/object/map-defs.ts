@@ -14,6 +14,8 @@ import type { ObjectFile } from "./object-file.js";
 
 export const BPF_F_NO_PREALLOC = 0x1;
 export const BPF_F_RDONLY_PROG = 0x80;
+/** The program may only write the map's values (loads are "read from map forbidden"). */
+export const BPF_F_WRONLY_PROG = 0x100;
 export const BPF_F_MMAPABLE = 0x400;
 
 /** A declarative initial slot of a prog array or map-in-map: `.values = { [i] = &sym }`. */

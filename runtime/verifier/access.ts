@@ -3,7 +3,7 @@
 // maps, whose constant-offset loads give the map's bytes), stack, ring buffer memory.
 // Alignment: privileged x86-64 programs only get strict alignment on the stack (and atomics).
 
-import { BPF_F_RDONLY_PROG, type MapDefinition } from "../object/map-defs.js";
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, type MapDefinition } from "../object/map-defs.js";
 import { MapType } from "../object/map-types.js";
 import { xdpCtxAccess } from "./ctx-xdp.js";
 import { signExtend, truncateScalar } from "./coerce.js";
@@ -22,6 +22,10 @@ export const BPF_MAX_VAR_OFF = 1 << 29;
  */
 export function progReadOnly(map: MapDefinition): boolean {
   return (map.flags & BPF_F_RDONLY_PROG) !== 0 || map.type === MapType.DEVMAP || map.type === MapType.DEVMAP_HASH;
+}
+/** Maps whose values a program may only write (BPF_F_WRONLY_PROG): loads are "read from map forbidden". */
+export function progWriteOnly(map: MapDefinition): boolean {
+  return (map.flags & BPF_F_WRONLY_PROG) !== 0;
 }
 const isConst = (s: Scalar): boolean => s.tnum.mask === 0n;
 const sval = (s: Scalar): number => Number(BigInt.asIntN(64, s.tnum.value));
@@ -59,7 +63,7 @@ export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: nu
   if (!memOk(hi, size, memSize)) throw new RuleError(`${describe(hi)}; R${regno} max value is outside of the allowed memory range`, [regno]);
 }
 
-function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number, strict: boolean): void {
+export function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number, strict: boolean): void {
   if (!strict || size === 1) return;
   const t = tnumAdd(reg.var.tnum, tnumConst(BigInt(reg.off + off)));
   if (!tnumIsAligned(t, BigInt(size))) {
@@ -115,6 +119,9 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
       if (map.type === MapType.XSKMAP) return xdpSockAccess(reg, a, off);
       if (kind === "write" && progReadOnly(map)) {
         throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
+      }
+      if (kind === "read" && progWriteOnly(map)) {
+        throw new RuleError(`read from map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
       }
       checkRegion(regno, reg, off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
       checkAlignment(regno, reg, a.off, size, a.strictAlign === true);

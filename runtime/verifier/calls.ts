@@ -4,17 +4,18 @@
 
 import { helperName, helperNames } from "../isa/helper-ids.js";
 import { MapType } from "../object/map-types.js";
-import { checkRegion, progReadOnly, stackBounds } from "./access.js";
+import { checkAlignment, checkRegion, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
+import { SLEEPABLE_HELPERS, XDP_HELPERS } from "./helper-set.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
 import { clobberRange, rawKinds, slotOf } from "./stack.js";
-import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
+import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
+import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
 
-const UNMODELLED = new Set(["for_each_map_elem", "spin_lock", "spin_unlock"]);
 const WRITE_HELPERS = new Set(["map_update_elem", "map_delete_elem", "map_push_elem", "map_pop_elem"]);
 const MEM_TYPES = "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
 const BPF_MAX_VAR_SIZ = 1 << 29;
@@ -42,6 +43,7 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
       const map = env.maps[reg.map]!;
       if (map.type === MapType.XSKMAP) throw new RuleError(`R${regno} type=xdp_sock expected=${MEM_TYPES}`, [regno]);
       if (write && progReadOnly(map)) throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
+      if (!write && progWriteOnly(map)) throw new RuleError(`read from map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
       checkRegion(regno, reg, reg.off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
       return;
     }
@@ -73,6 +75,25 @@ function expectMemPointer(st: VerifierState, regno: number, orNull = false): voi
   if (!MEM_ARG_TYPES.has(reg.type) && !(orNull && mayBeNull(reg))) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${MEM_TYPES}`, [regno]);
 }
 
+/** check_reg_const_str: a zero-terminated string at a constant offset of a frozen read-only map. */
+function constStr(env: Env, reg: RegState, regno: number): void {
+  if (reg.type !== "map_value") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=map_value`, [regno]);
+  const map = env.maps[reg.map]!;
+  if (!(map.frozen === true && (map.flags & BPF_F_RDONLY_PROG) !== 0)) throw new RuleError(`R${regno} does not point to a readonly map'`, [regno]);
+  if (reg.var.tnum.mask !== 0n) throw new RuleError(`R${regno} is not a constant address'`, [regno]);
+  const off = reg.off + Number(BigInt.asIntN(64, reg.var.tnum.value));
+  checkRegion(regno, reg, reg.off, map.valueSize - reg.off, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${map.valueSize - reg.off}`);
+  const bytes = map.initialValue ?? new Uint8Array(map.valueSize);
+  let terminated = false;
+  for (let i = off; i < map.valueSize; i++) {
+    if ((bytes[i] ?? 0) === 0) {
+      terminated = true;
+      break;
+    }
+  }
+  if (!terminated) throw new RuleError("string is not zero-terminated", [regno]);
+}
+
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
 function constantKey(st: VerifierState, regno: number, keySize: number): bigint | undefined {
   const reg = st.frames[st.frames.length - 1]!.regs[regno]!;
@@ -99,10 +120,14 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
   const proto: HelperProto | undefined = helperProto(id);
   if (!proto) {
     if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
-    // Helpers XDP may call that the VM runs but whose rules (BTF-described spin locks, map
-    // iteration callbacks) are not modelled here.
-    if (UNMODELLED.has(helperName(id))) throw new RuleError(`helper bpf_${helperName(id)}#${id} is not supported by the bundled verifier`);
-    throw new RuleError(`program of this type cannot use helper bpf_${helperName(id)}#${id}`);
+    const name = helperName(id);
+    if (!XDP_HELPERS.has(name)) {
+      if (SLEEPABLE_HELPERS.has(name)) throw new RuleError("helper call might sleep in a non-sleepable prog");
+      throw new RuleError(`program of this type cannot use helper bpf_${name}#${id}`);
+    }
+    // Linux lets XDP call it, but its rules (BTF objects, dynptrs, timers, callbacks other than
+    // bpf_loop's) are not modelled here: refused as ours, never in the kernel's words.
+    throw new RuleError(`helper bpf_${name}#${id} is not supported by tsbpf's verifier`);
   }
   const frame = st.frames[st.frames.length - 1]!;
   let mapIndex: number | undefined;
@@ -198,6 +223,19 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         break;
       case "stack_or_null":
         if (reg.type !== "stack" && !isZero(reg)) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=fp`, [regno]);
+        break;
+      case "long_out":
+      case "int_inout": {
+        // ARG_PTR_TO_FIXED_SIZE_MEM | MEM_WRITE | MEM_ALIGNED: the whole object is written, and
+        // the pointer must be aligned to its size (strict, whatever the architecture).
+        const size = kind === "long_out" ? 8 : 4;
+        expectMemPointer(st, regno);
+        helperMem(env, st, regno, size, true, false);
+        checkAlignment(regno, reg as OffsetPtr, 0, size, true);
+        break;
+      }
+      case "const_str":
+        constStr(env, reg, regno);
         break;
     }
   }

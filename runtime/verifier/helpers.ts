@@ -37,7 +37,13 @@ export type ArgKind =
   /** A subprogram address: the callback (bpf_loop). */
   | "func"
   /** A stack pointer or null (bpf_loop's ctx). */
-  | "stack_or_null";
+  | "stack_or_null"
+  /** 8 aligned bytes the helper writes (ARG_PTR_TO_FIXED_SIZE_MEM | MEM_UNINIT | MEM_WRITE | MEM_ALIGNED, strtol's result). */
+  | "long_out"
+  /** 4 aligned bytes the helper reads and writes (check_mtu's mtu_len). */
+  | "int_inout"
+  /** A zero-terminated string in a frozen read-only map (ARG_PTR_TO_CONST_STR). */
+  | "const_str";
 
 export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null";
 
@@ -71,7 +77,9 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "map_peek_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
   { name: "ktime_get_ns", args: [], ret: "integer" },
   { name: "ktime_get_boot_ns", args: [], ret: "integer" },
-  { name: "trace_printk", args: ["mem_ro", "size", "anything", "anything", "anything"], ret: "integer" },
+  // Only fmt and its size are typed: r3-r5 may be anything, even uninitialised (the format is
+  // checked when the helper runs, not by the verifier).
+  { name: "trace_printk", args: ["mem_ro", "size"], ret: "integer" },
   { name: "get_prandom_u32", args: [], ret: "integer" },
   { name: "get_smp_processor_id", args: [], ret: "integer" },
   { name: "csum_diff", args: ["mem_ro_or_null", "size_or_zero", "mem_ro_or_null", "size_or_zero", "anything"], ret: "integer", pktAccess: true },
@@ -81,7 +89,6 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "redirect", args: ["anything", "anything"], ret: "integer" },
   { name: "redirect_map", args: ["map_ptr", "anything", "anything"], ret: "integer", mapTypes: REDIRECT },
   { name: "xdp_adjust_head", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
-  { name: "xdp_adjust_meta", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
   { name: "xdp_adjust_tail", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
   { name: "fib_lookup", args: ["ctx", "mem_rw", "size", "anything"], ret: "integer" },
   { name: "xdp_get_buff_len", args: ["ctx"], ret: "integer" },
@@ -93,6 +100,32 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "ringbuf_submit", args: ["ringbuf_release", "anything"], ret: "void" },
   { name: "ringbuf_discard", args: ["ringbuf_release", "anything"], ret: "void" },
   { name: "ringbuf_query", args: ["map_ptr", "anything"], ret: "integer", mapTypes: RINGBUF },
+  // From bpf_base_func_proto for a CAP_BPF + CAP_PERFMON loader.
+  { name: "get_current_pid_tgid", args: [], ret: "integer" },
+  { name: "get_current_uid_gid", args: [], ret: "integer" },
+  { name: "get_current_comm", args: ["mem_uninit", "size"], ret: "integer" },
+  { name: "get_cgroup_classid", args: [], ret: "integer" },
+  { name: "get_current_task", args: [], ret: "integer" },
+  { name: "get_numa_node_id", args: [], ret: "integer" },
+  { name: "get_current_cgroup_id", args: [], ret: "integer" },
+  { name: "get_current_ancestor_cgroup_id", args: ["anything"], ret: "integer" },
+  { name: "jiffies64", args: [], ret: "integer" },
+  { name: "ktime_get_coarse_ns", args: [], ret: "integer" },
+  { name: "ktime_get_tai_ns", args: [], ret: "integer" },
+  { name: "send_signal", args: ["anything"], ret: "integer" },
+  { name: "send_signal_thread", args: ["anything"], ret: "integer" },
+  { name: "probe_read_user", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "probe_read_kernel", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "probe_read_user_str", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "probe_read_kernel_str", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "get_ns_current_pid_tgid", args: ["anything", "anything", "mem_uninit", "size"], ret: "integer" },
+  { name: "strtol", args: ["mem_ro", "size", "anything", "long_out"], ret: "integer" },
+  { name: "strtoul", args: ["mem_ro", "size", "anything", "long_out"], ret: "integer" },
+  { name: "strncmp", args: ["mem_ro", "size", "const_str"], ret: "integer" },
+  { name: "perf_event_read", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
+  { name: "perf_event_read_value", args: ["map_ptr", "anything", "mem_uninit", "size"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
+  { name: "current_task_under_cgroup", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.CGROUP_ARRAY] },
+  { name: "check_mtu", args: ["ctx", "anything", "int_inout", "anything", "anything"], ret: "integer" },
 ];
 
 const table: ReadonlyMap<number, HelperProto> = new Map(protos.map((p) => [helperId(p.name), { ...p, id: helperId(p.name) }]));
@@ -136,7 +169,7 @@ export function mapOnlyFor(type: MapType): readonly string[] | undefined {
     case MapType.RINGBUF:
       return ["ringbuf_output", "ringbuf_reserve", "ringbuf_query"];
     case MapType.PERF_EVENT_ARRAY:
-      return ["perf_event_output"];
+      return ["perf_event_output", "perf_event_read", "perf_event_read_value"];
     case MapType.DEVMAP:
     case MapType.DEVMAP_HASH:
     case MapType.XSKMAP:
