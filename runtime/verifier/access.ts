@@ -10,6 +10,7 @@ import { signExtend, truncateScalar } from "./coerce.js";
 import type { Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarConst, scalarLoad, S64_MIN, type Scalar } from "./scalar.js";
+import { sockAccess } from "./sock.js";
 import { clobberRange, readFixed, writeFixed } from "./stack.js";
 import { formatTnum, tnumAdd, tnumConst, tnumIsAligned } from "./tnum.js";
 import { typeName, type Frame, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
@@ -139,6 +140,11 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     }
     case "stack":
       return stackAccess(env, st, reg, a);
+    case "sock":
+    case "sock_common":
+    case "sock_or_null":
+    case "sock_common_or_null":
+      return sockAccess(reg, regno, a.off, size, kind === "write", a.signed === true);
     case "not_init":
     case "scalar":
     case "pkt_end":
@@ -146,6 +152,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "map_ptr":
     case "func":
     case "mem_or_null":
+    case "map_ptr_or_null":
       throw new RuleError(`R${regno} invalid mem access '${typeName(reg.type)}'`, [regno]);
   }
 }

@@ -12,7 +12,7 @@ import { freshId, type Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "./scalar-alu.js";
 import { scalarConst, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
-import { FP, typeName, type OffsetPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
+import { FP, mayBeNull, typeName, type OffsetPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
 const opText: Readonly<Record<AluOp, string>> = {
   add: "+=", sub: "-=", mul: "*=", div: "/=", sdiv: "s/=", or: "|=", and: "&=", lsh: "<<=",
@@ -86,9 +86,10 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   if (dst.type === "scalar" && src.type === "scalar") {
     const srcS = width === 32 && insn.src.kind === "imm" ? scalarConst(BigInt(insn.src.imm >>> 0)) : src.s;
     const out = scalarAlu(op, width, dst.s, srcS);
-    // The kernel tests the constant after the operation: `r1 += r1` sees the new r1.
-    const constSrc = insn.src.kind === "reg" && insn.src.reg === insn.dst ? out : src.s;
-    return writeReg(st, insn.dst, { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, constSrc) });
+    // `r6 += r6` ends the link even when r6 is a constant (Linux 6.18.44 clears the id: the
+    // doubled value is not the linked value plus a constant of the old state).
+    if (insn.src.kind === "reg" && insn.src.reg === insn.dst) return writeReg(st, insn.dst, { type: "scalar", s: out, id: 0 });
+    return writeReg(st, insn.dst, { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, src.s) });
   }
   if (dst.type !== "scalar" && src.type !== "scalar") {
     if (op === "sub") return writeReg(st, insn.dst, unknown());
@@ -149,7 +150,7 @@ function pointerArithmetic(env: Env, insn: AluInsn, ptr: RegState, off: Scalar, 
     if (op === "sub") return unknown();
     throw new RuleError(`R${dst} 32-bit pointer arithmetic prohibited`, involved);
   }
-  if (ptr.type === "map_value_or_null" || ptr.type === "mem_or_null") {
+  if (mayBeNull(ptr)) {
     throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited, null-check it first`, involved);
   }
   const known = isConst(off);

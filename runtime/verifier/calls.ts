@@ -13,7 +13,7 @@ import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
 import { clobberRange, rawKinds, slotOf } from "./stack.js";
-import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
+import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type OffsetPtr, type RegState, type SockPtr, type VerifierState } from "./state.js";
 import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
 
 const WRITE_HELPERS = new Set(["map_update_elem", "map_delete_elem", "map_push_elem", "map_pop_elem"]);
@@ -94,6 +94,13 @@ function constStr(env: Env, reg: RegState, regno: number): void {
   if (!terminated) throw new RuleError("string is not zero-terminated", [regno]);
 }
 
+const SOCK_COMMON_TYPES = "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
+
+/** ARG_PTR_TO_BTF_ID_SOCK_COMMON: a socket known not to be null. */
+function sockArg(reg: RegState, regno: number): asserts reg is SockPtr {
+  if (reg.type !== "sock" && reg.type !== "sock_common") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${SOCK_COMMON_TYPES}`, [regno]);
+}
+
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
 function constantKey(st: VerifierState, regno: number, keySize: number): bigint | undefined {
   const reg = st.frames[st.frames.length - 1]!.regs[regno]!;
@@ -156,7 +163,10 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         if (WRITE_HELPERS.has(proto.name) && progReadOnly(map)) throw new RuleError("write into map forbidden", [regno]);
         const unmodelled = unmodelledMap(map.type);
         if (unmodelled && proto.name !== "map_delete_elem") {
-          throw new RuleError(`bpf_${proto.name} on a ${unmodelled} is not supported by the bundled verifier`, [regno]);
+          throw new RuleError(`bpf_${proto.name} on a ${unmodelled} is not supported by tsbpf's verifier`, [regno]);
+        }
+        if ((map.type === MapType.ARRAY_OF_MAPS || map.type === MapType.HASH_OF_MAPS) && !env.innerMap.has(reg.map)) {
+          throw new RuleError(`bpf_${proto.name} on a map of maps without a BTF inner map definition is not supported by tsbpf's verifier`, [regno]);
         }
         const onlyFor = mapOnlyFor(map.type);
         if (proto.name === "tail_call" && map.type !== MapType.PROG_ARRAY) throw new RuleError("expected prog array map for tail call", [regno]);
@@ -169,8 +179,13 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "map_value":
       case "map_value_uninit": {
         if (mapIndex === undefined) throw new RuleError("invalid map_ptr to access map->key", [regno]);
-        expectMemPointer(st, regno);
         const map = env.maps[mapIndex]!;
+        // A socket map's value argument is a socket (resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON).
+        if (kind === "map_value" && (map.type === MapType.SOCKMAP || map.type === MapType.SOCKHASH)) {
+          sockArg(reg, regno);
+          break;
+        }
+        expectMemPointer(st, regno);
         const size = kind === "map_key" ? map.keySize : map.valueSize;
         helperMem(env, st, regno, size, kind === "map_value_uninit", false);
         if (kind === "map_key" && (map.type === MapType.ARRAY || map.type === MapType.PERCPU_ARRAY)) constKey = constantKey(st, regno, map.keySize);
@@ -237,6 +252,11 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "const_str":
         constStr(env, reg, regno);
         break;
+      case "sock_release":
+        sockArg(reg, regno);
+        if (!("ref" in reg) || !st.refs.some((r) => r.id === reg.ref)) throw new RuleError(`R${regno} must be referenced when passed to release function`, [regno]);
+        released = reg.ref;
+        break;
     }
   }
   if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError("tail_call would lead to reference leak");
@@ -259,7 +279,8 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
   if (released !== undefined) {
     const ref = released;
     st.refs = st.refs.filter((r) => r.id !== ref);
-    mapAllRegs(st, (r) => ((r.type === "mem" || r.type === "mem_or_null") && r.ref === ref ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
+    // release_reference: every copy of the released object becomes an unknown scalar (root).
+    mapAllRegs(st, (r) => ("ref" in r && r.ref === ref ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
   }
   if (proto.changesPkt) {
     mapAllRegs(st, (r) => (r.type === "pkt" || r.type === "pkt_meta" || r.type === "pkt_end" ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
@@ -274,10 +295,24 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       break;
     case "map_value_or_null": {
       const map = env.maps[mapIndex!]!;
+      // A socket map gives a referenced socket (is_acquire_function), a map of maps its inner map.
+      if (map.type === MapType.SOCKMAP || map.type === MapType.SOCKHASH) {
+        r0 = acquireSock(env, st, "sock_or_null", insnIdx);
+        break;
+      }
+      const inner = env.innerMap.get(mapIndex!);
+      if (inner !== undefined) {
+        r0 = { type: "map_ptr_or_null", map: inner, id: freshId(env) };
+        break;
+      }
       const elide = constKey !== undefined && constKey < BigInt(map.maxEntries);
       r0 = { type: elide ? "map_value" : "map_value_or_null", map: mapIndex!, off: 0, var: ZERO, id: elide ? 0 : freshId(env) };
       break;
     }
+    case "sock_or_null":
+    case "sock_common_or_null":
+      r0 = acquireSock(env, st, proto.ret, insnIdx);
+      break;
     case "ringbuf_mem_or_null": {
       const ref = freshId(env);
       st.refs = [...st.refs, { id: ref, insn: insnIdx }];
@@ -288,6 +323,13 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
   for (let r = 1; r <= 5; r++) frame.regs[r] = NOT_INIT;
   frame.regs[0] = r0;
   return callbackState ? { callback: callbackState } : {};
+}
+
+/** A socket helper result: maybe null, holding a fresh reference (id = ref_obj_id). */
+function acquireSock(env: Env, st: VerifierState, type: "sock_or_null" | "sock_common_or_null", insnIdx: number): SockPtr {
+  const ref = freshId(env);
+  st.refs = [...st.refs, { id: ref, insn: insnIdx }];
+  return { type, id: ref, ref };
 }
 
 /** Enters subprogram `subprog` from the call at `insnIdx` (state `st` is modified). */

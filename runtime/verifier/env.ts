@@ -10,7 +10,10 @@ export type Target = "vm" | "kernel";
 
 export interface Env {
   readonly prog: LinkedProgram;
+  /** The program's maps, then the inner maps of maps of maps (see innerMap). */
   readonly maps: readonly MapDefinition[];
+  /** For a map of maps at index i, the index in `maps` of its inner map definition. */
+  readonly innerMap: ReadonlyMap<number, number>;
   readonly cfg: Cfg;
   readonly target: Target;
   readonly section: string;
@@ -18,6 +21,16 @@ export interface Env {
   readonly stackDepth: number[];
   /** Next fresh id (the kernel's env->id_gen). */
   idGen: number;
+}
+
+/** The program's maps followed by the inner map definitions of maps of maps. */
+export function withInnerMaps(maps: readonly MapDefinition[]): { maps: MapDefinition[]; innerMap: Map<number, number> } {
+  const all = [...maps];
+  const innerMap = new Map<number, number>();
+  maps.forEach((m, i) => {
+    if (m.innerMap) innerMap.set(i, all.push(m.innerMap) - 1);
+  });
+  return { maps: all, innerMap };
 }
 
 export const freshId = (env: Env): number => ++env.idGen;

@@ -43,9 +43,11 @@ export type ArgKind =
   /** 4 aligned bytes the helper reads and writes (check_mtu's mtu_len). */
   | "int_inout"
   /** A zero-terminated string in a frozen read-only map (ARG_PTR_TO_CONST_STR). */
-  | "const_str";
+  | "const_str"
+  /** A referenced socket being released (ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE). */
+  | "sock_release";
 
-export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null";
+export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null";
 
 export interface HelperProto {
   readonly id: number;
@@ -124,6 +126,11 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "strncmp", args: ["mem_ro", "size", "const_str"], ret: "integer" },
   { name: "perf_event_read", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
   { name: "perf_event_read_value", args: ["map_ptr", "anything", "mem_uninit", "size"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
+  // Socket lookups acquire a reference that bpf_sk_release must drop; the tuple may be in the packet.
+  { name: "sk_lookup_tcp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_or_null", pktAccess: true },
+  { name: "sk_lookup_udp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_or_null", pktAccess: true },
+  { name: "skc_lookup_tcp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_common_or_null", pktAccess: true },
+  { name: "sk_release", args: ["sock_release"], ret: "integer" },
   { name: "current_task_under_cgroup", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.CGROUP_ARRAY] },
   { name: "check_mtu", args: ["ctx", "anything", "int_inout", "anything", "anything"], ret: "integer" },
 ];
@@ -145,14 +152,6 @@ export function helperProto(id: number): HelperProto | undefined {
  */
 export function unmodelledMap(type: MapType): string | undefined {
   switch (type) {
-    case MapType.SOCKMAP:
-      return "sockmap";
-    case MapType.SOCKHASH:
-      return "sockhash";
-    case MapType.ARRAY_OF_MAPS:
-      return "array of maps";
-    case MapType.HASH_OF_MAPS:
-      return "hash of maps";
     case MapType.ARENA:
       return "arena";
     case MapType.STRUCT_OPS:
@@ -176,6 +175,14 @@ export function mapOnlyFor(type: MapType): readonly string[] | undefined {
       return ["redirect_map", "map_lookup_elem"];
     case MapType.CPUMAP:
       return ["redirect_map"];
+    // XDP may look up, update and delete socket map entries (may_update_sockmap); the
+    // redirect helpers for them are not XDP's.
+    case MapType.SOCKMAP:
+    case MapType.SOCKHASH:
+      return ["map_lookup_elem", "map_update_elem", "map_delete_elem"];
+    case MapType.ARRAY_OF_MAPS:
+    case MapType.HASH_OF_MAPS:
+      return ["map_lookup_elem"];
     // Maps only helpers outside helpers.ts may use (check_map_func_compatibility): any of
     // ours is refused the kernel's way.
     case MapType.CGROUP_ARRAY:

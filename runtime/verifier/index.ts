@@ -7,7 +7,7 @@ import { readObject, type ObjectFile } from "../object/object-file.js";
 import { Pseudo } from "../isa/index.js";
 import { FuncLinkage } from "../object/btf/types.js";
 import { buildCfg, type Cfg } from "./cfg.js";
-import type { Env, Target } from "./env.js";
+import { withInnerMaps, type Env, type Target } from "./env.js";
 import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
 import { buildError, Reject, type VerifierError } from "./messages.js";
 import { MAX_BPF_STACK, MAX_CALL_FRAMES } from "./state.js";
@@ -64,7 +64,7 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     if (!(e instanceof Reject)) throw e;
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
-  const env: Env = { prog, maps, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
+  const env: Env = { prog, ...withInnerMaps(maps), cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
   const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS).run();
   const stackDepth = env.stackDepth.slice();
   if (result.error) {

@@ -51,14 +51,31 @@ function setReg(st: VerifierState, r: number, v: RegState): void {
 /** mark_ptr_or_null_regs: after a null check, every copy is either 0 or a valid pointer. */
 function markNull(st: VerifierState, id: number, isNull: boolean): void {
   mapAllRegs(st, (r): RegState => {
-    if ((r.type === "map_value_or_null" || r.type === "mem_or_null") && r.id === id) {
+    if (mayBeNull(r) && "id" in r && r.id === id) {
       if (isNull) return { type: "scalar", s: scalarConst(0n), id: 0 };
-      if (r.type === "map_value_or_null") return { ...r, type: "map_value", id: 0 };
-      if (r.type === "mem_or_null") return { ...r, type: "mem" };
+      return notNullOf(r);
     }
     return r;
   });
   if (isNull) st.refs = st.refs.filter((ref) => ref.id !== id);
+}
+
+/** A maybe-null pointer known not to be null (mark_ptr_not_null_reg; a socket keeps its reference). */
+function notNullOf(r: RegState): RegState {
+  switch (r.type) {
+    case "map_value_or_null":
+      return { ...r, type: "map_value", id: 0 };
+    case "mem_or_null":
+      return { ...r, type: "mem" };
+    case "sock_or_null":
+      return { ...r, type: "sock", id: 0 };
+    case "sock_common_or_null":
+      return { ...r, type: "sock_common", id: 0 };
+    case "map_ptr_or_null":
+      return { type: "map_ptr", map: r.map };
+    default:
+      return r;
+  }
 }
 
 /** find_good_pkt_pointers: `pkt` (off bytes past its base) is at most the end (or below it when open). */
@@ -110,7 +127,7 @@ const isInitPkt = (r: RegState): boolean => r.type === "pkt" && r.off === 0 && r
 const pktAgainstEnd = (a: RegState, b: RegState): a is PktPtr => (a.type === "pkt" && b.type === "pkt_end") || (a.type === "pkt_meta" && isInitPkt(b));
 
 /** Non-null pointer types for tests against 0 (reg_not_null). */
-const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr";
+const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr" || r.type === "sock" || r.type === "sock_common";
 
 export interface Branches {
   /** State of the fall-through path, if feasible. */
@@ -153,7 +170,7 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
   }
 
   // Null checks of helper results: `if rX == 0` / `if rX != 0` (64-bit, immediate 0).
-  if (width === 64 && !srcIsReg && insn.src.kind === "imm" && insn.src.imm === 0 && (cond === "jeq" || cond === "jne") && (dst.type === "map_value_or_null" || dst.type === "mem_or_null")) {
+  if (width === 64 && !srcIsReg && insn.src.kind === "imm" && insn.src.imm === 0 && (cond === "jeq" || cond === "jne") && mayBeNull(dst) && "id" in dst) {
     const other = copyState(st);
     markNull(other, dst.id, cond === "jeq");
     markNull(st, dst.id, cond !== "jeq");
@@ -173,8 +190,7 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
     const r = mayBeNull(dst) ? insn.dst : insn.src.reg;
     const regs = eq.frames[eq.frames.length - 1]!.regs;
     const reg = regs[r]!;
-    if (reg.type === "map_value_or_null") regs[r] = { ...reg, type: "map_value", id: 0 };
-    else if (reg.type === "mem_or_null") regs[r] = { ...reg, type: "mem" };
+    regs[r] = notNullOf(reg);
     return { fall: st, taken: other };
   }
 

@@ -62,6 +62,8 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
       return cur.type === old.type && old.map === cur.map && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id);
     case "map_ptr":
       return cur.type === "map_ptr" && old.map === cur.map;
+    case "map_ptr_or_null":
+      return cur.type === "map_ptr_or_null" && old.map === cur.map && ids.check(old.id, cur.id);
     case "stack":
       return cur.type === "stack" && old.frame === cur.frame && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "func":
@@ -69,6 +71,11 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
     case "mem":
     case "mem_or_null":
       return cur.type === old.type && old.size === cur.size && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
+      return cur.type === old.type && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
   }
 }
 

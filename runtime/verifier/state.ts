@@ -31,13 +31,22 @@ export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; 
 export type PktEnd = { readonly type: "pkt_end" };
 export type MapValuePtr = { readonly type: "map_value" | "map_value_or_null"; readonly map: number; readonly off: number; readonly var: Scalar; readonly id: number };
 export type MapPtr = { readonly type: "map_ptr"; readonly map: number };
+/** A map-in-map lookup: the inner map (index `map` in env.maps) or null (CONST_PTR_TO_MAP | PTR_MAYBE_NULL). */
+export type MapPtrOrNull = { readonly type: "map_ptr_or_null"; readonly map: number; readonly id: number };
 export type StackPtr = { readonly type: "stack"; readonly frame: number; readonly off: number; readonly var: Scalar };
 /** A function address; `targets` are subprogram indices (sorted, distinct). */
 export type FuncPtr = { readonly type: "func"; readonly targets: readonly number[] };
 /** Ring buffer memory from bpf_ringbuf_reserve: `size` bytes, reference `ref` until submitted. */
 export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number };
 
-export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr;
+/**
+ * A socket from bpf_sk_lookup_* / skc_lookup_tcp or a sockmap lookup (PTR_TO_SOCKET /
+ * PTR_TO_SOCK_COMMON, maybe null): reference `ref` until bpf_sk_release; `id` links the copies
+ * a null check resolves. No arithmetic: the offset is always 0.
+ */
+export type SockPtr = { readonly type: "sock" | "sock_or_null" | "sock_common" | "sock_common_or_null"; readonly id: number; readonly ref: number };
+
+export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | SockPtr | MapPtrOrNull;
 export type RegType = RegState["type"];
 /** Pointers that carry a fixed and a variable offset. */
 export type OffsetPtr = CtxPtr | PktPtr | MapValuePtr | StackPtr | MemPtr;
@@ -60,13 +69,18 @@ export function hasOffset(r: RegState): r is OffsetPtr {
     case "scalar":
     case "pkt_end":
     case "map_ptr":
+    case "map_ptr_or_null":
     case "func":
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
       return false;
   }
 }
 
 export const isPointer = (r: RegState): boolean => r.type !== "scalar" && r.type !== "not_init";
-export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null";
+export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null" || r.type === "sock_or_null" || r.type === "sock_common_or_null" || r.type === "map_ptr_or_null";
 
 /** The kernel's reg_type_str. */
 export function typeName(t: RegType): string {
@@ -97,6 +111,12 @@ export function typeName(t: RegType): string {
       return "ringbuf_mem";
     case "mem_or_null":
       return "ringbuf_mem_or_null";
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
+    case "map_ptr_or_null":
+      return t;
   }
 }
 
