@@ -259,7 +259,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         break;
     }
   }
-  if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError("tail_call would lead to reference leak");
+  if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; tail_call would lead to reference leak`);
   // bpf_loop: the kernel marks the count (r1) precise to tell when iteration ends; for a
   // pointer that fails inside the kernel, and the program is refused with its internal error.
   if (proto.callback === true && frame.regs[1]!.type !== "scalar") throw new RuleError("verifier bug: backtracking misuse", [1]);

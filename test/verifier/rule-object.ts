@@ -14,6 +14,8 @@ export interface RuleMap {
   readonly valueSize: number;
   readonly maxEntries: number;
   readonly flags?: number;
+  /** Maps of maps: the inner map's definition (BTF `values` array). */
+  readonly inner?: Omit<RuleMap, "name" | "inner">;
 }
 
 export interface RuleVariable {
@@ -57,7 +59,9 @@ export function buildRuleObject(p: RuleProgram): Uint8Array {
   const subProto = t.addFuncProto(intT, []);
   const bytes = (n: number): number => t.addArray(u8, u32, n);
   for (const m of p.maps ?? []) {
-    b.addMap({ name: m.name, type: m.type, maxEntries: m.maxEntries, ...(m.flags !== undefined ? { flags: m.flags } : {}), ...(m.keySize > 0 ? { key: bytes(m.keySize) } : {}), ...(m.valueSize > 0 ? { value: bytes(m.valueSize) } : {}) });
+    const inner = m.inner ? { innerMap: { type: m.inner.type, maxEntries: m.inner.maxEntries, ...(m.inner.flags !== undefined ? { flags: m.inner.flags } : {}), key: bytes(m.inner.keySize), value: bytes(m.inner.valueSize) } } : {};
+    const kv = m.inner ? { keySize: m.keySize, valueSize: m.valueSize } : { ...(m.keySize > 0 ? { key: bytes(m.keySize) } : {}), ...(m.valueSize > 0 ? { value: bytes(m.valueSize) } : {}) };
+    b.addMap({ name: m.name, type: m.type, maxEntries: m.maxEntries, ...(m.flags !== undefined ? { flags: m.flags } : {}), ...kv, ...inner });
   }
   for (const v of p.vars ?? []) b.addVariable({ name: v.name, section: v.section, type: v.section === ".rodata" ? t.addConst(bytes(v.init.length)) : bytes(v.init.length), init: v.init });
   b.license("GPL");
