@@ -11,7 +11,7 @@ import type { Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarConst, scalarLoad, S64_MIN, type Scalar } from "./scalar.js";
 import { sockAccess } from "./sock.js";
-import { clobberRange, readFixed, writeFixed } from "./stack.js";
+import { clobberRange, readFixed, slotOf, writeFixed } from "./stack.js";
 import { formatTnum, tnumAdd, tnumConst, tnumIsAligned } from "./tnum.js";
 import { typeName, type Frame, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
 
@@ -219,7 +219,14 @@ function stackAccess(env: Env, st: VerifierState, reg: Extract<RegState, { type:
   if (!fixed) return (env.target === "vm" && size === 8 && funcTableRead(owner, reg, a.off, lo, hi)) || { type: "scalar", s: scalarLoad(size, a.signed === true), id: 0 };
   const r = readFixed(owner.stack, lo, size);
   if (!r.ok) throw new RuleError(r.message, [regno]);
-  if (a.signed && r.reg.type === "scalar" && size < 8) return { type: "scalar", s: signExtend(r.reg.s, size), id: 0 };
+  if (a.signed && r.reg.type === "scalar" && size < 8) {
+    // The kernel sign-extends the whole spilled register (coerce_reg_to_size_sx on the copy),
+    // not its low bytes: `*(s8 *)` of a spilled [128, 511] is [-128, 127], not [-128, -1].
+    const { slot, byte } = slotOf(lo);
+    const spill = owner.stack[slot]!;
+    const whole = spill.kind === "spill" && byte === 0 && size <= spill.size && spill.reg.type === "scalar" ? spill.reg.s : r.reg.s;
+    return { type: "scalar", s: signExtend(whole, size), id: 0 };
+  }
   if (r.reg.type === "scalar" && size < 8) return { ...r.reg, s: truncateScalar(r.reg.s, size) };
   return r.reg;
 }

@@ -177,8 +177,9 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
     return { fall: st, taken: other };
   }
 
-  // A valid pointer is never 0.
-  if (src.type === "scalar" && src.s.tnum.mask === 0n && src.s.tnum.value === 0n && notNull(dst) && (cond === "jeq" || cond === "jne")) {
+  // A valid pointer is never 0, at 64 bits: its low 32 bits may be (6.18.44 leaves a JMP32
+  // test of a pointer against 0 undecided).
+  if (width === 64 && src.type === "scalar" && src.s.tnum.mask === 0n && src.s.tnum.value === 0n && notNull(dst) && (cond === "jeq" || cond === "jne")) {
     return cond === "jeq" ? { fall: st } : { taken: st };
   }
 

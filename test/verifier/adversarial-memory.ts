@@ -292,6 +292,13 @@ const nulls: Record<string, KernelCase> = {
     maps: [HASH],
     asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  if w0 == 0x0 goto bad\nout:${OK}${BAD}`,
   },
+  "null: non-null map value compared with zero at 32 bits, not-equal": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  if w0 != 0x0 goto out\n  goto bad\nout:${OK}${BAD}`,
+  },
+  "null: stack pointer compared with zero at 32 bits": {
+    asm: `  r1 = r10\n  if w1 == 0x0 goto bad${OK}${BAD}`,
+  },
   "null: stack pointer compared with zero": {
     asm: `  r1 = r10\n  if r1 == 0x0 goto bad${OK}${BAD}`,
   },
