@@ -64,6 +64,14 @@ export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: nu
   if (!memOk(hi, size, memSize)) throw new RuleError(`${describe(hi)}; R${regno} max value is outside of the allowed memory range`, [regno]);
 }
 
+/** check_map_access's special fields: no load, store or helper may touch a value's bpf_spin_lock. */
+export function checkSpinLockBytes(map: MapDefinition, reg: OffsetPtr, off: number, size: number): void {
+  if (map.spinLock === undefined) return;
+  const lo = reg.var.smin + BigInt(off);
+  const hi = reg.var.umax + BigInt(off + size);
+  if (lo < BigInt(map.spinLock + 4) && BigInt(map.spinLock) < hi) throw new RuleError("bpf_spin_lock cannot be accessed directly by load/store", []);
+}
+
 export function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number, strict: boolean): void {
   if (!strict || size === 1) return;
   const t = tnumAdd(reg.var.tnum, tnumConst(BigInt(reg.off + off)));
@@ -125,6 +133,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
         throw new RuleError(`read from map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
       }
       checkRegion(regno, reg, off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
+      checkSpinLockBytes(map, reg, off, size);
       checkAlignment(regno, reg, a.off, size, a.strictAlign === true);
       if (kind === "write") return undefined;
       if (isConst(reg.var) && map.frozen && (map.flags & BPF_F_RDONLY_PROG) !== 0 && map.initialValue) {

@@ -4,7 +4,7 @@
 
 import { helperName, helperNames } from "../isa/helper-ids.js";
 import { MapType } from "../object/map-types.js";
-import { checkAlignment, checkRegion, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
+import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
 import { SLEEPABLE_HELPERS, XDP_HELPERS } from "./helper-set.js";
@@ -45,6 +45,7 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
       if (write && progReadOnly(map)) throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
       if (!write && progWriteOnly(map)) throw new RuleError(`read from map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
       checkRegion(regno, reg, reg.off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
+      checkSpinLockBytes(map, reg, reg.off, size);
       return;
     }
     case "mem":
@@ -94,6 +95,26 @@ function constStr(env: Env, reg: RegState, regno: number): void {
   if (!terminated) throw new RuleError("string is not zero-terminated", [regno]);
 }
 
+/** process_spin_lock: the lock of a map value at its constant offset; one lock held at a time. */
+function spinLock(env: Env, st: VerifierState, reg: RegState, regno: number, lock: boolean): void {
+  if (reg.type !== "map_value") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=map_value, ptr_`, [regno]);
+  if (reg.var.tnum.mask !== 0n) throw new RuleError(`R${regno} doesn't have constant offset. bpf_spin_lock has to be at the constant offset`, [regno]);
+  const map = env.maps[reg.map]!;
+  if (map.spinLock === undefined) {
+    throw new RuleError(map.valueType !== undefined && (map.type === MapType.HASH || map.type === MapType.ARRAY) ? `map '${map.name}' has no valid bpf_spin_lock` : `map '${map.name}' has to have BTF in order to use bpf_spin_lock`, [regno]);
+  }
+  const off = reg.off + Number(BigInt.asIntN(64, reg.var.tnum.value));
+  if (off !== map.spinLock) throw new RuleError(`off ${off} doesn't point to 'struct bpf_spin_lock' that is at ${map.spinLock}`, [regno]);
+  if (lock) {
+    if (st.lock) throw new RuleError("Locking two bpf_spin_locks are not allowed", [regno]);
+    st.lock = { map: reg.map, id: reg.id };
+    return;
+  }
+  if (!st.lock) throw new RuleError("bpf_spin_unlock without taking a lock", [regno]);
+  if (st.lock.map !== reg.map || st.lock.id !== reg.id) throw new RuleError("bpf_spin_unlock of different lock", [regno]);
+  delete st.lock;
+}
+
 const SOCK_COMMON_TYPES = "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
 
 /** ARG_PTR_TO_BTF_ID_SOCK_COMMON: a socket known not to be null. */
@@ -136,6 +157,8 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     // bpf_loop's) are not modelled here: refused as ours, never in the kernel's words.
     throw new RuleError(`helper bpf_${name}#${id} is not supported by tsbpf's verifier`);
   }
+  // Only bpf_spin_unlock may be called with a lock held (bpf-to-bpf calls may).
+  if (st.lock && proto.name !== "spin_unlock") throw new RuleError("function calls are not allowed while holding a lock");
   const frame = st.frames[st.frames.length - 1]!;
   let mapIndex: number | undefined;
   let allocSize = 0;
@@ -252,6 +275,9 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "const_str":
         constStr(env, reg, regno);
         break;
+      case "spin_lock":
+        spinLock(env, st, reg, regno, proto.name === "spin_lock");
+        break;
       case "sock_release":
         sockArg(reg, regno);
         if (!("ref" in reg) || !st.refs.some((r) => r.id === reg.ref)) throw new RuleError(`R${regno} must be referenced when passed to release function`, [regno]);
@@ -306,7 +332,9 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         break;
       }
       const elide = constKey !== undefined && constKey < BigInt(map.maxEntries);
-      r0 = { type: elide ? "map_value" : "map_value_or_null", map: mapIndex!, off: 0, var: ZERO, id: elide ? 0 : freshId(env) };
+      // A value with a spin lock keeps an id naming the element, even when known non-null.
+      const lock = map.spinLock !== undefined;
+      r0 = { type: elide ? "map_value" : "map_value_or_null", map: mapIndex!, off: 0, var: ZERO, id: elide && !lock ? 0 : freshId(env), ...(lock ? { lock: true as const } : {}) };
       break;
     }
     case "sock_or_null":
@@ -350,9 +378,11 @@ export function checkExit(st: VerifierState): number | undefined {
   const callee = st.frames[st.frames.length - 1]!;
   const r0 = callee.regs[0]!;
   if (st.frames.length === 1) {
+    // check_resource_leak (a held lock, then references) comes before the return value.
+    if (st.lock) throw new RuleError("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
+    if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
     // A privileged program may return a pointer (allow_ptr_leaks); XDP has no return range.
-    if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
     return undefined;
   }
   if (callee.callback) {

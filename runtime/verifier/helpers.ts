@@ -45,7 +45,9 @@ export type ArgKind =
   /** A zero-terminated string in a frozen read-only map (ARG_PTR_TO_CONST_STR). */
   | "const_str"
   /** A referenced socket being released (ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE). */
-  | "sock_release";
+  | "sock_release"
+  /** The bpf_spin_lock in a map value (ARG_PTR_TO_SPIN_LOCK). */
+  | "spin_lock";
 
 export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null";
 
@@ -131,6 +133,9 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "sk_lookup_udp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_or_null", pktAccess: true },
   { name: "skc_lookup_tcp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_common_or_null", pktAccess: true },
   { name: "sk_release", args: ["sock_release"], ret: "integer" },
+  // RET_VOID: r0 is not initialised after them.
+  { name: "spin_lock", args: ["spin_lock"], ret: "void" },
+  { name: "spin_unlock", args: ["spin_lock"], ret: "void" },
   { name: "current_task_under_cgroup", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.CGROUP_ARRAY] },
   { name: "check_mtu", args: ["ctx", "anything", "int_inout", "anything", "anything"], ret: "integer" },
 ];

@@ -64,7 +64,7 @@ function markNull(st: VerifierState, id: number, isNull: boolean): void {
 function notNullOf(r: RegState): RegState {
   switch (r.type) {
     case "map_value_or_null":
-      return { ...r, type: "map_value", id: 0 };
+      return { ...r, type: "map_value", id: r.lock ? r.id : 0 };
     case "mem_or_null":
       return { ...r, type: "mem" };
     case "sock_or_null":

@@ -123,7 +123,10 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
     if (a.callsite !== b.callsite || a.subprog !== b.subprog || a.callback !== b.callback) return false;
   }
   if (old.refs.length !== cur.refs.length) return false;
+  // The same lock held (or none), its element id mapped like the others.
+  if ((old.lock === undefined) !== (cur.lock === undefined) || (old.lock && old.lock.map !== cur.lock!.map)) return false;
   const ids = new IdMap();
+  if (old.lock && !ids.check(old.lock.id, cur.lock!.id)) return false;
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i]!.id, cur.refs[i]!.id, "ref")) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;

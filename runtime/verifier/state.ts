@@ -29,7 +29,11 @@ export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly 
 export type CtxPtr = { readonly type: "ctx"; readonly off: number; readonly var: Scalar };
 export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; readonly var: Scalar; readonly id: number; readonly range: number };
 export type PktEnd = { readonly type: "pkt_end" };
-export type MapValuePtr = { readonly type: "map_value" | "map_value_or_null"; readonly map: number; readonly off: number; readonly var: Scalar; readonly id: number };
+/**
+ * A map value. For a value holding a bpf_spin_lock (`lock`), the id names the looked-up element
+ * and survives the null check: bpf_spin_unlock must get the same element as bpf_spin_lock.
+ */
+export type MapValuePtr = { readonly type: "map_value" | "map_value_or_null"; readonly map: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly lock?: true };
 export type MapPtr = { readonly type: "map_ptr"; readonly map: number };
 /** A map-in-map lookup: the inner map (index `map` in env.maps) or null (CONST_PTR_TO_MAP | PTR_MAYBE_NULL). */
 export type MapPtrOrNull = { readonly type: "map_ptr_or_null"; readonly map: number; readonly id: number };
@@ -148,9 +152,16 @@ export interface StoredState {
   misses: number;
 }
 
+/** The held bpf_spin_lock: the map and the id of the element looked up (active_lock). */
+export interface HeldLock {
+  readonly map: number;
+  readonly id: number;
+}
+
 export interface VerifierState {
   frames: Frame[];
   refs: Reference[];
+  lock?: HeldLock;
   /** The last stored snapshot on this path. */
   parent: StoredState | undefined;
 }
@@ -166,7 +177,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, ...(s.lock ? { lock: s.lock } : {}) };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;

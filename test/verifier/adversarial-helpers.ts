@@ -209,4 +209,58 @@ const sockets: Record<string, KernelCase> = {
   },
 };
 
-export const helperCases: Record<string, KernelCase> = { ...helperSet, ...maps, ...sockets };
+// An array of one `struct { u8 head[4]; struct bpf_spin_lock l; }`, a hash with the lock first.
+const LK = { name: "lk", type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, spinLockAt: 4 };
+const LKH = { name: "lkh", type: MapType.HASH, keySize: 4, valueSize: 8, maxEntries: 1, spinLockAt: 0 };
+const NOLOCK = { name: "lkh", type: MapType.HASH, keySize: 4, valueSize: 8, maxEntries: 1 };
+// r6 = the element (non-null), its lock taken.
+const LOCKED = `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r6 = r0\n  r1 = r0\n  r1 += 0x4\n  call 0x5d`;
+const UNLOCK = `\n  r1 = r6\n  r1 += 0x4\n  call 0x5e`;
+const locks: Record<string, KernelCase> = {
+  "spin lock: lock, read the other field, unlock": { maps: [LK], asm: `${LOCKED}\n  w0 = *(u32 *)(r6 + 0x0)${UNLOCK}${OK}` },
+  "spin lock: a helper call while holding it": { maps: [LK], asm: `${LOCKED}\n  call 0x7${UNLOCK}${OK}` },
+  "spin lock: a bpf-to-bpf call while holding it": {
+    maps: [LK],
+    asm: `${LOCKED}\n  call local -0x1 ; @f${UNLOCK}${OK}`,
+    subprogs: [{ name: "f", asm: `  r0 = 0x0\n  exit` }],
+  },
+  "spin lock: taken in a subprogram, released by the caller": {
+    maps: [LK],
+    asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r6 = r0\n  r1 = r0\n  call local -0x1 ; @f${UNLOCK}${OK}`,
+    subprogs: [{ name: "f", asm: `  r1 += 0x4\n  call 0x5d\n  r0 = 0x0\n  exit` }],
+  },
+  "spin lock: taken in a subprogram, never released": {
+    maps: [LK],
+    asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r1 = r0\n  call local -0x1 ; @f${OK}`,
+    subprogs: [{ name: "f", asm: `  r1 += 0x4\n  call 0x5d\n  r0 = 0x0\n  exit` }],
+  },
+  "spin lock: exit while holding it": { maps: [LK], asm: `${LOCKED}${OK}` },
+  "spin lock: wrong offset": { maps: [LK], asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r1 = r0\n  call 0x5d${OK}` },
+  "spin lock: variable offset": { maps: [LK], asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r6 = r0\n  call 0x7\n  r0 &= 0x4\n  r1 = r6\n  r1 += r0\n  call 0x5d${OK}` },
+  "spin lock: load of the lock word": { maps: [LK], asm: `${LOCKED}\n  w0 = *(u32 *)(r6 + 0x4)${UNLOCK}${OK}` },
+  "spin lock: 2-byte load next to the lock": { maps: [LK], asm: `${LOCKED}\n  w0 = *(u16 *)(r6 + 0x2)${UNLOCK}${OK}` },
+  "spin lock: store into the lock": { maps: [LK], asm: `${LOCKED}\n  *(u32 *)(r6 + 0x4) = 0x0${UNLOCK}${OK}` },
+  "spin lock: helper reads the lock bytes": {
+    maps: [LK],
+    asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r1 = 0x0\n  r2 = 0x0\n  r3 = r0\n  r4 = 0x8\n  r5 = 0x0\n  call 0x1c${OK}`,
+  },
+  "spin lock: map update with the element as the value": {
+    maps: [LK],
+    asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r3 = r0\n  r2 = r10\n  r2 += -0x4\n  r4 = 0x0\n  r1 = 0x0 ll ; @lk\n  call 0x2${OK}`,
+  },
+  "spin lock: unlock twice": { maps: [LK], asm: `${LOCKED}${UNLOCK}${UNLOCK}${OK}` },
+  "spin lock: unlock without lock": { maps: [LK], asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r1 = r0\n  r1 += 0x4\n  call 0x5e${OK}` },
+  "spin lock: unlock through another lookup of the same element": {
+    maps: [LK],
+    asm: `${LOOKUP("lk")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r7 = r0\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @lk\n  call 0x1\n  if r0 != 0x0 goto m\n  exit\nm:\n  r6 = r0\n  r1 = r7\n  r1 += 0x4\n  call 0x5d${UNLOCK}${OK}`,
+  },
+  "spin lock: the stack is no lock": { asm: `  r1 = r10\n  call 0x5d${OK}` },
+  "spin lock: a hash value without a lock": { maps: [NOLOCK], asm: `${LOOKUP("lkh")}\n  if r0 != 0x0 goto l\n  exit\nl:\n  r1 = r0\n  call 0x5d${OK}` },
+  "spin lock: hash element locked through a copy taken before the null check": {
+    maps: [LKH],
+    asm: `${LOOKUP("lkh")}\n  r6 = r0\n  if r0 != 0x0 goto l\n  exit\nl:\n  r1 = r0\n  call 0x5d\n  r1 = r6\n  call 0x5e${OK}`,
+  },
+  "spin lock: hash element not null-checked": { maps: [LKH], asm: `${LOOKUP("lkh")}\n  r1 = r0\n  call 0x5d${OK}` },
+};
+
+export const helperCases: Record<string, KernelCase> = { ...helperSet, ...maps, ...sockets, ...locks };
