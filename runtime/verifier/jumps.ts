@@ -6,7 +6,7 @@
 import type { JcondInsn } from "../isa/index.js";
 import { branchTaken, refineBranch } from "./branch.js";
 import { readReg } from "./alu.js";
-import { scalarConst, type Scalar } from "./scalar.js";
+import { scalarConst, zext32To64, type Scalar } from "./scalar.js";
 import { scalarAlu } from "./scalar-alu.js";
 import { copyState, isPointer, mayBeNull, type PktPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
@@ -40,7 +40,11 @@ function syncLinked(st: VerifierState, known: ScalarReg): void {
   mapAllRegs(st, (r) => {
     if (r.type !== "scalar" || r.id !== known.id) return r;
     const d = (r.delta ?? 0) - kd;
-    return { ...r, s: d === 0 ? known.s : scalarAlu("add", 64, known.s, scalarConst(BigInt(d))) };
+    if (d === 0) return { ...r, s: known.s };
+    // A 32-bit linked copy (BPF_ADD_CONST32) is zero-extended after the move (6.18.44 tests
+    // the linked register's flag, not the known one's).
+    const moved = scalarAlu("add", 64, known.s, scalarConst(BigInt(d)));
+    return { ...r, s: r.d32 ? zext32To64(moved) : moved };
   });
 }
 

@@ -48,7 +48,7 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
       if (!scalarOk(old.s, cur.s, exact)) return false;
       // A link in the old state gave it refinements the current one must get as well, moved
       // by the same delta (regsafe compares BPF_ADD_CONST and reg->off before the ids).
-      if (old.delta !== cur.delta) return false;
+      if (old.delta !== cur.delta || old.d32 !== cur.d32) return false;
       return ids.check(old.id, cur.id);
     case "ctx":
       return cur.type === "ctx" && old.off === cur.off && scalarOk(old.var, cur.var, exact);

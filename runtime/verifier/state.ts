@@ -25,7 +25,7 @@ export type NotInit = { readonly type: "not_init" };
  * reg->off) says this copy is the linked value plus a constant: one `+=`/`-=` of a constant
  * after the copy. It is meaningful only with an id and is absent whenever id is 0.
  */
-export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number };
+export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number; readonly d32?: true };
 export type CtxPtr = { readonly type: "ctx"; readonly off: number; readonly var: Scalar };
 export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; readonly var: Scalar; readonly id: number; readonly range: number };
 export type PktEnd = { readonly type: "pkt_end" };
