@@ -2,12 +2,12 @@
 // bpf-to-bpf calls and callx into new frames (check_func_call), bpf_loop callbacks, exits from
 // subprograms, callbacks and the program (check_return_code, check_reference_leak).
 
-import { helperName, helperNames } from "../isa/helper-ids.js";
+import { helperId, helperName, helperNames } from "../isa/helper-ids.js";
 import { MapType } from "../object/map-types.js";
 import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
-import { SLEEPABLE_HELPERS, XDP_HELPERS } from "./helper-set.js";
+import { SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
@@ -145,6 +145,8 @@ function constantKey(st: VerifierState, regno: number, keySize: number): bigint 
 }
 
 export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx: number): HelperEffect {
+  // Only bpf_spin_unlock may be called with a lock held (bpf-to-bpf calls may), whatever the helper.
+  if (st.lock && id !== helperId("spin_unlock")) throw new RuleError("function calls are not allowed while holding a lock");
   const proto: HelperProto | undefined = helperProto(id);
   if (!proto) {
     if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
@@ -154,11 +156,11 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       throw new RuleError(`program of this type cannot use helper bpf_${name}#${id}`);
     }
     // Linux lets XDP call it, but its rules (BTF objects, dynptrs, timers, callbacks other than
-    // bpf_loop's) are not modelled here: refused as ours, never in the kernel's words.
+    // bpf_loop's) are not modelled here: refused as ours, never in the kernel's words, once
+    // its arguments are known to be initialised (the kernel's first complaint otherwise).
+    for (let r = 1; r <= (UNMODELLED_ARGS.get(name) ?? 0); r++) readReg(st, r);
     throw new RuleError(`helper bpf_${name}#${id} is not supported by tsbpf's verifier`);
   }
-  // Only bpf_spin_unlock may be called with a lock held (bpf-to-bpf calls may).
-  if (st.lock && proto.name !== "spin_unlock") throw new RuleError("function calls are not allowed while holding a lock");
   const frame = st.frames[st.frames.length - 1]!;
   let mapIndex: number | undefined;
   let allocSize = 0;

@@ -27,3 +27,22 @@ export const XDP_HELPERS: ReadonlySet<string> = new Set([
 
 /** Helpers XDP gets but may not call because they sleep ("helper call might sleep in a non-sleepable prog"). */
 export const SLEEPABLE_HELPERS: ReadonlySet<string> = new Set(["copy_from_user", "copy_from_user_task"]);
+
+/**
+ * How many arguments the helpers XDP may call but we do not model take (their protos in
+ * Linux's kernel/bpf, kernel/trace and net/core): the kernel reads them ("R<n> !read_ok")
+ * before anything else about them, so we do too before refusing the helper as unsupported.
+ */
+export const UNMODELLED_ARGS: ReadonlyMap<string, number> = new Map([
+  ["timer_init", 3], ["timer_set_callback", 2], ["timer_start", 3], ["timer_cancel", 1],
+  ["kptr_xchg", 2], ["dynptr_from_mem", 4], ["ringbuf_reserve_dynptr", 4], ["ringbuf_submit_dynptr", 2],
+  ["ringbuf_discard_dynptr", 2], ["dynptr_read", 5], ["dynptr_write", 5], ["dynptr_data", 3],
+  ["for_each_map_elem", 4], ["find_vma", 5], ["user_ringbuf_drain", 4], ["get_current_task_btf", 0],
+  ["skc_to_tcp6_sock", 1], ["skc_to_tcp_sock", 1], ["skc_to_tcp_timewait_sock", 1], ["skc_to_tcp_request_sock", 1],
+  ["skc_to_udp6_sock", 1], ["skc_to_unix_sock", 1], ["skc_to_mptcp_sock", 1], ["tcp_check_syncookie", 5],
+  ["tcp_gen_syncookie", 5], ["get_task_stack", 4], ["snprintf_btf", 5], ["per_cpu_ptr", 2],
+  ["this_cpu_ptr", 1], ["task_storage_get", 4], ["task_storage_delete", 2], ["task_pt_regs", 1],
+  ["get_branch_snapshot", 2], ["trace_vprintk", 4], ["snprintf", 5], ["tcp_raw_gen_syncookie_ipv4", 3],
+  ["tcp_raw_gen_syncookie_ipv6", 3], ["tcp_raw_check_syncookie_ipv4", 2], ["tcp_raw_check_syncookie_ipv6", 2], ["map_lookup_percpu_elem", 3],
+  ["cgrp_storage_get", 4], ["cgrp_storage_delete", 2],
+]);
