@@ -280,6 +280,14 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "spin_lock":
         spinLock(env, st, reg, regno, proto.name === "spin_lock");
         break;
+      case "sock":
+        sockArg(reg, regno);
+        break;
+      case "fixed_ro":
+      case "fixed_ro2":
+        expectMemPointer(st, regno);
+        helperMem(env, st, regno, proto.fixedSizes![kind === "fixed_ro" ? 0 : 1]!, false, false);
+        break;
       case "sock_release":
         sockArg(reg, regno);
         if (!("ref" in reg) || !st.refs.some((r) => r.id === reg.ref)) throw new RuleError(`R${regno} must be referenced when passed to release function`, [regno]);

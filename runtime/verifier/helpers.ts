@@ -47,7 +47,13 @@ export type ArgKind =
   /** A referenced socket being released (ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE). */
   | "sock_release"
   /** The bpf_spin_lock in a map value (ARG_PTR_TO_SPIN_LOCK). */
-  | "spin_lock";
+  | "spin_lock"
+  /** A non-null socket (ARG_PTR_TO_BTF_ID_SOCK_COMMON). */
+  | "sock"
+  /** Bytes the helper reads, as many as `fixedSize` says (ARG_PTR_TO_FIXED_SIZE_MEM). */
+  | "fixed_ro"
+  /** A second fixed-size read argument, of `fixedSize2` bytes. */
+  | "fixed_ro2";
 
 export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null";
 
@@ -64,6 +70,8 @@ export interface HelperProto {
   readonly callback?: boolean;
   /** Its memory arguments may point into the packet (the kernel's `pkt_access`). */
   readonly pktAccess?: boolean;
+  /** Sizes of the fixed-size memory arguments (arg_size), in argument order. */
+  readonly fixedSizes?: readonly number[];
 }
 
 const RINGBUF = [MapType.RINGBUF];
@@ -136,6 +144,15 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   // RET_VOID: r0 is not initialised after them.
   { name: "spin_lock", args: ["spin_lock"], ret: "void" },
   { name: "spin_unlock", args: ["spin_lock"], ret: "void" },
+  // SYN cookies from raw headers (struct iphdr 20, ipv6hdr 40, tcphdr 20 bytes), packet allowed.
+  { name: "tcp_raw_gen_syncookie_ipv4", args: ["fixed_ro", "mem_ro", "size_or_zero"], ret: "integer", pktAccess: true, fixedSizes: [20] },
+  { name: "tcp_raw_gen_syncookie_ipv6", args: ["fixed_ro", "mem_ro", "size_or_zero"], ret: "integer", pktAccess: true, fixedSizes: [40] },
+  { name: "tcp_raw_check_syncookie_ipv4", args: ["fixed_ro", "fixed_ro2"], ret: "integer", pktAccess: true, fixedSizes: [20, 20] },
+  { name: "tcp_raw_check_syncookie_ipv6", args: ["fixed_ro", "fixed_ro2"], ret: "integer", pktAccess: true, fixedSizes: [40, 20] },
+  { name: "tcp_check_syncookie", args: ["sock", "mem_ro", "size", "mem_ro", "size"], ret: "integer", pktAccess: true },
+  { name: "tcp_gen_syncookie", args: ["sock", "mem_ro", "size", "mem_ro", "size"], ret: "integer", pktAccess: true },
+  { name: "get_branch_snapshot", args: ["mem_uninit", "size_or_zero"], ret: "integer" },
+  { name: "map_lookup_percpu_elem", args: ["map_ptr", "map_key", "anything"], ret: "map_value_or_null", mapTypes: [MapType.PERCPU_ARRAY, MapType.PERCPU_HASH, MapType.LRU_PERCPU_HASH], pktAccess: true },
   { name: "current_task_under_cgroup", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.CGROUP_ARRAY] },
   { name: "check_mtu", args: ["ctx", "anything", "int_inout", "anything", "anything"], ret: "integer" },
 ];

@@ -100,6 +100,37 @@ const helperSet: Record<string, KernelCase> = {
   "helpers: get_ns_current_pid_tgid into the stack": {
     asm: `  r1 = 0x0\n  r2 = 0x0\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x8\n  call 0x78${OK}`,
   },
+  "helpers: tcp_raw_gen_syncookie_ipv4 on packet headers": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x28\n  if r4 > r3 goto out\n  r1 = r2\n  r2 += 0x14\n  r3 = 0x14\n  call 0xcc\nout:${OK}`,
+  },
+  "helpers: tcp_raw_gen_syncookie_ipv6 needs 40 header bytes": {
+    asm: `${PKT}\n  r4 = r2\n  r4 += 0x28\n  if r4 > r3 goto out\n  r1 = r2\n  r2 += 0x14\n  r3 = 0x14\n  call 0xcd\nout:${OK}`,
+  },
+  "helpers: tcp_raw_check_syncookie_ipv4 on the stack": {
+    asm: `  r1 = r10\n  r1 += -0x28\n  r2 = r10\n  r2 += -0x14\n  call 0xce${OK}`,
+  },
+  "helpers: tcp_raw_check_syncookie_ipv6 with a short stack buffer": {
+    asm: `  r1 = r10\n  r1 += -0x20\n  r2 = r10\n  r2 += -0x14\n  call 0xcf${OK}`,
+  },
+  "helpers: tcp_check_syncookie with a socket": {
+    asm: `  r7 = r1${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  r2 = r10\n  r2 += -0x30\n  r3 = 0x14\n  r4 = r10\n  r4 += -0x1c\n  r5 = 0x14\n  call 0x64${RELEASE_R6}\nout:${OK}`,
+  },
+  "helpers: tcp_gen_syncookie needs a socket": {
+    asm: `  r1 = r10\n  r1 += -0x30\n  r2 = r10\n  r2 += -0x30\n  r3 = 0x14\n  r4 = r10\n  r4 += -0x1c\n  r5 = 0x14\n  call 0x6e${OK}`,
+  },
+  "helpers: get_branch_snapshot into the stack": { asm: `  r1 = r10\n  r1 += -0x10\n  r2 = 0x10\n  call 0xb0${OK}` },
+  "helpers: map_lookup_percpu_elem on a per-cpu array": {
+    maps: [{ name: "pc", type: MapType.PERCPU_ARRAY, keySize: 4, valueSize: 8, maxEntries: 2 }],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @pc\n  r3 = 0x0\n  call 0xc3\n  if r0 == 0x0 goto out\n  r0 = *(u64 *)(r0 + 0x0)\nout:${OK}`,
+  },
+  "helpers: map_lookup_percpu_elem result used without a null check": {
+    maps: [{ name: "pc", type: MapType.PERCPU_HASH, keySize: 4, valueSize: 8, maxEntries: 2 }],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @pc\n  r3 = 0x0\n  call 0xc3\n  r0 = *(u64 *)(r0 + 0x0)${OK}`,
+  },
+  "helpers: map_lookup_percpu_elem on a plain array": {
+    maps: [{ name: "pc", type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 2 }],
+    asm: `  *(u32 *)(r10 - 0x4) = 0x1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @pc\n  r3 = 0x0\n  call 0xc3${OK}`,
+  },
   "helpers: timer_init is allowed in XDP but not modelled": {
     otherReason: "bpf_timer_init is refused as not supported by tsbpf's verifier before its arguments are looked at",
     maps: [HASH],
