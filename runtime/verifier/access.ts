@@ -64,6 +64,25 @@ export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: nu
   if (!memOk(hi, size, memSize)) throw new RuleError(`${describe(hi)}; R${regno} max value is outside of the allowed memory range`, [regno]);
 }
 
+// Pointer kinds whose accesses the kernel rewrites per instruction (ctx field conversion, socket
+// field loads): one load or store instruction may not see two of them, or one of them and
+// another pointer (reg_type_mismatch_ok).
+const REWRITTEN = new Set(["ctx", "sock", "sock_common", "xdp_sock"]);
+
+/**
+ * save_aux_ptr_type: after a successful load or store at `insn` through `base`, the pointer
+ * kind it used must be the one every earlier path used there, when either is rewritten.
+ */
+export function sameInsnPointer(env: Env, insn: number, base: RegState): void {
+  const kind = base.type === "map_value" && env.maps[base.map]!.type === MapType.XSKMAP ? "xdp_sock" : base.type;
+  const prev = env.accessTypes.get(insn);
+  if (prev === undefined) {
+    env.accessTypes.set(insn, kind);
+    return;
+  }
+  if (prev !== kind && (REWRITTEN.has(prev) || REWRITTEN.has(kind))) throw new RuleError("same insn cannot be used with different pointers");
+}
+
 /** check_map_access's special fields: no load, store or helper may touch a value's bpf_spin_lock. */
 export function checkSpinLockBytes(map: MapDefinition, reg: OffsetPtr, off: number, size: number): void {
   if (map.spinLock === undefined) return;

@@ -6,7 +6,7 @@
 // kernel's spacing heuristics.
 
 import { Pseudo, type Instruction } from "../isa/index.js";
-import { checkMemAccess } from "./access.js";
+import { checkMemAccess, sameInsnPointer } from "./access.js";
 import { checkAlu, idBeforeCopy, readReg, writeReg } from "./alu.js";
 import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
@@ -168,20 +168,24 @@ export class Explorer {
         writeReg(st, insn.dst, this.lddw(insn, pc));
         return pc + 2;
       case "ldx": {
-        readReg(st, insn.src);
+        const base = readReg(st, insn.src);
         const v = checkMemAccess(env, st, { regno: insn.src, off: insn.off, size: insn.size, kind: "read", signed: insn.signed })!;
+        sameInsnPointer(env, pc, base);
         writeReg(st, insn.dst, v);
         return pc + 1;
       }
-      case "st":
-        readReg(st, insn.dst);
+      case "st": {
+        const base = readReg(st, insn.dst);
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: { type: "scalar", s: scalarConst(BigInt(insn.imm)), id: 0 } });
+        sameInsnPointer(env, pc, base);
         return pc + 1;
+      }
       case "stx": {
         let value = readReg(st, insn.src);
         const dst = readReg(st, insn.dst);
         value = spillSource(env, st, dst, insn.off, insn.size, insn.src, value);
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value });
+        sameInsnPointer(env, pc, dst);
         return pc + 1;
       }
       case "atomic":

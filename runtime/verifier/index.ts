@@ -64,7 +64,7 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     if (!(e instanceof Reject)) throw e;
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
-  const env: Env = { prog, ...withInnerMaps(maps), cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
+  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
   const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS).run();
   const stackDepth = env.stackDepth.slice();
   if (result.error) {

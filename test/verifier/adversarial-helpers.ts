@@ -217,6 +217,16 @@ const sockets: Record<string, KernelCase> = {
   "sock: compared with a non-zero constant stays maybe-null": {
     asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r6 == 0x4d2 goto out\n  if r6 == 0x0 goto out${RELEASE_R6}\nout:${OK}`,
   },
+  "sock: one load instruction reads through a socket and through the stack": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  call 0x7\n  r1 = r6\n  if r0 > 0x5 goto rd\n  r1 = r10\n  r1 += -0x8\n  *(u64 *)(r1 + 0x0) = 0x0\nrd:\n  w2 = *(u32 *)(r1 + 0x4)${RELEASE_R6}\nout:${OK}`,
+  },
+  "ctx: one load instruction reads through the ctx and through the stack": {
+    asm: `  r6 = r1\n  call 0x7\n  r1 = r6\n  if r0 > 0x5 goto rd\n  r1 = r10\n  r1 += -0x8\n  *(u64 *)(r1 + 0x0) = 0x0\nrd:\n  w2 = *(u32 *)(r1 + 0x0)${OK}`,
+  },
+  "ctx: one store instruction writes the stack and a map value": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r6\n  if r0 > 0x5 goto wr\n  r1 = r10\n  r1 += -0x8\nwr:\n  *(u32 *)(r1 + 0x0) = 0x1\nout:${OK}`,
+  },
   "sockmap: lookup gives a referenced socket": {
     maps: [SOCKMAP],
     asm: `${LOOKUP("socks")}\n  if r0 != 0x0 goto l${OK}\nl:\n  r1 = r0\n  w0 = *(u32 *)(r0 + 0x8)\n  call 0x56${OK}`,
