@@ -7,7 +7,7 @@ import { MapType } from "../object/map-types.js";
 import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
-import { SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
+import { GPL_ONLY, SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
@@ -147,14 +147,14 @@ function constantKey(st: VerifierState, regno: number, keySize: number): bigint 
 export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx: number): HelperEffect {
   // Only bpf_spin_unlock may be called with a lock held (bpf-to-bpf calls may), whatever the helper.
   if (st.lock && id !== helperId("spin_unlock")) throw new RuleError("function calls are not allowed while holding a lock");
+  if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
+  const name = helperName(id);
+  // check_helper_call: the program type's helper set, then gpl_only, then might_sleep.
+  if (!XDP_HELPERS.has(name) && !SLEEPABLE_HELPERS.has(name)) throw new RuleError(`program of this type cannot use helper bpf_${name}#${id}`);
+  if (GPL_ONLY.has(name) && !env.gplCompatible) throw new RuleError("cannot call GPL-restricted function from non-GPL compatible program");
+  if (SLEEPABLE_HELPERS.has(name)) throw new RuleError("helper call might sleep in a non-sleepable prog");
   const proto: HelperProto | undefined = helperProto(id);
   if (!proto) {
-    if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
-    const name = helperName(id);
-    if (!XDP_HELPERS.has(name)) {
-      if (SLEEPABLE_HELPERS.has(name)) throw new RuleError("helper call might sleep in a non-sleepable prog");
-      throw new RuleError(`program of this type cannot use helper bpf_${name}#${id}`);
-    }
     // Linux lets XDP call it, but its rules (BTF objects, dynptrs, timers, callbacks other than
     // bpf_loop's) are not modelled here: refused as ours, never in the kernel's words, once
     // its arguments are known to be initialised (the kernel's first complaint otherwise).

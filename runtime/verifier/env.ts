@@ -19,6 +19,8 @@ export interface Env {
   readonly section: string;
   /** Deepest stack byte touched, per subprogram (the kernel's subprog_info[].stack_depth). */
   readonly stackDepth: number[];
+  /** The license allows gpl_only helpers (prog->gpl_compatible). */
+  readonly gplCompatible: boolean;
   /** Per load/store instruction, the kind of pointer it first accessed (insn_aux_data.ptr_type). */
   readonly accessTypes: Map<number, string>;
   /** Next fresh id (the kernel's env->id_gen). */

@@ -46,3 +46,15 @@ export const UNMODELLED_ARGS: ReadonlyMap<string, number> = new Map([
   
   ["cgrp_storage_get", 4], ["cgrp_storage_delete", 2],
 ]);
+
+/** Helpers a program whose license is not GPL-compatible may not call (gpl_only; probed). */
+export const GPL_ONLY: ReadonlySet<string> = new Set([
+  "trace_printk", "perf_event_read", "perf_event_output", "get_current_task", "perf_event_read_value", "fib_lookup",
+  "tcp_check_syncookie", "tcp_gen_syncookie", "probe_read_user", "probe_read_kernel", "probe_read_user_str", "probe_read_kernel_str",
+  "get_current_task_btf", "check_mtu", "snprintf", "timer_init", "timer_set_callback", "timer_start",
+  "timer_cancel", "task_pt_regs", "get_branch_snapshot", "trace_vprintk", "copy_from_user_task", "tcp_raw_gen_syncookie_ipv4",
+  "tcp_raw_gen_syncookie_ipv6", "tcp_raw_check_syncookie_ipv4", "tcp_raw_check_syncookie_ipv6",
+]);
+
+/** license_is_gpl_compatible: the licenses the kernel counts as GPL-compatible. */
+export const GPL_COMPATIBLE: ReadonlySet<string> = new Set(["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"]);

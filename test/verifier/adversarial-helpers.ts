@@ -131,6 +131,24 @@ const helperSet: Record<string, KernelCase> = {
     maps: [{ name: "pc", type: MapType.ARRAY, keySize: 4, valueSize: 8, maxEntries: 2 }],
     asm: `  *(u32 *)(r10 - 0x4) = 0x1\n  r2 = r10\n  r2 += -0x4\n  r1 = 0x0 ll ; @pc\n  r3 = 0x0\n  call 0xc3${OK}`,
   },
+  "license: trace_printk from a non-GPL program": {
+    license: "MIT",
+    vars: [{ name: "fmt", section: ".rodata", init: enc("len %d\0") }],
+    asm: `  r1 = 0x0 ll ; @fmt\n  r2 = 0x7\n  call 0x6${OK}`,
+  },
+  "license: probe_read_kernel from a Dual MIT/GPL program": {
+    license: "Dual MIT/GPL",
+    asm: `  r1 = r10\n  r1 += -0x8\n  r2 = 0x8\n  r3 = 0x0\n  call 0x71${OK}`,
+  },
+  "license: get_prandom_u32 from a proprietary program": { license: "Proprietary", asm: `  call 0x7${OK}` },
+  "license: copy_from_user_task is GPL-only before it sleeps": {
+    license: "BSD",
+    asm: `  r1 = r10\n  r1 += -0x8\n  r2 = 0x8\n  r3 = 0x0\n  r4 = 0x0\n  r5 = 0x0\n  call 0xbf${OK}`,
+  },
+  "license: fib_lookup from a non-GPL program": {
+    license: "Dual BSD",
+    asm: `  r2 = r10\n  r2 += -0x40\n  r3 = 0x40\n  r4 = 0x0\n  call 0x45${OK}`,
+  },
   "helpers: timer_init is allowed in XDP but not modelled": {
     otherReason: "bpf_timer_init is refused as not supported by tsbpf's verifier before its arguments are looked at",
     maps: [HASH],

@@ -32,6 +32,8 @@ export interface RuleProgram {
   readonly maps?: readonly RuleMap[];
   readonly vars?: readonly RuleVariable[];
   readonly section?: string;
+  /** The object's license (default "GPL"). */
+  readonly license?: string;
 }
 
 /** Instructions and symbol references of `asm` with `; @sym` markers. */
@@ -78,7 +80,7 @@ export function buildRuleObject(p: RuleProgram): Uint8Array {
     b.addMap({ name: m.name, type: m.type, maxEntries: m.maxEntries, ...(m.flags !== undefined ? { flags: m.flags } : {}), ...kv, ...inner });
   }
   for (const v of p.vars ?? []) b.addVariable({ name: v.name, section: v.section, type: v.section === ".rodata" ? t.addConst(bytes(v.init.length)) : bytes(v.init.length), init: v.init });
-  b.license("GPL");
+  b.license(p.license ?? "GPL");
   const main = assemble(p.asm);
   b.addFunction({ name: "rule", section: p.section ?? "xdp", linkage: "global", proto, insns: main.insns, refs: main.refs });
   for (const s of p.subprogs ?? []) {
