@@ -1,9 +1,9 @@
-// DSL programs using maps of maps (ArrayOfMaps, HashOfMaps, inner queues), compiled by tsbpf
-// and checked by the bundled verifier: a lookup in the outer map gives the inner map (or
+// DSL programs using maps of maps (ArrayOfMaps, HashOfMaps, inner queues), built by tsbpf
+// with the bundled verifier on (buildSource): a lookup in the outer map gives the inner map (or
 // null), whose own lookups, updates and queue operations are then checked against the inner
 // definition. The kernel's verdict on the same object is the expectation.
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../compiler/compile.js";
+import { buildSource } from "../../compiler/build.js";
 import { KernelObject, VerifierRejection } from "../../runtime/kernel/index.js";
 import { verifyObject } from "../../runtime/verifier/index.js";
 import { kernelAccess } from "../support/kernel.js";
@@ -54,7 +54,8 @@ const k = kernelAccess();
 
 describe.skipIf(!k)("maps of maps: tsbpf programs get the kernel's verdict", () => {
   it.each(Object.keys(cases))("%s", (name) => {
-    const { object } = compileSource(`/virtual/mom.ts`, header + cases[name]!, { displayName: "mom.ts" });
+    // `tsbpf build` with the verifier on (it throws a CompileError if the verifier refuses).
+    const { object } = buildSource(`/virtual/mom.ts`, header + cases[name]!, { displayName: "mom.ts", target: "kernel" });
     const [ours] = verifyObject(object);
     let kernelAccepts = true;
     let processed: number | undefined;
