@@ -14,6 +14,8 @@ import type { ObjectFile } from "./object-file.js";
 
 export const BPF_F_NO_PREALLOC = 0x1;
 export const BPF_F_RDONLY_PROG = 0x80;
+/** The program may only write the map's values (loads are "read from map forbidden"). */
+export const BPF_F_WRONLY_PROG = 0x100;
 export const BPF_F_MMAPABLE = 0x400;
 
 /** A declarative initial slot of a prog array or map-in-map: `.values = { [i] = &sym }`. */
@@ -38,6 +40,11 @@ export interface MapDefinition {
   /** Global data: the ELF section the map stands for, and its initial bytes (zero for .bss). */
   readonly dataSection?: string;
   readonly initialValue?: Uint8Array;
+  /**
+   * Byte offset of the `struct bpf_spin_lock` in the value, when the kernel keeps the value's
+   * BTF (hash and array maps; an array's BTF key must be a 4-byte int, array_map_check_btf).
+   */
+  readonly spinLock?: number;
   /** .rodata: frozen after its initial value is written, read-only to programs. */
   readonly frozen?: boolean;
   /** Byte offset of the map's symbol in `.maps`/`maps`, or 0 for data maps. */
@@ -82,6 +89,7 @@ function parseMapStruct(btf: Btf, name: string, def: BtfStruct, at: { section: s
     }
   }
   expectFormat(fields.type !== undefined, at, `map '${name}' has no 'type' member`);
+  const spinLock = valueType !== undefined ? spinLockIn(btf, fields.type as MapType, keyType, valueType) : undefined;
   const keySize = fields.key_size ?? fields.key_size_from_type ?? 0;
   const valueSize = fields.value_size ?? fields.value_size_from_type ?? (innerMap || fields.type === MapType.PROG_ARRAY ? 4 : 0);
   return {
@@ -96,7 +104,31 @@ function parseMapStruct(btf: Btf, name: string, def: BtfStruct, at: { section: s
     ...(fields.pinning !== undefined ? { pinning: fields.pinning } : {}),
     ...(innerMap ? { innerMap } : {}),
     ...(valuesMember !== undefined ? { valuesMember } : {}),
+    ...(spinLock !== undefined ? { spinLock } : {}),
   };
+}
+
+/**
+ * Where a value's `struct bpf_spin_lock` is (a member of the value struct, or of a struct
+ * member, at any depth), for the map kinds that may hold one and keep their BTF in the kernel.
+ */
+function spinLockIn(btf: Btf, type: MapType, keyType: TypeId | undefined, valueType: TypeId): number | undefined {
+  if (type !== MapType.HASH && type !== MapType.ARRAY) return undefined;
+  if (type === MapType.ARRAY) {
+    const key = keyType !== undefined ? resolveType(btf, keyType) : undefined;
+    if (key?.kind !== "INT" || key.size !== 4) return undefined;
+  }
+  const find = (id: TypeId, base: number, depth: number): number | undefined => {
+    const t = resolveType(btf, id);
+    if (t?.kind !== "STRUCT" || depth > 8) return undefined;
+    if (t.name === "bpf_spin_lock") return base;
+    for (const m of t.members) {
+      const at = find(m.type, base + m.bitsOffset / 8, depth + 1);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  };
+  return find(valueType, 0, 0);
 }
 
 function btfMaps(obj: ObjectFile): MapDefinition[] {

@@ -3,14 +3,15 @@
 // maps, whose constant-offset loads give the map's bytes), stack, ring buffer memory.
 // Alignment: privileged x86-64 programs only get strict alignment on the stack (and atomics).
 
-import { BPF_F_RDONLY_PROG, type MapDefinition } from "../object/map-defs.js";
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, type MapDefinition } from "../object/map-defs.js";
 import { MapType } from "../object/map-types.js";
 import { xdpCtxAccess } from "./ctx-xdp.js";
 import { signExtend, truncateScalar } from "./coerce.js";
 import type { Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarConst, scalarLoad, S64_MIN, type Scalar } from "./scalar.js";
-import { clobberRange, readFixed, writeFixed } from "./stack.js";
+import { sockAccess } from "./sock.js";
+import { clobberRange, readFixed, slotOf, writeFixed } from "./stack.js";
 import { formatTnum, tnumAdd, tnumConst, tnumIsAligned } from "./tnum.js";
 import { typeName, type Frame, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
 
@@ -22,6 +23,10 @@ export const BPF_MAX_VAR_OFF = 1 << 29;
  */
 export function progReadOnly(map: MapDefinition): boolean {
   return (map.flags & BPF_F_RDONLY_PROG) !== 0 || map.type === MapType.DEVMAP || map.type === MapType.DEVMAP_HASH;
+}
+/** Maps whose values a program may only write (BPF_F_WRONLY_PROG): loads are "read from map forbidden". */
+export function progWriteOnly(map: MapDefinition): boolean {
+  return (map.flags & BPF_F_WRONLY_PROG) !== 0;
 }
 const isConst = (s: Scalar): boolean => s.tnum.mask === 0n;
 const sval = (s: Scalar): number => Number(BigInt.asIntN(64, s.tnum.value));
@@ -59,7 +64,34 @@ export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: nu
   if (!memOk(hi, size, memSize)) throw new RuleError(`${describe(hi)}; R${regno} max value is outside of the allowed memory range`, [regno]);
 }
 
-function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number, strict: boolean): void {
+// Pointer kinds whose accesses the kernel rewrites per instruction (ctx field conversion, socket
+// field loads): one load or store instruction may not see two of them, or one of them and
+// another pointer (reg_type_mismatch_ok).
+const REWRITTEN = new Set(["ctx", "sock", "sock_common", "xdp_sock"]);
+
+/**
+ * save_aux_ptr_type: after a successful load or store at `insn` through `base`, the pointer
+ * kind it used must be the one every earlier path used there, when either is rewritten.
+ */
+export function sameInsnPointer(env: Env, insn: number, base: RegState): void {
+  const kind = base.type === "map_value" && env.maps[base.map]!.type === MapType.XSKMAP ? "xdp_sock" : base.type;
+  const prev = env.accessTypes.get(insn);
+  if (prev === undefined) {
+    env.accessTypes.set(insn, kind);
+    return;
+  }
+  if (prev !== kind && (REWRITTEN.has(prev) || REWRITTEN.has(kind))) throw new RuleError("same insn cannot be used with different pointers");
+}
+
+/** check_map_access's special fields: no load, store or helper may touch a value's bpf_spin_lock. */
+export function checkSpinLockBytes(map: MapDefinition, reg: OffsetPtr, off: number, size: number): void {
+  if (map.spinLock === undefined) return;
+  const lo = reg.var.smin + BigInt(off);
+  const hi = reg.var.umax + BigInt(off + size);
+  if (lo < BigInt(map.spinLock + 4) && BigInt(map.spinLock) < hi) throw new RuleError("bpf_spin_lock cannot be accessed directly by load/store", []);
+}
+
+export function checkAlignment(regno: number, reg: OffsetPtr, off: number, size: number, strict: boolean): void {
   if (!strict || size === 1) return;
   const t = tnumAdd(reg.var.tnum, tnumConst(BigInt(reg.off + off)));
   if (!tnumIsAligned(t, BigInt(size))) {
@@ -116,7 +148,11 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
       if (kind === "write" && progReadOnly(map)) {
         throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
       }
+      if (kind === "read" && progWriteOnly(map)) {
+        throw new RuleError(`read from map forbidden, value_size=${map.valueSize} off=${off} size=${size}`, [regno]);
+      }
       checkRegion(regno, reg, off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
+      checkSpinLockBytes(map, reg, off, size);
       checkAlignment(regno, reg, a.off, size, a.strictAlign === true);
       if (kind === "write") return undefined;
       if (isConst(reg.var) && map.frozen && (map.flags & BPF_F_RDONLY_PROG) !== 0 && map.initialValue) {
@@ -132,6 +168,11 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     }
     case "stack":
       return stackAccess(env, st, reg, a);
+    case "sock":
+    case "sock_common":
+    case "sock_or_null":
+    case "sock_common_or_null":
+      return sockAccess(reg, regno, a.off, size, kind === "write", a.signed === true);
     case "not_init":
     case "scalar":
     case "pkt_end":
@@ -139,6 +180,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "map_ptr":
     case "func":
     case "mem_or_null":
+    case "map_ptr_or_null":
       throw new RuleError(`R${regno} invalid mem access '${typeName(reg.type)}'`, [regno]);
   }
 }
@@ -207,7 +249,14 @@ function stackAccess(env: Env, st: VerifierState, reg: Extract<RegState, { type:
   if (!fixed) return (env.target === "vm" && size === 8 && funcTableRead(owner, reg, a.off, lo, hi)) || { type: "scalar", s: scalarLoad(size, a.signed === true), id: 0 };
   const r = readFixed(owner.stack, lo, size);
   if (!r.ok) throw new RuleError(r.message, [regno]);
-  if (a.signed && r.reg.type === "scalar" && size < 8) return { type: "scalar", s: signExtend(r.reg.s, size), id: 0 };
+  if (a.signed && r.reg.type === "scalar" && size < 8) {
+    // The kernel sign-extends the whole spilled register (coerce_reg_to_size_sx on the copy),
+    // not its low bytes: `*(s8 *)` of a spilled [128, 511] is [-128, 127], not [-128, -1].
+    const { slot, byte } = slotOf(lo);
+    const spill = owner.stack[slot]!;
+    const whole = spill.kind === "spill" && byte === 0 && size <= spill.size && spill.reg.type === "scalar" ? spill.reg.s : r.reg.s;
+    return { type: "scalar", s: signExtend(whole, size), id: 0 };
+  }
   if (r.reg.type === "scalar" && size < 8) return { ...r.reg, s: truncateScalar(r.reg.s, size) };
   return r.reg;
 }

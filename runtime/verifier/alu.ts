@@ -12,7 +12,7 @@ import { freshId, type Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "./scalar-alu.js";
 import { scalarConst, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
-import { FP, typeName, type OffsetPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
+import { FP, mayBeNull, typeName, type OffsetPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
 const opText: Readonly<Record<AluOp, string>> = {
   add: "+=", sub: "-=", mul: "*=", div: "/=", sdiv: "s/=", or: "|=", and: "&=", lsh: "<<=",
@@ -86,9 +86,10 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   if (dst.type === "scalar" && src.type === "scalar") {
     const srcS = width === 32 && insn.src.kind === "imm" ? scalarConst(BigInt(insn.src.imm >>> 0)) : src.s;
     const out = scalarAlu(op, width, dst.s, srcS);
-    // The kernel tests the constant after the operation: `r1 += r1` sees the new r1.
-    const constSrc = insn.src.kind === "reg" && insn.src.reg === insn.dst ? out : src.s;
-    return writeReg(st, insn.dst, { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, constSrc) });
+    // `r6 += r6` ends the link even when r6 is a constant (Linux 6.18.44 clears the id: the
+    // doubled value is not the linked value plus a constant of the old state).
+    if (insn.src.kind === "reg" && insn.src.reg === insn.dst) return writeReg(st, insn.dst, { type: "scalar", s: out, id: 0 });
+    return writeReg(st, insn.dst, { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, srcS) });
   }
   if (dst.type !== "scalar" && src.type !== "scalar") {
     if (op === "sub") return writeReg(st, insn.dst, unknown());
@@ -119,11 +120,21 @@ const S32_MAX = 0x7fffffffn;
 /**
  * The link a scalar keeps after `dst op src` (adjust_reg_min_max_vals): a 64-bit add or
  * subtract of a constant in the s32 range on a linked value that has no delta yet keeps the id
- * with that delta (BPF_ADD_CONST); anything else (32-bit ops, a second constant, a constant out
- * of the s32 range, -S32_MIN) ends the link, as the kernel's clear_scalar_id.
+ * with that delta (BPF_ADD_CONST); a 32-bit one too on a value below 2^32 (BPF_ADD_CONST32,
+ * `d32`: the copy is the zero-extended low half of linked value + delta). Anything else (other
+ * ops, a second constant, a 64-bit constant out of the s32 range, -S32_MIN) ends the link.
  */
-function linkAfterAdd(op: AluOp, width: 32 | 64, dst: ScalarReg, src: Scalar): { id: number; delta?: number } {
-  if ((op !== "add" && op !== "sub") || width !== 64 || dst.id === 0 || dst.delta !== undefined || !isConst(src)) return { id: 0 };
+function linkAfterAdd(op: AluOp, width: 32 | 64, dst: ScalarReg, src: Scalar): { id: number; delta?: number; d32?: true } {
+  if ((op !== "add" && op !== "sub") || dst.id === 0 || dst.delta !== undefined) return { id: 0 };
+  // Linux 6.18.44 (BPF_ADD_CONST32): a 32-bit add/sub of a constant links too, when the value
+  // had no upper bits before it (its zero extension then equals the 64-bit sum, wrapped).
+  if (width === 32) {
+    if (dst.s.umax > 0xffffffffn || (src.tnum.mask & 0xffffffffn) !== 0n) return { id: 0 };
+    const off = BigInt.asIntN(32, src.tnum.value);
+    if (op === "sub" && off === S32_MIN) return { id: 0 };
+    return { id: dst.id, delta: Number(op === "sub" ? -off : off), d32: true };
+  }
+  if (!isConst(src)) return { id: 0 };
   const val = BigInt.asIntN(64, src.tnum.value);
   if (val < S32_MIN || val > S32_MAX) return { id: 0 };
   if (op === "sub" && val === S32_MIN) return { id: 0 };
@@ -149,7 +160,7 @@ function pointerArithmetic(env: Env, insn: AluInsn, ptr: RegState, off: Scalar, 
     if (op === "sub") return unknown();
     throw new RuleError(`R${dst} 32-bit pointer arithmetic prohibited`, involved);
   }
-  if (ptr.type === "map_value_or_null" || ptr.type === "mem_or_null") {
+  if (mayBeNull(ptr)) {
     throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited, null-check it first`, involved);
   }
   const known = isConst(off);

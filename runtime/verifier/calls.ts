@@ -2,19 +2,20 @@
 // bpf-to-bpf calls and callx into new frames (check_func_call), bpf_loop callbacks, exits from
 // subprograms, callbacks and the program (check_return_code, check_reference_leak).
 
-import { helperName, helperNames } from "../isa/helper-ids.js";
+import { helperId, helperName, helperNames } from "../isa/helper-ids.js";
 import { MapType } from "../object/map-types.js";
-import { checkRegion, progReadOnly, stackBounds } from "./access.js";
+import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
+import { GPL_ONLY, SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
 import { clobberRange, rawKinds, slotOf } from "./stack.js";
-import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
+import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type OffsetPtr, type RegState, type SockPtr, type VerifierState } from "./state.js";
+import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
 
-const UNMODELLED = new Set(["for_each_map_elem", "spin_lock", "spin_unlock"]);
 const WRITE_HELPERS = new Set(["map_update_elem", "map_delete_elem", "map_push_elem", "map_pop_elem"]);
 const MEM_TYPES = "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
 const BPF_MAX_VAR_SIZ = 1 << 29;
@@ -42,7 +43,9 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
       const map = env.maps[reg.map]!;
       if (map.type === MapType.XSKMAP) throw new RuleError(`R${regno} type=xdp_sock expected=${MEM_TYPES}`, [regno]);
       if (write && progReadOnly(map)) throw new RuleError(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
+      if (!write && progWriteOnly(map)) throw new RuleError(`read from map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`, [regno]);
       checkRegion(regno, reg, reg.off, size, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`);
+      checkSpinLockBytes(map, reg, reg.off, size);
       return;
     }
     case "mem":
@@ -73,6 +76,52 @@ function expectMemPointer(st: VerifierState, regno: number, orNull = false): voi
   if (!MEM_ARG_TYPES.has(reg.type) && !(orNull && mayBeNull(reg))) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${MEM_TYPES}`, [regno]);
 }
 
+/** check_reg_const_str: a zero-terminated string at a constant offset of a frozen read-only map. */
+function constStr(env: Env, reg: RegState, regno: number): void {
+  if (reg.type !== "map_value") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=map_value`, [regno]);
+  const map = env.maps[reg.map]!;
+  if (!(map.frozen === true && (map.flags & BPF_F_RDONLY_PROG) !== 0)) throw new RuleError(`R${regno} does not point to a readonly map'`, [regno]);
+  if (reg.var.tnum.mask !== 0n) throw new RuleError(`R${regno} is not a constant address'`, [regno]);
+  const off = reg.off + Number(BigInt.asIntN(64, reg.var.tnum.value));
+  checkRegion(regno, reg, reg.off, map.valueSize - reg.off, map.valueSize, (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${map.valueSize - reg.off}`);
+  const bytes = map.initialValue ?? new Uint8Array(map.valueSize);
+  let terminated = false;
+  for (let i = off; i < map.valueSize; i++) {
+    if ((bytes[i] ?? 0) === 0) {
+      terminated = true;
+      break;
+    }
+  }
+  if (!terminated) throw new RuleError("string is not zero-terminated", [regno]);
+}
+
+/** process_spin_lock: the lock of a map value at its constant offset; one lock held at a time. */
+function spinLock(env: Env, st: VerifierState, reg: RegState, regno: number, lock: boolean): void {
+  if (reg.type !== "map_value") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=map_value, ptr_`, [regno]);
+  if (reg.var.tnum.mask !== 0n) throw new RuleError(`R${regno} doesn't have constant offset. bpf_spin_lock has to be at the constant offset`, [regno]);
+  const map = env.maps[reg.map]!;
+  if (map.spinLock === undefined) {
+    throw new RuleError(map.valueType !== undefined && (map.type === MapType.HASH || map.type === MapType.ARRAY) ? `map '${map.name}' has no valid bpf_spin_lock` : `map '${map.name}' has to have BTF in order to use bpf_spin_lock`, [regno]);
+  }
+  const off = reg.off + Number(BigInt.asIntN(64, reg.var.tnum.value));
+  if (off !== map.spinLock) throw new RuleError(`off ${off} doesn't point to 'struct bpf_spin_lock' that is at ${map.spinLock}`, [regno]);
+  if (lock) {
+    if (st.lock) throw new RuleError("Locking two bpf_spin_locks are not allowed", [regno]);
+    st.lock = { map: reg.map, id: reg.id };
+    return;
+  }
+  if (!st.lock) throw new RuleError("bpf_spin_unlock without taking a lock", [regno]);
+  if (st.lock.map !== reg.map || st.lock.id !== reg.id) throw new RuleError("bpf_spin_unlock of different lock", [regno]);
+  delete st.lock;
+}
+
+const SOCK_COMMON_TYPES = "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
+
+/** ARG_PTR_TO_BTF_ID_SOCK_COMMON: a socket known not to be null. */
+function sockArg(reg: RegState, regno: number): asserts reg is SockPtr {
+  if (reg.type !== "sock" && reg.type !== "sock_common") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${SOCK_COMMON_TYPES}`, [regno]);
+}
+
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
 function constantKey(st: VerifierState, regno: number, keySize: number): bigint | undefined {
   const reg = st.frames[st.frames.length - 1]!.regs[regno]!;
@@ -96,13 +145,21 @@ function constantKey(st: VerifierState, regno: number, keySize: number): bigint 
 }
 
 export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx: number): HelperEffect {
+  // Only bpf_spin_unlock may be called with a lock held (bpf-to-bpf calls may), whatever the helper.
+  if (st.lock && id !== helperId("spin_unlock")) throw new RuleError("function calls are not allowed while holding a lock");
+  if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
+  const name = helperName(id);
+  // check_helper_call: the program type's helper set, then gpl_only, then might_sleep.
+  if (!XDP_HELPERS.has(name) && !SLEEPABLE_HELPERS.has(name)) throw new RuleError(`program of this type cannot use helper bpf_${name}#${id}`);
+  if (GPL_ONLY.has(name) && !env.gplCompatible) throw new RuleError("cannot call GPL-restricted function from non-GPL compatible program");
+  if (SLEEPABLE_HELPERS.has(name)) throw new RuleError("helper call might sleep in a non-sleepable prog");
   const proto: HelperProto | undefined = helperProto(id);
   if (!proto) {
-    if (id <= 0 || id >= helperNames.length) throw new RuleError(`invalid func ${helperName(id)}#${id}`);
-    // Helpers XDP may call that the VM runs but whose rules (BTF-described spin locks, map
-    // iteration callbacks) are not modelled here.
-    if (UNMODELLED.has(helperName(id))) throw new RuleError(`helper bpf_${helperName(id)}#${id} is not supported by the bundled verifier`);
-    throw new RuleError(`program of this type cannot use helper bpf_${helperName(id)}#${id}`);
+    // Linux lets XDP call it, but its rules (BTF objects, dynptrs, timers, callbacks other than
+    // bpf_loop's) are not modelled here: refused as ours, never in the kernel's words, once
+    // its arguments are known to be initialised (the kernel's first complaint otherwise).
+    for (let r = 1; r <= (UNMODELLED_ARGS.get(name) ?? 0); r++) readReg(st, r);
+    throw new RuleError(`helper bpf_${name}#${id} is not supported by tsbpf's verifier`);
   }
   const frame = st.frames[st.frames.length - 1]!;
   let mapIndex: number | undefined;
@@ -131,7 +188,10 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         if (WRITE_HELPERS.has(proto.name) && progReadOnly(map)) throw new RuleError("write into map forbidden", [regno]);
         const unmodelled = unmodelledMap(map.type);
         if (unmodelled && proto.name !== "map_delete_elem") {
-          throw new RuleError(`bpf_${proto.name} on a ${unmodelled} is not supported by the bundled verifier`, [regno]);
+          throw new RuleError(`bpf_${proto.name} on a ${unmodelled} is not supported by tsbpf's verifier`, [regno]);
+        }
+        if ((map.type === MapType.ARRAY_OF_MAPS || map.type === MapType.HASH_OF_MAPS) && !env.innerMap.has(reg.map)) {
+          throw new RuleError(`bpf_${proto.name} on a map of maps without a BTF inner map definition is not supported by tsbpf's verifier`, [regno]);
         }
         const onlyFor = mapOnlyFor(map.type);
         if (proto.name === "tail_call" && map.type !== MapType.PROG_ARRAY) throw new RuleError("expected prog array map for tail call", [regno]);
@@ -144,8 +204,13 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "map_value":
       case "map_value_uninit": {
         if (mapIndex === undefined) throw new RuleError("invalid map_ptr to access map->key", [regno]);
-        expectMemPointer(st, regno);
         const map = env.maps[mapIndex]!;
+        // A socket map's value argument is a socket (resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON).
+        if (kind === "map_value" && (map.type === MapType.SOCKMAP || map.type === MapType.SOCKHASH)) {
+          sockArg(reg, regno);
+          break;
+        }
+        expectMemPointer(st, regno);
         const size = kind === "map_key" ? map.keySize : map.valueSize;
         helperMem(env, st, regno, size, kind === "map_value_uninit", false);
         if (kind === "map_key" && (map.type === MapType.ARRAY || map.type === MapType.PERCPU_ARRAY)) constKey = constantKey(st, regno, map.keySize);
@@ -199,9 +264,38 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       case "stack_or_null":
         if (reg.type !== "stack" && !isZero(reg)) throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=fp`, [regno]);
         break;
+      case "long_out":
+      case "int_inout": {
+        // ARG_PTR_TO_FIXED_SIZE_MEM | MEM_WRITE | MEM_ALIGNED: the whole object is written, and
+        // the pointer must be aligned to its size (strict, whatever the architecture).
+        const size = kind === "long_out" ? 8 : 4;
+        expectMemPointer(st, regno);
+        helperMem(env, st, regno, size, true, false);
+        checkAlignment(regno, reg as OffsetPtr, 0, size, true);
+        break;
+      }
+      case "const_str":
+        constStr(env, reg, regno);
+        break;
+      case "spin_lock":
+        spinLock(env, st, reg, regno, proto.name === "spin_lock");
+        break;
+      case "sock":
+        sockArg(reg, regno);
+        break;
+      case "fixed_ro":
+      case "fixed_ro2":
+        expectMemPointer(st, regno);
+        helperMem(env, st, regno, proto.fixedSizes![kind === "fixed_ro" ? 0 : 1]!, false, false);
+        break;
+      case "sock_release":
+        sockArg(reg, regno);
+        if (!("ref" in reg) || !st.refs.some((r) => r.id === reg.ref)) throw new RuleError(`R${regno} must be referenced when passed to release function`, [regno]);
+        released = reg.ref;
+        break;
     }
   }
-  if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError("tail_call would lead to reference leak");
+  if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; tail_call would lead to reference leak`);
   // bpf_loop: the kernel marks the count (r1) precise to tell when iteration ends; for a
   // pointer that fails inside the kernel, and the program is refused with its internal error.
   if (proto.callback === true && frame.regs[1]!.type !== "scalar") throw new RuleError("verifier bug: backtracking misuse", [1]);
@@ -221,7 +315,8 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
   if (released !== undefined) {
     const ref = released;
     st.refs = st.refs.filter((r) => r.id !== ref);
-    mapAllRegs(st, (r) => ((r.type === "mem" || r.type === "mem_or_null") && r.ref === ref ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
+    // release_reference: every copy of the released object becomes an unknown scalar (root).
+    mapAllRegs(st, (r) => ("ref" in r && r.ref === ref ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
   }
   if (proto.changesPkt) {
     mapAllRegs(st, (r) => (r.type === "pkt" || r.type === "pkt_meta" || r.type === "pkt_end" ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
@@ -236,10 +331,26 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       break;
     case "map_value_or_null": {
       const map = env.maps[mapIndex!]!;
+      // A socket map gives a referenced socket (is_acquire_function), a map of maps its inner map.
+      if (map.type === MapType.SOCKMAP || map.type === MapType.SOCKHASH) {
+        r0 = acquireSock(env, st, "sock_or_null", insnIdx);
+        break;
+      }
+      const inner = env.innerMap.get(mapIndex!);
+      if (inner !== undefined) {
+        r0 = { type: "map_ptr_or_null", map: inner, id: freshId(env) };
+        break;
+      }
       const elide = constKey !== undefined && constKey < BigInt(map.maxEntries);
-      r0 = { type: elide ? "map_value" : "map_value_or_null", map: mapIndex!, off: 0, var: ZERO, id: elide ? 0 : freshId(env) };
+      // A value with a spin lock keeps an id naming the element, even when known non-null.
+      const lock = map.spinLock !== undefined;
+      r0 = { type: elide ? "map_value" : "map_value_or_null", map: mapIndex!, off: 0, var: ZERO, id: elide && !lock ? 0 : freshId(env), ...(lock ? { lock: true as const } : {}) };
       break;
     }
+    case "sock_or_null":
+    case "sock_common_or_null":
+      r0 = acquireSock(env, st, proto.ret, insnIdx);
+      break;
     case "ringbuf_mem_or_null": {
       const ref = freshId(env);
       st.refs = [...st.refs, { id: ref, insn: insnIdx }];
@@ -250,6 +361,13 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
   for (let r = 1; r <= 5; r++) frame.regs[r] = NOT_INIT;
   frame.regs[0] = r0;
   return callbackState ? { callback: callbackState } : {};
+}
+
+/** A socket helper result: maybe null, holding a fresh reference (id = ref_obj_id). */
+function acquireSock(env: Env, st: VerifierState, type: "sock_or_null" | "sock_common_or_null", insnIdx: number): SockPtr {
+  const ref = freshId(env);
+  st.refs = [...st.refs, { id: ref, insn: insnIdx }];
+  return { type, id: ref, ref };
 }
 
 /** Enters subprogram `subprog` from the call at `insnIdx` (state `st` is modified). */
@@ -270,9 +388,11 @@ export function checkExit(st: VerifierState): number | undefined {
   const callee = st.frames[st.frames.length - 1]!;
   const r0 = callee.regs[0]!;
   if (st.frames.length === 1) {
+    // check_resource_leak (a held lock, then references) comes before the return value.
+    if (st.lock) throw new RuleError("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
+    if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
     // A privileged program may return a pointer (allow_ptr_leaks); XDP has no return range.
-    if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
     return undefined;
   }
   if (callee.callback) {

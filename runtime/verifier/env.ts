@@ -10,14 +10,31 @@ export type Target = "vm" | "kernel";
 
 export interface Env {
   readonly prog: LinkedProgram;
+  /** The program's maps, then the inner maps of maps of maps (see innerMap). */
   readonly maps: readonly MapDefinition[];
+  /** For a map of maps at index i, the index in `maps` of its inner map definition. */
+  readonly innerMap: ReadonlyMap<number, number>;
   readonly cfg: Cfg;
   readonly target: Target;
   readonly section: string;
   /** Deepest stack byte touched, per subprogram (the kernel's subprog_info[].stack_depth). */
   readonly stackDepth: number[];
+  /** The license allows gpl_only helpers (prog->gpl_compatible). */
+  readonly gplCompatible: boolean;
+  /** Per load/store instruction, the kind of pointer it first accessed (insn_aux_data.ptr_type). */
+  readonly accessTypes: Map<number, string>;
   /** Next fresh id (the kernel's env->id_gen). */
   idGen: number;
+}
+
+/** The program's maps followed by the inner map definitions of maps of maps. */
+export function withInnerMaps(maps: readonly MapDefinition[]): { maps: MapDefinition[]; innerMap: Map<number, number> } {
+  const all = [...maps];
+  const innerMap = new Map<number, number>();
+  maps.forEach((m, i) => {
+    if (m.innerMap) innerMap.set(i, all.push(m.innerMap) - 1);
+  });
+  return { maps: all, innerMap };
 }
 
 export const freshId = (env: Env): number => ++env.idGen;

@@ -6,7 +6,7 @@
 // kernel's spacing heuristics.
 
 import { Pseudo, type Instruction } from "../isa/index.js";
-import { checkMemAccess } from "./access.js";
+import { checkMemAccess, sameInsnPointer } from "./access.js";
 import { checkAlu, idBeforeCopy, readReg, writeReg } from "./alu.js";
 import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
@@ -275,17 +275,19 @@ export class Explorer {
         writeReg(st, insn.dst, this.lddw(insn, pc));
         return pc + 2;
       case "ldx": {
-        readReg(st, insn.src);
+        const base = readReg(st, insn.src);
         const fill = loadHistory(st, insn);
         const v = checkMemAccess(env, st, { regno: insn.src, off: insn.off, size: insn.size, kind: "read", signed: insn.signed })!;
+        sameInsnPointer(env, pc, base);
         writeReg(st, insn.dst, v);
         if (fill) this.pushHist(st, pc, { stack: fill });
         return pc + 1;
       }
       case "st": {
-        readReg(st, insn.dst);
+        const base = readReg(st, insn.dst);
         const spill = storeHistory(st, insn);
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: { type: "scalar", s: scalarConst(BigInt(insn.imm)), id: 0 } });
+        sameInsnPointer(env, pc, base);
         if (spill) this.pushHist(st, pc, { stack: spill });
         return pc + 1;
       }
@@ -298,6 +300,7 @@ export class Explorer {
         checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value });
         this.mark(st, pc, zero);
         if (spill) this.pushHist(st, pc, { stack: spill });
+        sameInsnPointer(env, pc, dst);
         return pc + 1;
       }
       case "atomic":
@@ -420,7 +423,7 @@ export class Explorer {
     readReg(st, insn.src);
     const dst = readReg(st, insn.dst);
     if (insn.op === "cmpxchg") readReg(st, 0);
-    if (dst.type === "ctx" || dst.type === "pkt" || dst.type === "pkt_meta") {
+    if (dst.type === "ctx" || dst.type === "pkt" || dst.type === "pkt_meta" || dst.type === "sock" || dst.type === "sock_common") {
       throw new RuleError(`BPF_ATOMIC stores into R${insn.dst} ${dst.type} is not allowed`, [insn.dst]);
     }
     // The first read goes to no register, and such stack reads need a fixed offset
@@ -448,11 +451,12 @@ function sameCallsites(a: VerifierState, b: VerifierState): boolean {
 
 /**
  * A scalar spilled to a slot start of the stack is copied like a register move
- * (check_stack_write_fixed_off: assign_scalar_id_before_mov when the value fits the store): a
- * value holding a delta from a linked one leaves that link, and the slot shares its new id.
+ * (check_stack_write_fixed_off: assign_scalar_id_before_mov when the value fits the store, at
+ * any width): the slot shares the register's id (a fresh one if it had none); a value holding a
+ * delta from a linked one leaves that link first.
  */
 function spillSource(env: Env, st: VerifierState, dst: RegState, off: number, size: 1 | 2 | 4 | 8, src: number, value: RegState): RegState {
-  if (value.type !== "scalar" || value.delta === undefined || dst.type !== "stack" || dst.var.tnum.mask !== 0n) return value;
+  if (value.type !== "scalar" || dst.type !== "stack" || dst.var.tnum.mask !== 0n) return value;
   const at = dst.off + Number(BigInt.asIntN(64, dst.var.tnum.value)) + off;
   if (at % 8 !== 0 || (size < 8 && value.s.umax >= 1n << BigInt(8 * size))) return value;
   return idBeforeCopy(env, st.frames[st.frames.length - 1]!.regs, src, value);

@@ -37,9 +37,25 @@ export type ArgKind =
   /** A subprogram address: the callback (bpf_loop). */
   | "func"
   /** A stack pointer or null (bpf_loop's ctx). */
-  | "stack_or_null";
+  | "stack_or_null"
+  /** 8 aligned bytes the helper writes (ARG_PTR_TO_FIXED_SIZE_MEM | MEM_UNINIT | MEM_WRITE | MEM_ALIGNED, strtol's result). */
+  | "long_out"
+  /** 4 aligned bytes the helper reads and writes (check_mtu's mtu_len). */
+  | "int_inout"
+  /** A zero-terminated string in a frozen read-only map (ARG_PTR_TO_CONST_STR). */
+  | "const_str"
+  /** A referenced socket being released (ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE). */
+  | "sock_release"
+  /** The bpf_spin_lock in a map value (ARG_PTR_TO_SPIN_LOCK). */
+  | "spin_lock"
+  /** A non-null socket (ARG_PTR_TO_BTF_ID_SOCK_COMMON). */
+  | "sock"
+  /** Bytes the helper reads, as many as `fixedSize` says (ARG_PTR_TO_FIXED_SIZE_MEM). */
+  | "fixed_ro"
+  /** A second fixed-size read argument, of `fixedSize2` bytes. */
+  | "fixed_ro2";
 
-export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null";
+export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null";
 
 export interface HelperProto {
   readonly id: number;
@@ -54,6 +70,8 @@ export interface HelperProto {
   readonly callback?: boolean;
   /** Its memory arguments may point into the packet (the kernel's `pkt_access`). */
   readonly pktAccess?: boolean;
+  /** Sizes of the fixed-size memory arguments (arg_size), in argument order. */
+  readonly fixedSizes?: readonly number[];
 }
 
 const RINGBUF = [MapType.RINGBUF];
@@ -71,7 +89,9 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "map_peek_elem", args: ["map_ptr", "map_value_uninit"], ret: "integer", mapTypes: QUEUES },
   { name: "ktime_get_ns", args: [], ret: "integer" },
   { name: "ktime_get_boot_ns", args: [], ret: "integer" },
-  { name: "trace_printk", args: ["mem_ro", "size", "anything", "anything", "anything"], ret: "integer" },
+  // Only fmt and its size are typed: r3-r5 may be anything, even uninitialised (the format is
+  // checked when the helper runs, not by the verifier).
+  { name: "trace_printk", args: ["mem_ro", "size"], ret: "integer" },
   { name: "get_prandom_u32", args: [], ret: "integer" },
   { name: "get_smp_processor_id", args: [], ret: "integer" },
   { name: "csum_diff", args: ["mem_ro_or_null", "size_or_zero", "mem_ro_or_null", "size_or_zero", "anything"], ret: "integer", pktAccess: true },
@@ -81,7 +101,6 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "redirect", args: ["anything", "anything"], ret: "integer" },
   { name: "redirect_map", args: ["map_ptr", "anything", "anything"], ret: "integer", mapTypes: REDIRECT },
   { name: "xdp_adjust_head", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
-  { name: "xdp_adjust_meta", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
   { name: "xdp_adjust_tail", args: ["ctx", "anything"], ret: "integer", changesPkt: true },
   { name: "fib_lookup", args: ["ctx", "mem_rw", "size", "anything"], ret: "integer" },
   { name: "xdp_get_buff_len", args: ["ctx"], ret: "integer" },
@@ -93,6 +112,49 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "ringbuf_submit", args: ["ringbuf_release", "anything"], ret: "void" },
   { name: "ringbuf_discard", args: ["ringbuf_release", "anything"], ret: "void" },
   { name: "ringbuf_query", args: ["map_ptr", "anything"], ret: "integer", mapTypes: RINGBUF },
+  // From bpf_base_func_proto for a CAP_BPF + CAP_PERFMON loader.
+  { name: "get_current_pid_tgid", args: [], ret: "integer" },
+  { name: "get_current_uid_gid", args: [], ret: "integer" },
+  { name: "get_current_comm", args: ["mem_uninit", "size"], ret: "integer" },
+  { name: "get_cgroup_classid", args: [], ret: "integer" },
+  { name: "get_current_task", args: [], ret: "integer" },
+  { name: "get_numa_node_id", args: [], ret: "integer" },
+  { name: "get_current_cgroup_id", args: [], ret: "integer" },
+  { name: "get_current_ancestor_cgroup_id", args: ["anything"], ret: "integer" },
+  { name: "jiffies64", args: [], ret: "integer" },
+  { name: "ktime_get_coarse_ns", args: [], ret: "integer" },
+  { name: "ktime_get_tai_ns", args: [], ret: "integer" },
+  { name: "send_signal", args: ["anything"], ret: "integer" },
+  { name: "send_signal_thread", args: ["anything"], ret: "integer" },
+  { name: "probe_read_user", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "probe_read_kernel", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "probe_read_user_str", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "probe_read_kernel_str", args: ["mem_uninit", "size_or_zero", "anything"], ret: "integer" },
+  { name: "get_ns_current_pid_tgid", args: ["anything", "anything", "mem_uninit", "size"], ret: "integer" },
+  { name: "strtol", args: ["mem_ro", "size", "anything", "long_out"], ret: "integer" },
+  { name: "strtoul", args: ["mem_ro", "size", "anything", "long_out"], ret: "integer" },
+  { name: "strncmp", args: ["mem_ro", "size", "const_str"], ret: "integer" },
+  { name: "perf_event_read", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
+  { name: "perf_event_read_value", args: ["map_ptr", "anything", "mem_uninit", "size"], ret: "integer", mapTypes: [MapType.PERF_EVENT_ARRAY] },
+  // Socket lookups acquire a reference that bpf_sk_release must drop; the tuple may be in the packet.
+  { name: "sk_lookup_tcp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_or_null", pktAccess: true },
+  { name: "sk_lookup_udp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_or_null", pktAccess: true },
+  { name: "skc_lookup_tcp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_common_or_null", pktAccess: true },
+  { name: "sk_release", args: ["sock_release"], ret: "integer" },
+  // RET_VOID: r0 is not initialised after them.
+  { name: "spin_lock", args: ["spin_lock"], ret: "void" },
+  { name: "spin_unlock", args: ["spin_lock"], ret: "void" },
+  // SYN cookies from raw headers (struct iphdr 20, ipv6hdr 40, tcphdr 20 bytes), packet allowed.
+  { name: "tcp_raw_gen_syncookie_ipv4", args: ["fixed_ro", "mem_ro", "size_or_zero"], ret: "integer", pktAccess: true, fixedSizes: [20] },
+  { name: "tcp_raw_gen_syncookie_ipv6", args: ["fixed_ro", "mem_ro", "size_or_zero"], ret: "integer", pktAccess: true, fixedSizes: [40] },
+  { name: "tcp_raw_check_syncookie_ipv4", args: ["fixed_ro", "fixed_ro2"], ret: "integer", pktAccess: true, fixedSizes: [20, 20] },
+  { name: "tcp_raw_check_syncookie_ipv6", args: ["fixed_ro", "fixed_ro2"], ret: "integer", pktAccess: true, fixedSizes: [40, 20] },
+  { name: "tcp_check_syncookie", args: ["sock", "mem_ro", "size", "mem_ro", "size"], ret: "integer", pktAccess: true },
+  { name: "tcp_gen_syncookie", args: ["sock", "mem_ro", "size", "mem_ro", "size"], ret: "integer", pktAccess: true },
+  { name: "get_branch_snapshot", args: ["mem_uninit", "size_or_zero"], ret: "integer" },
+  { name: "map_lookup_percpu_elem", args: ["map_ptr", "map_key", "anything"], ret: "map_value_or_null", mapTypes: [MapType.PERCPU_ARRAY, MapType.PERCPU_HASH, MapType.LRU_PERCPU_HASH], pktAccess: true },
+  { name: "current_task_under_cgroup", args: ["map_ptr", "anything"], ret: "integer", mapTypes: [MapType.CGROUP_ARRAY] },
+  { name: "check_mtu", args: ["ctx", "anything", "int_inout", "anything", "anything"], ret: "integer" },
 ];
 
 const table: ReadonlyMap<number, HelperProto> = new Map(protos.map((p) => [helperId(p.name), { ...p, id: helperId(p.name) }]));
@@ -112,14 +174,6 @@ export function helperProto(id: number): HelperProto | undefined {
  */
 export function unmodelledMap(type: MapType): string | undefined {
   switch (type) {
-    case MapType.SOCKMAP:
-      return "sockmap";
-    case MapType.SOCKHASH:
-      return "sockhash";
-    case MapType.ARRAY_OF_MAPS:
-      return "array of maps";
-    case MapType.HASH_OF_MAPS:
-      return "hash of maps";
     case MapType.ARENA:
       return "arena";
     case MapType.STRUCT_OPS:
@@ -136,13 +190,21 @@ export function mapOnlyFor(type: MapType): readonly string[] | undefined {
     case MapType.RINGBUF:
       return ["ringbuf_output", "ringbuf_reserve", "ringbuf_query"];
     case MapType.PERF_EVENT_ARRAY:
-      return ["perf_event_output"];
+      return ["perf_event_output", "perf_event_read", "perf_event_read_value"];
     case MapType.DEVMAP:
     case MapType.DEVMAP_HASH:
     case MapType.XSKMAP:
       return ["redirect_map", "map_lookup_elem"];
     case MapType.CPUMAP:
       return ["redirect_map"];
+    // XDP may look up, update and delete socket map entries (may_update_sockmap); the
+    // redirect helpers for them are not XDP's.
+    case MapType.SOCKMAP:
+    case MapType.SOCKHASH:
+      return ["map_lookup_elem", "map_update_elem", "map_delete_elem"];
+    case MapType.ARRAY_OF_MAPS:
+    case MapType.HASH_OF_MAPS:
+      return ["map_lookup_elem"];
     // Maps only helpers outside helpers.ts may use (check_map_func_compatibility): any of
     // ours is refused the kernel's way.
     case MapType.CGROUP_ARRAY:

@@ -7,7 +7,9 @@ import { readObject, type ObjectFile } from "../object/object-file.js";
 import { Pseudo } from "../isa/index.js";
 import { FuncLinkage } from "../object/btf/types.js";
 import { buildCfg, type Cfg } from "./cfg.js";
-import type { Env, Target } from "./env.js";
+import { withInnerMaps, type Env, type Target } from "./env.js";
+import { GPL_COMPATIBLE } from "./helper-set.js";
+import { findSection } from "../object/elf/query.js";
 import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
 import { buildError, Reject, type VerifierError } from "./messages.js";
 import { ProgressClock, type ProgressCallback } from "./progress.js";
@@ -25,6 +27,11 @@ export interface VerifyOptions {
   /** Called about once per `progressIntervalMs` (default 1000) while a walk runs longer than that. */
   readonly onProgress?: ProgressCallback;
   readonly progressIntervalMs?: number;
+  /**
+   * The program's license is GPL-compatible (gpl_only helpers allowed). verifyProgram and
+   * verifyObject read it from the object's `license` section; verifyLinked assumes true.
+   */
+  readonly gplCompatible?: boolean;
 }
 
 export interface ProgramVerdict {
@@ -55,7 +62,14 @@ export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], p
     const error = new Reject(`global function ${global.name} is verified separately by the kernel (from its BTF types); the bundled verifier supports static subprograms only`, global.slot);
     return { program: linked.name, section: linked.section, accepted: false, processed: 0, error: buildError(linked, error, undefined), stackDepth: [0] };
   }
-  return verifyLinked(linked, maps, opts);
+  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj) });
+}
+
+/** license_is_gpl_compatible on the object's `license` section (none: not compatible). */
+function gplCompatible(obj: ObjectFile): boolean {
+  const s = findSection(obj.elf, "license")?.section;
+  const license = s ? new TextDecoder().decode(s.data).replace(/\0[\s\S]*$/, "") : "";
+  return GPL_COMPATIBLE.has(license);
 }
 
 /** Verifies an already linked program (what the loaders consume). */
@@ -69,7 +83,7 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     if (!(e instanceof Reject)) throw e;
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
-  const env: Env = { prog, maps, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
+  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
   const progress = opts.onProgress ? new ProgressClock(prog.name, opts.onProgress, opts.progressIntervalMs) : undefined;
   const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS, progress).run();
   const stackDepth = env.stackDepth.slice();

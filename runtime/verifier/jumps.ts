@@ -6,7 +6,7 @@
 import type { JcondInsn } from "../isa/index.js";
 import { branchTaken, refineBranch } from "./branch.js";
 import { readReg } from "./alu.js";
-import { scalarConst, type Scalar } from "./scalar.js";
+import { scalarConst, zext32To64, type Scalar } from "./scalar.js";
 import { scalarAlu } from "./scalar-alu.js";
 import { copyState, isPointer, mayBeNull, type PktPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
@@ -40,7 +40,11 @@ function syncLinked(st: VerifierState, known: ScalarReg): void {
   mapAllRegs(st, (r) => {
     if (r.type !== "scalar" || r.id !== known.id) return r;
     const d = (r.delta ?? 0) - kd;
-    return { ...r, s: d === 0 ? known.s : scalarAlu("add", 64, known.s, scalarConst(BigInt(d))) };
+    if (d === 0) return { ...r, s: known.s };
+    // A 32-bit linked copy (BPF_ADD_CONST32) is zero-extended after the move (6.18.44 tests
+    // the linked register's flag, not the known one's).
+    const moved = scalarAlu("add", 64, known.s, scalarConst(BigInt(d)));
+    return { ...r, s: r.d32 ? zext32To64(moved) : moved };
   });
 }
 
@@ -51,14 +55,31 @@ function setReg(st: VerifierState, r: number, v: RegState): void {
 /** mark_ptr_or_null_regs: after a null check, every copy is either 0 or a valid pointer. */
 function markNull(st: VerifierState, id: number, isNull: boolean): void {
   mapAllRegs(st, (r): RegState => {
-    if ((r.type === "map_value_or_null" || r.type === "mem_or_null") && r.id === id) {
+    if (mayBeNull(r) && "id" in r && r.id === id) {
       if (isNull) return { type: "scalar", s: scalarConst(0n), id: 0 };
-      if (r.type === "map_value_or_null") return { ...r, type: "map_value", id: 0 };
-      if (r.type === "mem_or_null") return { ...r, type: "mem" };
+      return notNullOf(r);
     }
     return r;
   });
   if (isNull) st.refs = st.refs.filter((ref) => ref.id !== id);
+}
+
+/** A maybe-null pointer known not to be null (mark_ptr_not_null_reg; a socket keeps its reference). */
+function notNullOf(r: RegState): RegState {
+  switch (r.type) {
+    case "map_value_or_null":
+      return { ...r, type: "map_value", id: r.lock ? r.id : 0 };
+    case "mem_or_null":
+      return { ...r, type: "mem" };
+    case "sock_or_null":
+      return { ...r, type: "sock", id: 0 };
+    case "sock_common_or_null":
+      return { ...r, type: "sock_common", id: 0 };
+    case "map_ptr_or_null":
+      return { type: "map_ptr", map: r.map };
+    default:
+      return r;
+  }
 }
 
 /** find_good_pkt_pointers: `pkt` (off bytes past its base) is at most the end (or below it when open). */
@@ -110,7 +131,7 @@ const isInitPkt = (r: RegState): boolean => r.type === "pkt" && r.off === 0 && r
 const pktAgainstEnd = (a: RegState, b: RegState): a is PktPtr => (a.type === "pkt" && b.type === "pkt_end") || (a.type === "pkt_meta" && isInitPkt(b));
 
 /** Non-null pointer types for tests against 0 (reg_not_null). */
-const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr";
+const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr" || r.type === "sock" || r.type === "sock_common";
 
 export interface Branches {
   /** State of the fall-through path, if feasible. */
@@ -153,15 +174,16 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
   }
 
   // Null checks of helper results: `if rX == 0` / `if rX != 0` (64-bit, immediate 0).
-  if (width === 64 && !srcIsReg && insn.src.kind === "imm" && insn.src.imm === 0 && (cond === "jeq" || cond === "jne") && (dst.type === "map_value_or_null" || dst.type === "mem_or_null")) {
+  if (width === 64 && !srcIsReg && insn.src.kind === "imm" && insn.src.imm === 0 && (cond === "jeq" || cond === "jne") && mayBeNull(dst) && "id" in dst) {
     const other = copyState(st);
     markNull(other, dst.id, cond === "jeq");
     markNull(st, dst.id, cond !== "jeq");
     return { fall: st, taken: other };
   }
 
-  // A valid pointer is never 0.
-  if (src.type === "scalar" && src.s.tnum.mask === 0n && src.s.tnum.value === 0n && notNull(dst) && (cond === "jeq" || cond === "jne")) {
+  // A valid pointer is never 0, at 64 bits: its low 32 bits may be (6.18.44 leaves a JMP32
+  // test of a pointer against 0 undecided).
+  if (width === 64 && src.type === "scalar" && src.s.tnum.mask === 0n && src.s.tnum.value === 0n && notNull(dst) && (cond === "jeq" || cond === "jne")) {
     return cond === "jeq" ? { fall: st } : { taken: st };
   }
 
@@ -173,8 +195,7 @@ export function condJump(st: VerifierState, insn: JcondInsn): Branches {
     const r = mayBeNull(dst) ? insn.dst : insn.src.reg;
     const regs = eq.frames[eq.frames.length - 1]!.regs;
     const reg = regs[r]!;
-    if (reg.type === "map_value_or_null") regs[r] = { ...reg, type: "map_value", id: 0 };
-    else if (reg.type === "mem_or_null") regs[r] = { ...reg, type: "mem" };
+    regs[r] = notNullOf(reg);
     return { fall: st, taken: other };
   }
 

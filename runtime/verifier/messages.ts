@@ -81,6 +81,8 @@ export function formatReg(r: RegState): string {
       return `${r.type}(${[...(r.id ? [`id=${r.id}`] : []), `map=${r.map}`, ...offsets(r.off, r.var)].join(",")})`;
     case "map_ptr":
       return `map_ptr(map=${r.map})`;
+    case "map_ptr_or_null":
+      return `map_ptr_or_null(id=${r.id},map=${r.map})`;
     case "stack":
       return r.var.tnum.mask === 0n && r.var.tnum.value === 0n ? `fp${r.off}` : `fp(${offsets(r.off, r.var).join(",")})`;
     case "func":
@@ -88,6 +90,11 @@ export function formatReg(r: RegState): string {
     case "mem":
     case "mem_or_null":
       return `${r.type === "mem" ? "ringbuf_mem" : "ringbuf_mem_or_null"}(${[`id=${r.id}`, `ref_obj_id=${r.ref}`, `sz=${r.size}`, ...offsets(r.off, r.var)].join(",")})`;
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
+      return `${r.type}(${[...(r.id ? [`id=${r.id}`] : []), `ref_obj_id=${r.ref}`].join(",")})`;
   }
 }
 

@@ -61,12 +61,12 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
       if (cur.type !== "scalar") return false;
       if (level === "not_exact" && !old.precise) return true;
       if (!scalarOk(old.s, cur.s, exact)) return false;
-      if (exact) return old.delta === cur.delta && ids.check(old.id, cur.id);
+      if (exact) return old.delta === cur.delta && old.d32 === cur.d32 && ids.check(old.id, cur.id);
       // An old value linked to nothing was safe alone: links of the current one only add
       // refinements. A link in the old state gave it refinements the current one must get as
       // well, moved by the same delta (BPF_ADD_CONST with reg->off), through a consistent map.
       if (old.id === 0) return true;
-      if (old.delta !== cur.delta) return false;
+      if (old.delta !== cur.delta || old.d32 !== cur.d32) return false;
       return ids.check(old.id, cur.id);
     case "ctx":
       return cur.type === "ctx" && old.off === cur.off && scalarOk(old.var, cur.var, exact);
@@ -80,6 +80,8 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
       return cur.type === old.type && old.map === cur.map && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id);
     case "map_ptr":
       return cur.type === "map_ptr" && old.map === cur.map;
+    case "map_ptr_or_null":
+      return cur.type === "map_ptr_or_null" && old.map === cur.map && ids.check(old.id, cur.id);
     case "stack":
       return cur.type === "stack" && old.frame === cur.frame && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "func":
@@ -87,6 +89,11 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
     case "mem":
     case "mem_or_null":
       return cur.type === old.type && old.size === cur.size && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
+      return cur.type === old.type && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
   }
 }
 
@@ -151,7 +158,10 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
     if (a.callbackDepth > b.callbackDepth) return false;
   }
   if (old.refs.length !== cur.refs.length) return false;
+  // The same lock held (or none), its element id mapped like the others.
+  if ((old.lock === undefined) !== (cur.lock === undefined) || (old.lock && old.lock.map !== cur.lock!.map)) return false;
   const ids = new IdMap();
+  if (old.lock && !ids.check(old.lock.id, cur.lock!.id)) return false;
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i]!.id, cur.refs[i]!.id, "ref")) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;

@@ -445,6 +445,27 @@ function coerceSx64(d: MutScalar, size: 1 | 2 | 4): void {
     return;
   }
   const nb = BigInt(bits);
+  // (s32): the 6.18.44 kernel takes the value's s32 bounds as the result's signed bounds
+  // (probed: `(s32)(x << 32)` is 0, `w0 s<= 5 && w0 s>= -3` gives [-3, 5]); the narrower
+  // sizes keep the rule below, which needs the 64-bit bounds to agree above the low bits.
+  if (size === 4) {
+    const lo = d.s32min;
+    const hi = d.s32max;
+    if (hi >= 0n === lo >= 0n) {
+      d.smin = lo;
+      d.smax = hi;
+      d.umin = u64(lo);
+      d.umax = u64(hi);
+      d.u32min = u32(lo);
+      d.u32max = u32(hi);
+      d.tnum = tnumRange(u64(lo), u64(hi));
+      return;
+    }
+    setSext64Default(d, size);
+    d.smin = d.s32min = lo;
+    d.smax = d.s32max = hi;
+    return;
+  }
   if (u64(d.smax) >> nb !== u64(d.smin) >> nb) {
     setSext64Default(d, size);
     return;

@@ -59,7 +59,9 @@ export function writeFixed(stack: StackSlot[], off: number, size: 1 | 2 | 4 | 8,
   const isScalar = value.type === "scalar";
   if (byte === 0 && (size === 8 || isScalar)) {
     // Full spill of any register, or a narrow spill of a scalar at the slot start.
-    const reg = isScalar && size < 8 ? { type: "scalar" as const, s: truncateScalar(value.s, size), id: 0 } : value;
+    // A narrow spill keeps the id only when the value fits (the caller gave it one); a
+    // narrowing spill breaks the link.
+    const reg = isScalar && size < 8 ? { type: "scalar" as const, s: truncateScalar(value.s, size), id: fits(value.s, size) ? value.id : 0 } : value;
     // mark_stack_slot_misc on the bytes the spill does not cover: zero and invalid stay.
     const tail = rawKinds(old).slice(size).map((k): ByteKind => (k === "spill" ? "misc" : k));
     stack[slot] = { kind: "spill", reg, size, tail };
@@ -101,7 +103,8 @@ export function readFixed(stack: readonly StackSlot[], off: number, size: 1 | 2 
     if (s.reg.type !== "scalar") return { ok: false, message: "invalid size of register fill" };
     if (byte === 0 && size <= s.size) {
       const v = size === s.size ? s.reg.s : truncateScalar(s.reg.s, size);
-      return { ok: true, reg: { type: "scalar", s: v, id: size === s.size ? s.reg.id : 0 } };
+      // A fill keeps the link unless it narrows the value (check_stack_read_fixed_off).
+      return { ok: true, reg: { type: "scalar", s: v, id: fits(s.reg.s, size) ? s.reg.id : 0 } };
     }
     // A read mixing spill bytes with others: zero only when every byte is a byte of a spilled
     // zero, or every byte is a zero byte (a spilled zero next to zero bytes is unknown).
@@ -119,6 +122,9 @@ export function readFixed(stack: readonly StackSlot[], off: number, size: 1 | 2 
   for (let i = byte; i < byte + size; i++) if (bytes[i] === "zero") zeros++;
   return { ok: true, reg: { type: "scalar", s: zeros === size ? scalarConst(0n) : unknownOfSize(size), id: 0 } };
 }
+
+/** get_reg_width(reg) <= 8 * size: the value's unsigned maximum needs no more bits than the access. */
+const fits = (v: Scalar, size: number): boolean => size === 8 || v.umax < 1n << BigInt(8 * size);
 
 export function unknownOfSize(size: number): Scalar {
   return size === 8 ? scalarUnknown() : truncateScalar(scalarUnknown(), size as 1 | 2 | 4);

@@ -25,19 +25,32 @@ export type NotInit = { readonly type: "not_init" };
  * reg->off) says this copy is the linked value plus a constant: one `+=`/`-=` of a constant
  * after the copy. It is meaningful only with an id and is absent whenever id is 0.
  */
-export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number; readonly precise?: true };
+export type ScalarReg = { readonly type: "scalar"; readonly s: Scalar; readonly id: number; readonly delta?: number; readonly d32?: true; readonly precise?: true };
 export type CtxPtr = { readonly type: "ctx"; readonly off: number; readonly var: Scalar };
 export type PktPtr = { readonly type: "pkt" | "pkt_meta"; readonly off: number; readonly var: Scalar; readonly id: number; readonly range: number };
 export type PktEnd = { readonly type: "pkt_end" };
-export type MapValuePtr = { readonly type: "map_value" | "map_value_or_null"; readonly map: number; readonly off: number; readonly var: Scalar; readonly id: number };
+/**
+ * A map value. For a value holding a bpf_spin_lock (`lock`), the id names the looked-up element
+ * and survives the null check: bpf_spin_unlock must get the same element as bpf_spin_lock.
+ */
+export type MapValuePtr = { readonly type: "map_value" | "map_value_or_null"; readonly map: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly lock?: true };
 export type MapPtr = { readonly type: "map_ptr"; readonly map: number };
+/** A map-in-map lookup: the inner map (index `map` in env.maps) or null (CONST_PTR_TO_MAP | PTR_MAYBE_NULL). */
+export type MapPtrOrNull = { readonly type: "map_ptr_or_null"; readonly map: number; readonly id: number };
 export type StackPtr = { readonly type: "stack"; readonly frame: number; readonly off: number; readonly var: Scalar };
 /** A function address; `targets` are subprogram indices (sorted, distinct). */
 export type FuncPtr = { readonly type: "func"; readonly targets: readonly number[] };
 /** Ring buffer memory from bpf_ringbuf_reserve: `size` bytes, reference `ref` until submitted. */
 export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number };
 
-export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr;
+/**
+ * A socket from bpf_sk_lookup_* / skc_lookup_tcp or a sockmap lookup (PTR_TO_SOCKET /
+ * PTR_TO_SOCK_COMMON, maybe null): reference `ref` until bpf_sk_release; `id` links the copies
+ * a null check resolves. No arithmetic: the offset is always 0.
+ */
+export type SockPtr = { readonly type: "sock" | "sock_or_null" | "sock_common" | "sock_common_or_null"; readonly id: number; readonly ref: number };
+
+export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | SockPtr | MapPtrOrNull;
 export type RegType = RegState["type"];
 /** Pointers that carry a fixed and a variable offset. */
 export type OffsetPtr = CtxPtr | PktPtr | MapValuePtr | StackPtr | MemPtr;
@@ -60,13 +73,18 @@ export function hasOffset(r: RegState): r is OffsetPtr {
     case "scalar":
     case "pkt_end":
     case "map_ptr":
+    case "map_ptr_or_null":
     case "func":
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
       return false;
   }
 }
 
 export const isPointer = (r: RegState): boolean => r.type !== "scalar" && r.type !== "not_init";
-export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null";
+export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null" || r.type === "sock_or_null" || r.type === "sock_common_or_null" || r.type === "map_ptr_or_null";
 
 /** The kernel's reg_type_str. */
 export function typeName(t: RegType): string {
@@ -97,6 +115,12 @@ export function typeName(t: RegType): string {
       return "ringbuf_mem";
     case "mem_or_null":
       return "ringbuf_mem_or_null";
+    case "sock":
+    case "sock_or_null":
+    case "sock_common":
+    case "sock_common_or_null":
+    case "map_ptr_or_null":
+      return t;
   }
 }
 
@@ -155,9 +179,16 @@ export interface HistEntry {
 }
 export type LinkedReg = { readonly frame: number; readonly reg: number } | { readonly frame: number; readonly spi: number };
 
+/** The held bpf_spin_lock: the map and the id of the element looked up (active_lock). */
+export interface HeldLock {
+  readonly map: number;
+  readonly id: number;
+}
+
 export interface VerifierState {
   frames: Frame[];
   refs: Reference[];
+  lock?: HeldLock;
   /** The last stored snapshot on this path. */
   parent: StoredState | undefined;
   /** History since the parent checkpoint (newest first); the first instruction after it. */
@@ -184,7 +215,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth, ...(s.lock ? { lock: s.lock } : {}) };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;

@@ -35,6 +35,15 @@ const scalars: Record<string, KernelCase> = {
   "scalars: 32-bit shift by a register holding 32": { asm: `  w0 = 0x1\n  w1 = 0x20\n  w0 <<= w1\n  r0 &= 0x1\n  exit` },
   "scalars: movsx of a byte bounds the value": { asm: `${RAND}\n  r1 = (s8)r0\n  if r1 s> 0x7f goto bad\n  if r1 s< -0x80 goto bad${OK}${BAD}` },
   "scalars: movsx 32 of a 64-bit value": { asm: `${RAND}\n  r0 <<= 0x20\n  r1 = (s32)r0\n  if r1 != 0x0 goto bad${OK}${BAD}` },
+  "scalars: movsx 8 of a value whose bit 7 is known set is negative": { asm: `${RAND}\n  r0 |= 0x80\n  r0 &= 0x1ff\n  r1 = (s8)r0\n  if r1 s> -0x1 goto bad${OK}${BAD}` },
+  "scalars: movsx 16 keeps known low bits": { asm: `${RAND}\n  r0 <<= 0x10\n  r1 = (s16)r0\n  if r1 != 0x0 goto bad${OK}${BAD}` },
+  "scalars: movsx 8 with an unknown sign bit spans the s8 range": { asm: `${RAND}\n  r0 &= 0x1ff\n  r1 = (s8)r0\n  if r1 s< -0x80 goto bad\n  if r1 s> 0x7f goto bad\n  if r1 s< 0x0 goto neg${OK}\nneg:${OK}${BAD}` },
+  "scalars: w-register movsx 8 of a value whose bit 7 is known set": { asm: `${RAND}\n  w0 |= 0x80\n  w0 &= 0x1ff\n  w1 = (s8)w0\n  if w1 s> -0x1 goto bad\n  if r1 < 0xffffff80 goto bad${OK}${BAD}` },
+  "scalars: ldsx of a spilled value whose bit 7 is known set": { asm: `${RAND}\n  r0 |= 0x80\n  r0 &= 0x1ff\n  *(u64 *)(r10 - 0x8) = r0\n  r1 = *(s8 *)(r10 - 0x8)\n  if r1 s> -0x1 goto bad${OK}${BAD}` },
+  "scalars: movsx 32 takes the s32 bounds": { asm: `${RAND}\n  if w0 > 0x5 goto out\n  r1 = (s32)r0\n  if r1 > 0x5 goto bad\nout:${OK}${BAD}` },
+  "scalars: movsx 32 takes s32 bounds of both signs": { asm: `${RAND}\n  if w0 s> 0x5 goto out\n  if w0 s< -0x3 goto out\n  r1 = (s32)r0\n  if r1 s> 0x5 goto bad\n  if r1 s< -0x3 goto bad\nout:${OK}${BAD}` },
+  "scalars: movsx 32 of s32 bounds of both signs leaves the unsigned range open": { asm: `${RAND}\n  if w0 s> 0x5 goto out\n  if w0 s< -0x3 goto out\n  r1 = (s32)r0\n  if r1 > 0x5 goto big\nout:${OK}\nbig:\n  if r1 < -0x3 goto bad${OK}${BAD}` },
+  "scalars: ldsx 32 of a spilled value takes its s32 bounds": { asm: `${RAND}\n  if w0 > 0x5 goto out\n  *(u64 *)(r10 - 0x8) = r0\n  r1 = *(s32 *)(r10 - 0x8)\n  if r1 > 0x5 goto bad\nout:${OK}${BAD}` },
   "scalars: w-register movsx zero-extends": { asm: `${RAND}\n  w1 = (s8)w0\n  if r1 > 0xffffffff goto bad${OK}${BAD}` },
   "scalars: ldsx of a byte from the packet is signed": {
     asm: `${PKT}\n  r4 = r2\n  r4 += 0x1\n  if r4 > r3 goto out\n  r1 = *(s8 *)(r2 + 0x0)\n  if r1 s> 0x7f goto bad\n  if r1 > 0x7f goto neg\nout:${OK}\nneg:\n  if r1 < -0x80 goto bad${OK}${BAD}`,
@@ -58,6 +67,61 @@ const scalars: Record<string, KernelCase> = {
   "scalars: check on the offset copy bounds the original": {
     maps: [BIG],
     asm: `${LOOKUP("big")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r0\n  r1 += 0x8\n  if r1 > 0x38 goto out\n  r6 += r0\n  r1 = *(u64 *)(r6 + 0x0)\nout:${OK}`,
+  },
+  // Link probes: r6 is the original, r8 its copy, never r7 (the `bad:` probe reads r7).
+  "scalars: link: r6 += r6 on a value made constant through its copy clears the id": {
+    asm: `${RAND}\n  r6 = r0\n  r8 = r6\n  call 0x7\n  r9 = r0\n  r2 = r9\n  if r8 != 0x1 goto out\n  r6 += r6\n  if r8 == r2 goto out\n  if r6 == 0x3 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: w6 += w6 clears the id": {
+    asm: `${RAND}\n  r6 = r0\n  r8 = r6\n  call 0x7\n  r9 = r0\n  r2 = r9\n  if r8 != 0x1 goto out\n  w6 += w6\n  if r8 == r2 goto out\n  if r6 == 0x3 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: r6 -= r6 is zero and unlinked": {
+    asm: `${RAND}\n  r6 = r0\n  r8 = r6\n  r6 -= r6\n  if r8 > 0x5 goto out\n  if r6 != 0x0 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: adding to the original moves it, the copy stays": {
+    asm: `${RAND}\n  r6 = r0\n  r8 = r6\n  r6 += 0x3\n  if r8 > 0x5 goto out\n  if r6 > 0x8 goto bad\n  if r6 < 0x3 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit add of a constant to a copy": {
+    asm: `${RAND}\n  r6 = r0\n  r8 = r6\n  w8 += 0x1\n  if r6 > 0x5 goto out\n  if r8 > 0x6 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit add of a constant to a copy of a 32-bit value": {
+    asm: `${RAND}\n  w6 = w0\n  r8 = r6\n  w8 += 0x1\n  if r6 > 0x5 goto out\n  if r8 > 0x6 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit sub of a constant from a copy of a 32-bit value": {
+    asm: `${RAND}\n  w6 = w0\n  r8 = r6\n  w8 -= 0x3\n  if r6 > 0x5 goto out\n  if r6 < 0x3 goto out\n  if r8 > 0x2 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit linked copy wraps to zero": {
+    asm: `${RAND}\n  w6 = w0\n  r8 = r6\n  w8 += 0x1\n  r9 = 0xffffffff ll\n  if r6 < r9 goto out\n  if r8 != 0x0 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit linked copy bounds the original": {
+    asm: `${RAND}\n  w6 = w0\n  r8 = r6\n  w8 += 0x10\n  if r8 > 0x20 goto out\n  if r8 < 0x10 goto out\n  if r6 > 0x10 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a second 32-bit add ends the link": {
+    asm: `${RAND}\n  w6 = w0\n  r8 = r6\n  w8 += 0x1\n  w8 += 0x1\n  if r6 > 0x5 goto out\n  if r8 > 0x7 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit add of a constant register": {
+    asm: `${RAND}\n  w6 = w0\n  r8 = r6\n  w2 = 0x4\n  w8 += w2\n  if r6 > 0x5 goto out\n  if r8 > 0x9 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit spill of a value below 2^32 keeps the link": {
+    asm: `${RAND}\n  w6 = w0\n  *(u32 *)(r10 - 0x8) = w6\n  w8 = *(u32 *)(r10 - 0x8)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit spill of a 64-bit value breaks the link": {
+    asm: `${RAND}\n  r6 = r0\n  *(u32 *)(r10 - 0x8) = w6\n  w8 = *(u32 *)(r10 - 0x8)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 32-bit fill of a 64-bit spill of a small value keeps the link": {
+    asm: `${RAND}\n  r6 = r0\n  r6 &= 0xffff\n  *(u64 *)(r10 - 0x8) = r6\n  w8 = *(u32 *)(r10 - 0x8)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 16-bit fill of a 64-bit spill of a 32-bit value breaks the link": {
+    asm: `${RAND}\n  w6 = w0\n  *(u64 *)(r10 - 0x8) = r6\n  w8 = *(u16 *)(r10 - 0x8)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: an 8-byte spill links an unlinked value to its fill": {
+    asm: `${RAND}\n  r6 = r0\n  *(u64 *)(r10 - 0x8) = r6\n  r8 = *(u64 *)(r10 - 0x8)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a 16-bit spill of a 16-bit value keeps the link": {
+    asm: `${RAND}\n  r6 = r0\n  r6 &= 0xffff\n  *(u16 *)(r10 - 0x8) = w6\n  w8 = *(u16 *)(r10 - 0x8)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
+  },
+  "scalars: link: a spill off the slot start does not link": {
+    asm: `${RAND}\n  r6 = r0\n  r6 &= 0xffff\n  *(u16 *)(r10 - 0x6) = w6\n  w8 = *(u16 *)(r10 - 0x6)\n  if r6 > 0x5 goto out\n  if r8 > 0x5 goto bad\nout:${OK}${BAD}`,
   },
   "scalars: offset link: a second constant add ends it": {
     maps: [BIG],

@@ -292,6 +292,13 @@ const nulls: Record<string, KernelCase> = {
     maps: [HASH],
     asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  if w0 == 0x0 goto bad\nout:${OK}${BAD}`,
   },
+  "null: non-null map value compared with zero at 32 bits, not-equal": {
+    maps: [HASH],
+    asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  if w0 != 0x0 goto out\n  goto bad\nout:${OK}${BAD}`,
+  },
+  "null: stack pointer compared with zero at 32 bits": {
+    asm: `  r1 = r10\n  if w1 == 0x0 goto bad${OK}${BAD}`,
+  },
   "null: stack pointer compared with zero": {
     asm: `  r1 = r10\n  if r1 == 0x0 goto bad${OK}${BAD}`,
   },
@@ -436,9 +443,9 @@ const maps: Record<string, KernelCase> = {
       { name: "g", asm: `  call local -0x1 ; @f\n  exit` },
     ],
   },
-  "maps: sockmap lookup": { otherReason: "socket maps (socket references) are refused as not supported by the bundled verifier, before the kernel's own complaint", maps: [{ name: "socks", type: MapType.SOCKMAP, keySize: 4, valueSize: 4, maxEntries: 4 }], asm: `${LOOKUP("socks")}${OK}` },
-  "maps: sockhash lookup": { otherReason: "socket maps (socket references) are refused as not supported by the bundled verifier, before the kernel's own complaint", maps: [{ name: "sockh", type: MapType.SOCKHASH, keySize: 4, valueSize: 4, maxEntries: 4 }], asm: `${LOOKUP("sockh")}${OK}` },
-  "maps: sockmap update": { otherReason: "socket maps (socket references) are refused as not supported by the bundled verifier, before the kernel's own complaint",
+  "maps: sockmap lookup": { maps: [{ name: "socks", type: MapType.SOCKMAP, keySize: 4, valueSize: 4, maxEntries: 4 }], asm: `${LOOKUP("socks")}${OK}` },
+  "maps: sockhash lookup": { maps: [{ name: "sockh", type: MapType.SOCKHASH, keySize: 4, valueSize: 4, maxEntries: 4 }], asm: `${LOOKUP("sockh")}${OK}` },
+  "maps: sockmap update": {
     maps: [{ name: "socks", type: MapType.SOCKMAP, keySize: 4, valueSize: 4, maxEntries: 4 }],
     asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  *(u32 *)(r10 - 0x8) = 0x0\n  r2 = r10\n  r2 += -0x4\n  r3 = r10\n  r3 += -0x8\n  r1 = 0x0 ll ; @socks\n  r4 = 0x0\n  call 0x2${OK}`,
   },

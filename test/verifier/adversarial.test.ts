@@ -8,6 +8,7 @@
 // our bounds prove what its bounds prove.
 import { kernelAgreementSuite } from "./kernel-compare.js";
 import { flowCases } from "./adversarial-flow.js";
+import { helperCases } from "./adversarial-helpers.js";
 import { memoryCases } from "./adversarial-memory.js";
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...memoryCases, ...flowCases });
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...memoryCases, ...flowCases, ...helperCases });

@@ -14,6 +14,10 @@ export interface RuleMap {
   readonly valueSize: number;
   readonly maxEntries: number;
   readonly flags?: number;
+  /** The value is a struct with a `struct bpf_spin_lock` at this byte offset (the rest bytes). */
+  readonly spinLockAt?: number;
+  /** Maps of maps: the inner map's definition (BTF `values` array). */
+  readonly inner?: Omit<RuleMap, "name" | "inner">;
 }
 
 export interface RuleVariable {
@@ -28,6 +32,8 @@ export interface RuleProgram {
   readonly maps?: readonly RuleMap[];
   readonly vars?: readonly RuleVariable[];
   readonly section?: string;
+  /** The object's license (default "GPL"). */
+  readonly license?: string;
 }
 
 /** Instructions and symbol references of `asm` with `; @sym` markers. */
@@ -56,11 +62,25 @@ export function buildRuleObject(p: RuleProgram): Uint8Array {
   const proto = t.addFuncProto(intT, [{ name: "ctx", type: t.addPtr(xdpMd) }]);
   const subProto = t.addFuncProto(intT, []);
   const bytes = (n: number): number => t.addArray(u8, u32, n);
+  const spinLock = t.addStruct("bpf_spin_lock", 4, [{ name: "val", type: u32, bitsOffset: 0 }]);
+  // A value struct: bytes before the lock, the lock, bytes after it.
+  const lockedValue = (size: number, at: number): number =>
+    t.addStruct("val", size, [
+      ...(at > 0 ? [{ name: "head", type: bytes(at), bitsOffset: 0 }] : []),
+      { name: "l", type: spinLock, bitsOffset: at * 8 },
+      ...(size > at + 4 ? [{ name: "tail", type: bytes(size - at - 4), bitsOffset: (at + 4) * 8 }] : []),
+    ]);
   for (const m of p.maps ?? []) {
-    b.addMap({ name: m.name, type: m.type, maxEntries: m.maxEntries, ...(m.flags !== undefined ? { flags: m.flags } : {}), ...(m.keySize > 0 ? { key: bytes(m.keySize) } : {}), ...(m.valueSize > 0 ? { value: bytes(m.valueSize) } : {}) });
+    const inner = m.inner ? { innerMap: { type: m.inner.type, maxEntries: m.inner.maxEntries, ...(m.inner.flags !== undefined ? { flags: m.inner.flags } : {}), key: bytes(m.inner.keySize), value: bytes(m.inner.valueSize) } } : {};
+    const value = m.spinLockAt !== undefined ? lockedValue(m.valueSize, m.spinLockAt) : bytes(m.valueSize);
+    // An array's BTF key must be a 4-byte int (array_map_check_btf) for the kernel to take the
+    // value's BTF, which a spin lock needs.
+    const key = m.spinLockAt !== undefined && m.keySize === 4 ? intT : bytes(m.keySize);
+    const kv = m.inner ? { keySize: m.keySize, valueSize: m.valueSize } : { ...(m.keySize > 0 ? { key } : {}), ...(m.valueSize > 0 ? { value } : {}) };
+    b.addMap({ name: m.name, type: m.type, maxEntries: m.maxEntries, ...(m.flags !== undefined ? { flags: m.flags } : {}), ...kv, ...inner });
   }
   for (const v of p.vars ?? []) b.addVariable({ name: v.name, section: v.section, type: v.section === ".rodata" ? t.addConst(bytes(v.init.length)) : bytes(v.init.length), init: v.init });
-  b.license("GPL");
+  b.license(p.license ?? "GPL");
   const main = assemble(p.asm);
   b.addFunction({ name: "rule", section: p.section ?? "xdp", linkage: "global", proto, insns: main.insns, refs: main.refs });
   for (const s of p.subprogs ?? []) {
