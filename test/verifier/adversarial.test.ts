@@ -10,4 +10,4 @@ import { kernelAgreementSuite } from "./kernel-compare.js";
 import { flowCases } from "./adversarial-flow.js";
 import { memoryCases } from "./adversarial-memory.js";
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...memoryCases, ...flowCases });
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...memoryCases, ...flowCases }, "verifier-adversarial", "test/verifier/adversarial.test.ts");
