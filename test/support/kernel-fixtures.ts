@@ -12,7 +12,8 @@ import { dirname, join, relative } from "node:path";
 import { projectRoot } from "./shared.js";
 
 export interface RecordedVerdict {
-  readonly verdict: "accept" | "reject";
+  /** "refused": the loader refused the object before the verifier ran (mutation corpus only). */
+  readonly verdict: "accept" | "reject" | "refused";
   /** The kernel's complaint (rejections only). */
   readonly message?: string;
   /** Instructions processed, as the kernel's log or prog info reports them. */
@@ -30,7 +31,8 @@ export const fixtureDir = join(projectRoot, "test", "fixtures", "kernel");
 // Ids, fds and instruction numbers in messages are not part of the verdict.
 const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
 
-export const describeRecorded = (v: RecordedVerdict): string => (v.verdict === "accept" ? `accepted (${v.processed ?? "?"} insns)` : `rejected: ${v.message ?? "?"}${v.processed !== undefined ? ` (${v.processed} insns)` : ""}`);
+export const describeRecorded = (v: RecordedVerdict): string =>
+  v.verdict === "accept" ? `accepted (${v.processed ?? "?"} insns)` : v.verdict === "refused" ? `refused before verification: ${v.message ?? "?"}` : `rejected: ${v.message ?? "?"}${v.processed !== undefined ? ` (${v.processed} insns)` : ""}`;
 
 /** Whether two verdicts of the kernel differ (verdict, complaint up to numbers, processed insns). */
 export function verdictsDiffer(a: RecordedVerdict, b: RecordedVerdict): boolean {
@@ -44,11 +46,15 @@ export class KernelFixture {
   private readonly recorded: Readonly<Record<string, RecordedVerdict>>;
   private readonly live = new Map<string, RecordedVerdict>();
 
-  /** `name` is the fixture's file name (without .json); `testFile` the suite to rerun to record it. */
+  /**
+   * `name` is the fixture's file name (without .json); `testFile` the suite to rerun to record
+   * it; `caseNames` every case of the suite, or undefined when the cases are only known while
+   * the suite runs (then recording replaces the whole file and nothing is reported stale).
+   */
   constructor(
     name: string,
     readonly testFile: string,
-    private readonly caseNames: readonly string[],
+    private readonly caseNames?: readonly string[],
   ) {
     this.path = join(fixtureDir, `${name}.json`);
     const file = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, "utf8")) as FixtureFile) : undefined;
@@ -65,6 +71,11 @@ export class KernelFixture {
     const v = this.recorded[name];
     if (v === undefined) throw new Error(`no recorded kernel verdict for case '${name}' in ${relative(projectRoot, this.path)}: ${this.howToRecord}`);
     return v;
+  }
+
+  /** The recorded verdict of a case, or undefined. */
+  lookup(name: string): RecordedVerdict | undefined {
+    return this.recorded[name];
   }
 
   observe(name: string, v: RecordedVerdict): void {
@@ -88,6 +99,7 @@ export class KernelFixture {
 
   /** Recorded entries that name no case of the suite. */
   stale(): string[] {
+    if (this.caseNames === undefined) return [];
     const names = new Set(this.caseNames);
     return Object.keys(this.recorded).filter((n) => !names.has(n));
   }
@@ -95,16 +107,19 @@ export class KernelFixture {
   /** Writes the live verdicts (TSBPF_RECORD_KERNEL=1): entries of cases gone are dropped. */
   save(): void {
     const running = release();
-    const partial = this.caseNames.some((n) => !this.live.has(n));
+    const names = this.caseNames ?? [...this.live.keys()];
+    const partial = names.some((n) => !this.live.has(n));
     if (partial && this.release !== undefined && this.release !== running) {
       throw new Error(`${relative(projectRoot, this.path)} was recorded on Linux ${this.release}, this is ${running}: record every case of the suite at once (no test filter)`);
     }
     const cases: Record<string, RecordedVerdict> = {};
-    for (const n of [...this.caseNames].sort()) {
+    for (const n of [...names].sort()) {
       const v = this.live.get(n) ?? this.recorded[n];
       if (v !== undefined) cases[n] = v;
     }
     mkdirSync(dirname(this.path), { recursive: true });
-    writeFileSync(this.path, `${JSON.stringify({ kernel: { release: running }, cases } satisfies FixtureFile, null, 1)}\n`);
+    // One case a line, so a re-recording shows in a diff as the cases that changed.
+    const lines = Object.entries(cases).map(([n, v]) => `  ${JSON.stringify(n)}: ${JSON.stringify(v)}`);
+    writeFileSync(this.path, `{\n "kernel": ${JSON.stringify({ release: running })},\n "cases": {\n${lines.join(",\n")}\n }\n}\n`);
   }
 }

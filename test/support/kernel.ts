@@ -62,7 +62,8 @@ export function bpftool(k: KernelAccess, args: string[]): string {
  */
 export async function kernelBackendUsable(): Promise<boolean> {
   let reason: string | undefined;
-  if (process.platform !== "linux") reason = `bpf(2) needs Linux, this is ${process.platform}`;
+  if (process.env.TSBPF_KERNEL === "off") reason = "TSBPF_KERNEL=off";
+  else if (process.platform !== "linux") reason = `bpf(2) needs Linux, this is ${process.platform}`;
   else {
     try {
       const { loadRawBtf } = await import("../../runtime/kernel/index.js");
