@@ -20,9 +20,15 @@ export interface RecordedVerdict {
   readonly processed?: number;
 }
 
-interface FixtureFile {
+interface FixtureFile<T> {
   readonly kernel: { readonly release: string };
-  readonly cases: Readonly<Record<string, RecordedVerdict>>;
+  readonly cases: Readonly<Record<string, T>>;
+}
+
+/** How a fixture compares and shows what it records (a verifier verdict unless told otherwise). */
+export interface RecordKind<T> {
+  readonly differ: (a: T, b: T) => boolean;
+  readonly describe: (v: T) => string;
 }
 
 export const recordingKernel = process.env.TSBPF_RECORD_KERNEL === "1";
@@ -39,12 +45,14 @@ export function verdictsDiffer(a: RecordedVerdict, b: RecordedVerdict): boolean 
   return a.verdict !== b.verdict || maskNumbers(a.message ?? "") !== maskNumbers(b.message ?? "") || a.processed !== b.processed;
 }
 
-/** The recorded verdicts of one suite, with the live ones observed during this run. */
-export class KernelFixture {
+const VERDICT: RecordKind<RecordedVerdict> = { differ: verdictsDiffer, describe: describeRecorded };
+
+/** The recorded kernel results (verdicts by default) of one suite, with the live ones observed during this run. */
+export class KernelFixture<T = RecordedVerdict> {
   readonly path: string;
   readonly release: string | undefined;
-  private readonly recorded: Readonly<Record<string, RecordedVerdict>>;
-  private readonly live = new Map<string, RecordedVerdict>();
+  private readonly recorded: Readonly<Record<string, T>>;
+  private readonly live = new Map<string, T>();
 
   /**
    * `name` is the fixture's file name (without .json); `testFile` the suite to rerun to record
@@ -55,9 +63,10 @@ export class KernelFixture {
     name: string,
     readonly testFile: string,
     private readonly caseNames?: readonly string[],
+    private readonly kind: RecordKind<T> = VERDICT as unknown as RecordKind<T>,
   ) {
     this.path = join(fixtureDir, `${name}.json`);
-    const file = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, "utf8")) as FixtureFile) : undefined;
+    const file = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, "utf8")) as FixtureFile<T>) : undefined;
     this.release = file?.kernel.release;
     this.recorded = file?.cases ?? {};
   }
@@ -67,18 +76,18 @@ export class KernelFixture {
   }
 
   /** The recorded verdict of a case; throws (naming the fixture and how to record) when there is none. */
-  expected(name: string): RecordedVerdict {
+  expected(name: string): T {
     const v = this.recorded[name];
     if (v === undefined) throw new Error(`no recorded kernel verdict for case '${name}' in ${relative(projectRoot, this.path)}: ${this.howToRecord}`);
     return v;
   }
 
   /** The recorded verdict of a case, or undefined. */
-  lookup(name: string): RecordedVerdict | undefined {
+  lookup(name: string): T | undefined {
     return this.recorded[name];
   }
 
-  observe(name: string, v: RecordedVerdict): void {
+  observe(name: string, v: T): void {
     this.live.set(name, v);
   }
 
@@ -91,8 +100,8 @@ export class KernelFixture {
     const out: string[] = [];
     for (const [name, live] of this.live) {
       const rec = this.recorded[name];
-      if (rec === undefined) out.push(`'${name}': no verdict recorded in ${relative(projectRoot, this.path)} (${this.howToRecord}); Linux ${running} says ${describeRecorded(live)}`);
-      else if (verdictsDiffer(rec, live)) out.push(`'${name}': recorded on Linux ${this.release}: ${describeRecorded(rec)}; running Linux ${running}: ${describeRecorded(live)}`);
+      if (rec === undefined) out.push(`'${name}': no verdict recorded in ${relative(projectRoot, this.path)} (${this.howToRecord}); Linux ${running} says ${this.kind.describe(live)}`);
+      else if (this.kind.differ(rec, live)) out.push(`'${name}': recorded on Linux ${this.release}: ${this.kind.describe(rec)}; running Linux ${running}: ${this.kind.describe(live)}`);
     }
     return out;
   }
@@ -112,7 +121,7 @@ export class KernelFixture {
     if (partial && this.release !== undefined && this.release !== running) {
       throw new Error(`${relative(projectRoot, this.path)} was recorded on Linux ${this.release}, this is ${running}: record every case of the suite at once (no test filter)`);
     }
-    const cases: Record<string, RecordedVerdict> = {};
+    const cases: Record<string, T> = {};
     for (const n of [...names].sort()) {
       const v = this.live.get(n) ?? this.recorded[n];
       if (v !== undefined) cases[n] = v;

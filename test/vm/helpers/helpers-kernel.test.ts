@@ -6,7 +6,10 @@
 // map values. Each case is compiled with clang-19, loaded fresh into the kernel (bpftool prog
 // loadall, its own bpffs pin directory) and into the VM, fed the same frames (14 bytes to 1500),
 // and must give the kernel's return value and output frame on every run and the kernel's
-// contents of every map afterwards. No expected value is written here: all come from the kernel.
+// contents of every map afterwards. No expected value is written here: all come from the kernel,
+// live when it can be used, else as recorded from it in test/fixtures/kernel/vm-helpers.json
+// (with the release and the possible-CPU count the VM is then run with); live, an outcome that
+// differs from the recorded one fails the drift test (TSBPF_RECORD_KERNEL=1 records).
 // bpf_xdp_adjust_meta, which Linux 6.18.44 refuses for XDP, is checked apart: the kernel's
 // refusal is the expectation for our verifier, and the VM must fault naming the helper.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,13 +21,16 @@ import { verifyObject } from "../../../runtime/verifier/index.js";
 import { VmFault } from "../../../runtime/vm/errors.js";
 import { loadObject } from "../../../runtime/vm/loader.js";
 import { runXdp } from "../../../runtime/vm/xdp.js";
+import { createHash } from "node:crypto";
+import { release } from "node:os";
+import { KernelFixture, recordingKernel } from "../../support/kernel-fixtures.js";
 import { kernelAccess, pinDir } from "../../support/kernel.js";
 import { requireTool } from "../../support/tools.js";
 import { ALL_FRAMES, FRAMES, type FrameName } from "./frames.js";
 import { compilePrograms, possibleCpuCount, runInKernel, runInVm, type HelperCase, type Outcome, type Prefill, type Step } from "./harness.js";
 
 const k = kernelAccess();
-const clang = k ? requireTool("clang-19") : undefined;
+const clang = requireTool("clang-19");
 
 const u32le = (v: number): Uint8Array => new Uint8Array(new Uint32Array([v]).buffer);
 
@@ -104,19 +110,34 @@ const DIVERGENT: readonly (HelperCase & { readonly stillAgree?: (vm: Outcome, ke
 
 const objects = [...new Set([...CASES, ...DIVERGENT].map((c) => c.object))];
 
-describe.skipIf(!k || !clang)("XDP helpers: the VM against the kernel", () => {
+/** The kernel's outcome of a case and the possible CPUs (per-CPU map slots) it had. */
+interface RecordedOutcome {
+  readonly cpus: number;
+  readonly outcome: Outcome;
+}
+const digest = (r: RecordedOutcome): string => createHash("sha256").update(JSON.stringify(r)).digest("hex").slice(0, 12);
+const fixture = new KernelFixture<RecordedOutcome>(
+  "vm-helpers",
+  "test/vm/helpers/helpers-kernel.test.ts",
+  [...CASES, ...DIVERGENT].map((c) => c.name),
+  { differ: (a, b) => JSON.stringify(a) !== JSON.stringify(b), describe: (r) => `${r.cpus} CPUs, return values ${r.outcome.runs.map((x) => x.retval).join(",")}, outcome ${digest(r)}` },
+);
+if (recordingKernel && !k) throw new Error("TSBPF_RECORD_KERNEL=1 needs the running kernel (root, bpftool, bpffs)");
+
+describe.skipIf(!clang)(`XDP helpers: the VM against the kernel (${k ? `Linux ${release()}` : `outcomes recorded on Linux ${fixture.release ?? "?"}`})`, () => {
   let work: string;
-  let pins: ReturnType<typeof pinDir>;
+  let pins: ReturnType<typeof pinDir> | undefined;
   let compiled: Map<string, Uint8Array>;
   let caseCount = 0;
   const cpus = possibleCpuCount();
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "tsbpf-helpers-"));
-    pins = pinDir("tsbpf-helpers");
+    if (k) pins = pinDir("tsbpf-helpers");
     compiled = await compilePrograms(clang!, objects, work);
   });
   afterAll(() => {
+    if (recordingKernel) fixture.save();
     pins?.cleanup();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -125,14 +146,19 @@ describe.skipIf(!k || !clang)("XDP helpers: the VM against the kernel", () => {
   async function outcomes(c: HelperCase): Promise<{ vm: Outcome; kernel: Outcome }> {
     const n = caseCount++;
     const bytes = compiled.get(c.object)!;
+    if (!k) {
+      const recorded = fixture.expected(c.name);
+      return { vm: runInVm(c, bytes, recorded.cpus), kernel: recorded.outcome };
+    }
     const vmMaps = loadObject(bytes, { cpus }).maps;
-    const caseDir = join(pins.dir, `case${n}`);
+    const caseDir = join(pins!.dir, `case${n}`);
     let kernel;
     try {
       kernel = await runInKernel(k!, c, join(work, `${c.object}.o`), caseDir, join(work, `case${n}`), vmMaps);
     } finally {
       rmSync(caseDir, { recursive: true, force: true });
     }
+    fixture.observe(c.name, { cpus, outcome: kernel });
     return { vm: runInVm(c, bytes, cpus), kernel };
   }
 
@@ -147,6 +173,14 @@ describe.skipIf(!k || !clang)("XDP helpers: the VM against the kernel", () => {
     const { vm, kernel } = await outcomes(c);
     expect(vm).not.toEqual(kernel);
     c.stillAgree?.(vm, kernel);
+  });
+
+  it.skipIf(!k || recordingKernel)("the running kernel gives the recorded outcomes (drift)", () => {
+    expect(fixture.drift(), `kernel drift against the outcomes recorded on Linux ${fixture.release ?? "?"}, running Linux ${release()}; if the new outcomes are right, ${fixture.howToRecord}`).toEqual([]);
+  });
+
+  it("every outcome recorded in vm-helpers.json names a case", () => {
+    expect(fixture.stale(), `stale entries: ${fixture.howToRecord}`).toEqual([]);
   });
 });
 
