@@ -15,7 +15,7 @@ function readInput(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
 
-/** Runs a command body; a known error prints one diagnostic line and exits 1. */
+/** Runs a command body; a known error prints one diagnostic line and exits 1 (others are internal errors, below). */
 function guarded(file: string, body: () => string): void {
   let text: string;
   try {
@@ -204,7 +204,12 @@ function positiveInt(text: string, flag: string): number {
   return n;
 }
 
+/** Exit status of an internal error (sysexits' EX_SOFTWARE), apart from a user error's 1. */
+const INTERNAL_ERROR = 70;
+
+// Errors the commands recognise were printed as one line where they happened (describeError);
+// anything reaching here is a bug in tsbpf, shown as one, with its stack.
 program.parseAsync(process.argv).catch((e: unknown) => {
-  process.stderr.write(`tsbpf: error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`tsbpf: internal error (a bug in tsbpf; please report it with this output):\n${e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e)}\n`);
+  process.exitCode = INTERNAL_ERROR;
 });

@@ -68,7 +68,10 @@ export interface XdpContext {
   adjustHead(delta: number): i64;
   /** bpf_xdp_adjust_tail: moves the frame end by `delta` bytes; 0 or a negative errno. */
   adjustTail(delta: number): i64;
-  /** bpf_xdp_adjust_meta: moves the metadata start by `delta` bytes; 0 or a negative errno. */
+  /**
+   * bpf_xdp_adjust_meta. Linux 6.18.44 does not let XDP programs call it (the load is refused),
+   * so tsbpf reports a compile error at every call.
+   */
   adjustMeta(delta: number): i64;
   /**
    * bpf_xdp_load_bytes: a copy (on the stack) of the T at byte `offset` of the frame, or null

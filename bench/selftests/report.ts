@@ -23,7 +23,7 @@ const sameProcessed = both.filter((r) => r.ours!.processed === r.kernelProcessed
 const kernelUs = results.reduce((a, r) => a + (labels.programs.find((l) => l.object === r.object && l.program === r.program)?.xdp.verify_us ?? 0), 0);
 const ourUs = results.reduce((a, r) => a + r.micros, 0);
 const slow = [...results].sort((a, b) => b.micros - a.micros).slice(0, 5);
-console.log(`kernel ${labels.meta.kernel.release}: ${s.total} programs, agree ${s.agree} (${((100 * s.agree) / s.total).toFixed(1)}%), unsafe ${s.unsafe}, stricter ${s.stricter}, unsupported ${s.unsupported}, error ${s.error}`);
+console.log(`kernel ${labels.meta.kernel.release}: ${s.total} programs, agree ${s.agree} (${((100 * s.agree) / s.total).toFixed(1)}%), unsafe ${s.unsafe}, stricter ${s.stricter}, unsupported ${s.unsupported}, error ${s.error}, timeout ${s.timeout}`);
 console.log(`processed insns equal on ${sameProcessed}/${both.length} programs both accept`);
 console.log(`time: ours ${(ourUs / 1000).toFixed(0)} ms in process (wall ${ms} ms), kernel verification ${(kernelUs / 1000).toFixed(0)} ms`);
 console.log(`slowest: ${slow.map((r) => `${r.object}/${r.program} ${(r.micros / 1000).toFixed(1)} ms`).join(", ")}`);

@@ -253,7 +253,9 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
     return { kind: "ptr", to: t, base: result, off, nullable: true, space: "packet" };
   }
   const id = HELPER[method as "adjustHead"];
-  if (method === "adjustHead" || method === "adjustTail" || method === "adjustMeta") {
+  // The kernel this compiler targets refuses the helper for XDP at load time; say so at the call.
+  if (method === "adjustMeta") f.fail(node, Code.Unsupported, "ctx.adjustMeta cannot be used: Linux 6.18.44 does not let XDP programs call bpf_xdp_adjust_meta (the kernel refuses the load: program of this type cannot use helper bpf_xdp_adjust_meta#54)");
+  if (method === "adjustHead" || method === "adjustTail") {
     if (args.length !== 1) f.fail(node, Code.Unsupported, `${method} takes one argument`);
     const delta = x.lower(args[0]!, I64);
     if (delta.kind !== "int") f.fail(args[0]!, Code.UnsupportedType, "the delta is an integer");

@@ -154,7 +154,11 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
 function callTarget(obj: ObjectFile, fn: ObjectFunction, slot: number, imm: number, reloc: ElfRelocation | undefined, where: { section: string; offset: number }): { sectionIndex: number; slot: number } {
   if (!reloc) return { sectionIndex: fn.sectionIndex, slot: slot + 1 + imm };
   if (reloc.type !== R_BPF_64_32) throw new ObjectFormatError(where, `call relocated with type ${reloc.type}, expected R_BPF_64_32`);
-  const sym = obj.elf.symbols[reloc.symbol]!;
+  const sym = obj.elf.symbols[reloc.symbol];
+  const section = sym === undefined ? undefined : obj.elf.sections[sym.shndx];
+  if (!sym || !section || (section.flags & SHF_EXECINSTR) === 0n) {
+    throw new ObjectFormatError(where, `call relocated against symbol #${reloc.symbol}${sym ? ` '${sym.name}'` : ""}, which is not in a code section`);
+  }
   // libbpf: callee instruction = symbol value / 8 + imm + 1.
   return { sectionIndex: sym.shndx, slot: Number(sym.value) / SLOT_BYTES + imm + 1 };
 }

@@ -22,6 +22,12 @@ export interface ObjectFile {
 
 export function readObject(bytes: Uint8Array): ObjectFile {
   const elf = readElf(bytes);
+  // Code is whole instructions: the linker, the verifier and the loaders count slots of 8 bytes.
+  for (const s of elf.sections) {
+    if ((s.flags & SHF_EXECINSTR) !== 0n && s.type !== SHT_NOBITS && s.data.length % 8 !== 0) {
+      throw new ObjectFormatError({ section: s.name, offset: s.data.length - (s.data.length % 8) }, `code section of ${s.data.length} bytes: not a whole number of 8-byte instructions`);
+    }
+  }
   const btfSection = findSection(elf, ".BTF")?.section;
   const extSection = findSection(elf, ".BTF.ext")?.section;
   if (!btfSection) {

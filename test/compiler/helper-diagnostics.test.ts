@@ -28,6 +28,7 @@ describe("diagnostics of helpers and map kinds", () => {
     ["a nullable csumDiff operand", program("  const h = ctx.header<Hdr>(0);\n  csumDiff(null, h);", "interface Hdr { x: u32 }"), Code.Unsupported, /may be null only as the literal `null`/],
     ["fib params in the packet", program("  const p = ctx.header<FibLookupParams>(0);\n  if (!p) return XdpAction.DROP;\n  fibLookup(ctx, p);"), Code.Unsupported, /cannot be in the packet/],
     ["loadBytes without a type argument", program("  const b = ctx.loadBytes(14);"), Code.Unsupported, /loadBytes takes a type argument/],
+    ["ctx.adjustMeta, which Linux 6.18.44 refuses for XDP", program("  ctx.adjustMeta(-8);"), Code.Unsupported, /Linux 6\.18\.44 does not let XDP programs call bpf_xdp_adjust_meta/],
     ["too many packet bytes after a perf record", program("  events.output(ctx, ctx.length, 1 << 21);", "const events = new PerfEventArray(4);"), Code.Unsupported, /at most 2\^20 - 1 packet bytes/],
   ];
 

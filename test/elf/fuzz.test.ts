@@ -1,7 +1,8 @@
 // Property tests over mangled objects (reference objects plus the buildElf
 // fixture): random byte flips (biased toward the ELF header and the section
 // header table), random truncations and random splices of one object into
-// another. readElf must return or throw ObjectFormatError — nothing else; a
+// another; code section sizes that are not whole instructions; code relocations pointing at
+// any symbol index. readElf must return or throw ObjectFormatError — nothing else; a
 // model it returns must write (or be refused with ObjectFormatError), and the
 // written file must read back and rewrite to the same bytes.
 import { readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { ObjectFormatError } from "../../runtime/object/format-error.js";
 import { readElf } from "../../runtime/object/elf/reader.js";
 import { writeElf } from "../../runtime/object/elf/writer.js";
 import type { ElfFile } from "../../runtime/object/elf/types.js";
+import { codeRelocationSymbols, codeSections, symbolCount, withSectionSize, withU32 } from "../support/elf-patch.js";
 import { referenceObjects } from "../support/shared.js";
 import { sampleSpec } from "./fixture.js";
 
@@ -82,6 +84,31 @@ describe("readElf never fails except with ObjectFormatError", () => {
       fc.property(object, fc.nat(), (which, keep) => {
         const source = corpus[which]!;
         check(source.slice(0, keep % (source.length + 1)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("code sections of any size (2,000 cases)", () => {
+    const withCode = corpus.filter((b) => codeSections(b).length > 0);
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.integer({ min: -64, max: 64 }), (which, section, delta) => {
+        const bytes = withCode[which % withCode.length]!;
+        const sections = codeSections(bytes);
+        const s = sections[section % sections.length]!;
+        check(withSectionSize(bytes, s.index, Math.max(0, s.size + delta)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("code relocations against any symbol index (2,000 cases)", () => {
+    const withRelocs = corpus.filter((b) => codeRelocationSymbols(b).length > 0);
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.nat(), (which, reloc, symbol) => {
+        const bytes = withRelocs[which % withRelocs.length]!;
+        const sites = codeRelocationSymbols(bytes);
+        check(withU32(bytes, sites[reloc % sites.length]!, symbol % (symbolCount(bytes) + 3)));
       }),
       { numRuns: 2000 },
     );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm's `pretest`: makes sure the Debian tools the suites compare against are present
 // (clang-19, llvm-19, bpftool, libbpf headers, xdp-tools; ping, ip and nsenter for the XDP
-// attach test) and bpffs is mounted.
+// attach test; what the selftest corpus build needs) and bpffs is mounted, then builds the
+// selftest corpus (scripts/selftests/build-corpus.sh, cached outside the work tree).
 // As root it installs what is missing with apt-get; otherwise it says which suites will skip.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -16,6 +17,13 @@ const tools = [
   { bin: "/usr/bin/ping", pkg: "iputils-ping" },
   { bin: "/usr/sbin/ip", pkg: "iproute2" },
   { bin: "/usr/bin/nsenter", pkg: "util-linux" },
+  // the selftest corpus (scripts/selftests/build-corpus.sh): libbpf and its labeller are built
+  { bin: "/usr/include/libelf.h", pkg: "libelf-dev" },
+  { bin: "/usr/include/zlib.h", pkg: "zlib1g-dev" },
+  { bin: "/usr/bin/make", pkg: "make" },
+  { bin: "/usr/bin/gcc", pkg: "gcc" },
+  { bin: "/usr/bin/python3", pkg: "python3" },
+  { bin: "/usr/bin/perl", pkg: "perl" },
 ];
 
 const say = (msg) => console.log(`[tsbpf pretest] ${msg}`);
@@ -48,3 +56,8 @@ if (!/ \/sys\/fs\/bpf bpf /.test(mounts)) {
     say("bpffs is not mounted and we are not root; kernel suites will skip");
   }
 }
+
+// The selftest corpus: a no-op when the cache has it; minutes the first time on a machine.
+const corpus = spawnSync("bash", [new URL("../../scripts/selftests/build-corpus.sh", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+if (corpus.status === 0) say(`selftest corpus: ${corpus.stdout.trim().split("\n").pop()}`);
+else say(`building the selftest corpus failed (status ${corpus.status}); test/selftests skips or, under CI as root, fails`);

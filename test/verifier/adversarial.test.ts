@@ -11,4 +11,4 @@ import { flowCases } from "./adversarial-flow.js";
 import { helperCases } from "./adversarial-helpers.js";
 import { memoryCases } from "./adversarial-memory.js";
 
-kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...memoryCases, ...flowCases, ...helperCases });
+kernelAgreementSuite("verifier adversarial programs: our verdict = the kernel's", { ...memoryCases, ...flowCases, ...helperCases }, "verifier-adversarial", "test/verifier/adversarial.test.ts");

@@ -454,4 +454,4 @@ out:
   },
 };
 
-kernelAgreementSuite("verifier rules: our verdict = the kernel's", rules);
+kernelAgreementSuite("verifier rules: our verdict = the kernel's", rules, "verifier-rules", "test/verifier/rules.test.ts");

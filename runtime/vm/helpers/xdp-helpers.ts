@@ -1,18 +1,18 @@
-// XDP helpers with the kernel's checks and results: adjust_head/meta/tail, load/store
-// bytes, buffer length, redirect and redirect_map. fib_lookup lives in fib-lookup.ts.
+// XDP helpers with the kernel's checks and results: adjust_head/tail, load/store bytes,
+// buffer length, redirect and redirect_map; adjust_meta faults (Linux 6.18.44 refuses it).
+// fib_lookup lives in fib-lookup.ts.
 
 import { XskMap, type BpfMap } from "../maps/index.js";
 import { MapType } from "../../object/map-types.js";
 import { ETH_HLEN, XDP_FRAME_SIZE, XDP_FRAME_STRUCT_SIZE, XDP_SHARED_INFO_SIZE, bufferLength, bufferSpans, syncWindow, xdpState } from "../xdp-state.js";
 import { RawFault } from "../errors.js";
-import { EACCES, EFAULT, EINVAL, EOPNOTSUPP, errno } from "./errno.js";
+import { EFAULT, EINVAL, EOPNOTSUPP, errno } from "./errno.js";
 import { fibLookup } from "./fib-lookup.js";
 import type { HelperFn } from "./registry.js";
 import { helperId } from "../../isa/helper-ids.js";
 
 const XDP_ABORTED = 0n;
 const XDP_REDIRECT = 4n;
-const XDP_META_MAX = 255;
 const BPF_F_ACTION_MASK = 3n;
 const BPF_F_BROADCAST = 1n << 3n;
 const BPF_F_EXCLUDE_INGRESS = 1n << 4n;
@@ -33,16 +33,12 @@ const adjustHead: HelperFn = (m, _ctx, delta) => {
   return 0n;
 };
 
-const adjustMeta: HelperFn = (m, _ctx, delta) => {
-  const s = xdpState(m, "bpf_xdp_adjust_meta");
-  const meta = s.dataMeta + s32(delta);
-  const metalen = s.data - meta;
-  if (meta < XDP_FRAME_STRUCT_SIZE || meta > s.data) return errno(EINVAL);
-  // xdp_metalen_invalid: 4-byte aligned and at most 255 (skb_shared_info.meta_len is a u8).
-  if (metalen % 4 !== 0 || metalen > XDP_META_MAX) return errno(EACCES);
-  s.dataMeta = meta;
-  syncWindow(s);
-  return 0n;
+// Linux 6.18.44 refuses XDP programs that call bpf_xdp_adjust_meta ("program of this type
+// cannot use helper bpf_xdp_adjust_meta#54"), and the VM follows the same release: a program
+// loaded without the verifier that calls it faults here instead of running semantics the
+// kernel no longer offers.
+const adjustMeta: HelperFn = () => {
+  throw new RawFault("helper", "bpf_xdp_adjust_meta#54: Linux 6.18.44 does not let XDP programs call this helper (the kernel refuses the load: program of this type cannot use helper bpf_xdp_adjust_meta#54)");
 };
 
 const adjustTail: HelperFn = (m, _ctx, delta) => {

@@ -3,7 +3,8 @@
 // and per family, unsafe accepts (the kernel rejects, we accept), stricter-than-kernel
 // disagreements, and mutants left out (the kernel's loader refused them before verifying).
 //
-// Invariant: kernel verdicts are obtained here, during the run, never read from a file.
+// Kernel verdicts come from a KernelLabeller: the running kernel by default, or the verdicts
+// recorded from it (test/fixtures/kernel/verifier-mutation.json) where it cannot be used.
 
 import { ObjectFormatError } from "../../../runtime/object/format-error.js";
 import { verifyObject } from "../../../runtime/verifier/index.js";
@@ -40,10 +41,13 @@ export function ourVerdicts(bytes: Uint8Array): Map<string, OurVerdict> | OurVer
   }
 }
 
-export function compareMutant(m: Mutant): Comparison[] {
+/** Where the kernel's verdict comes from: the running kernel, or verdicts recorded from it. */
+export type KernelLabeller = (bytes: Uint8Array, program: string, objectName: string) => KernelLabel;
+
+export function compareMutant(m: Mutant, label: KernelLabeller = kernelLabel): Comparison[] {
   const ours = ourVerdicts(m.bytes);
   return m.programs.map((program) => {
-    const kernel = kernelLabel(m.bytes, program, objectNameOf(m.source));
+    const kernel = label(m.bytes, program, objectNameOf(m.source));
     const mine: OurVerdict = ours instanceof Map ? (ours.get(program) ?? { kind: "crashed", message: `no verdict for program '${program}'` }) : ours;
     return { mutant: m, program, kernel, ours: mine };
   });

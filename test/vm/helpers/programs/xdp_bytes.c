@@ -1,4 +1,4 @@
-// Tests: bpf_xdp_load_bytes / bpf_xdp_store_bytes in and out of range (offset past 0xffff, past the end), bpf_xdp_get_buff_len with metadata.
+// Tests: bpf_xdp_load_bytes / bpf_xdp_store_bytes in and out of range (offset past 0xffff, past the end), bpf_xdp_get_buff_len before and after stores.
 #include "common.h"
 
 SEC("xdp")
@@ -30,12 +30,11 @@ int xdp_bytes(struct xdp_md *ctx)
 	out[15] = bpf_xdp_store_bytes(ctx, len - 4, &tag, 4);
 	out[16] = bpf_xdp_store_bytes(ctx, 0x10000, &tag, 4);
 	out[17] = bpf_xdp_store_bytes(ctx, 0xffff, &tag, 1);
-	/* with metadata: the buffer length and offset 0 are still the packet's */
-	out[18] = bpf_xdp_adjust_meta(ctx, -8);
-	out[19] = bpf_xdp_get_buff_len(ctx);
-	out[20] = bpf_xdp_load_bytes(ctx, 0, buf, 8);
-	out[21] = *(__u64 *)buf;
-	out[22] = bpf_xdp_adjust_meta(ctx, 8);
+	/* after the stores: the length is unchanged and offset 0 reads the rewritten header */
+	out[18] = bpf_xdp_get_buff_len(ctx);
+	out[19] = bpf_xdp_load_bytes(ctx, 0, buf, 14);
+	out[20] = *(__u64 *)buf;
+	out[21] = *(__u64 *)(buf + 8);
 	return XDP_PASS;
 }
 
