@@ -11,6 +11,7 @@ import { checkAlu, idBeforeCopy, readReg, writeReg } from "./alu.js";
 import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
 import { condJump } from "./jumps.js";
+import { checkKfuncCall } from "./kfunc.js";
 import { Reject, RuleError } from "./messages.js";
 import { statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
@@ -209,7 +210,11 @@ export class Explorer {
       }
       case "call": {
         this.jmps++;
-        if (insn.target === "kfunc") throw new RuleError("kernel function calls are not supported by the bundled verifier");
+        if (insn.target === "kfunc") {
+          const effect = checkKfuncCall(env, st, insn, pc);
+          if (effect.branch) this.push(effect.branch.st, effect.branch.pc);
+          return pc + 1;
+        }
         if (insn.target === "local") {
           const sub = env.cfg.subprogAt.get(pc + 1 + insn.imm)!;
           return enterSubprog(env, st, sub, pc);

@@ -9,6 +9,7 @@ import { FuncLinkage } from "../object/btf/types.js";
 import { buildCfg, type Cfg } from "./cfg.js";
 import type { Env, Target } from "./env.js";
 import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
+import { checkKfuncsStatic } from "./kfunc.js";
 import { buildError, Reject, type VerifierError } from "./messages.js";
 import { MAX_BPF_STACK, MAX_CALL_FRAMES } from "./state.js";
 
@@ -59,6 +60,7 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
   const base = { program: prog.name, section: prog.section };
   let cfg: Cfg;
   try {
+    checkKfuncsStatic(prog);
     cfg = buildCfg(prog, target);
   } catch (e) {
     if (!(e instanceof Reject)) throw e;

@@ -1,0 +1,42 @@
+// kfunc calls (the kernel's add_kfunc_call before the walk, check_kfunc_call during it): the
+// linker resolved each `__ksym` extern against the kernel's BTF and recorded whether XDP may
+// call it. Kfuncs outside XDP's id sets get the kernel's refusal, sleepable ones theirs, and
+// the kfuncs modelled here (open-coded iterators, iter.ts) are checked by their rules; every
+// other kfunc is refused as not supported rather than guessed at.
+
+import type { CallInsn } from "../isa/index.js";
+import type { LinkedKfunc, LinkedProgram } from "../object/link.js";
+import type { Env } from "./env.js";
+import { Reject, RuleError } from "./messages.js";
+import type { VerifierState } from "./state.js";
+
+/** What a kfunc call asks the walk to do besides continuing after it. */
+export interface KfuncEffect {
+  /** A second path to explore from `pc` (an iterator's next element). */
+  readonly branch?: { readonly st: VerifierState; readonly pc: number };
+}
+
+/** The kfunc the linker put at `pc`. */
+export function kfuncAt(prog: LinkedProgram, pc: number): LinkedKfunc | undefined {
+  return prog.kfuncs?.find((k) => k.slot === pc);
+}
+
+/**
+ * add_kfunc_call's checks, which run over every kfunc call before any path is walked: the XDP
+ * hardware-metadata kfuncs need a device-bound program, and tsbpf loads none.
+ */
+export function checkKfuncsStatic(prog: LinkedProgram): void {
+  for (const k of prog.kfuncs ?? []) {
+    if (k.name.startsWith("bpf_xdp_metadata_") && k.xdpAllowed) throw new Reject("metadata kfuncs require device-bound program", k.slot);
+  }
+}
+
+/** check_kfunc_call: the call at `pc` on the current path. */
+export function checkKfuncCall(env: Env, st: VerifierState, insn: CallInsn, pc: number): KfuncEffect {
+  void st;
+  const k = kfuncAt(env.prog, pc);
+  if (!k) throw new RuleError(`kfunc call (BTF id ${insn.imm}) without a linked name is not supported by tsbpf's verifier`);
+  if (!k.xdpAllowed) throw new RuleError(`calling kernel function ${k.name} is not allowed`);
+  if (k.sleepable) throw new RuleError(`program must be sleepable to call sleepable kfunc ${k.name}`);
+  throw new RuleError(`kfunc ${k.name} is not supported by tsbpf's verifier`);
+}
