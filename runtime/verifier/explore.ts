@@ -12,6 +12,7 @@ import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
 import { condJump } from "./jumps.js";
 import { checkKfuncCall } from "./kfunc.js";
+import { isLoopCheckpoint, loopAncestor, sameLoopDepths, stepMayGoto } from "./loops.js";
 import { Reject, RuleError } from "./messages.js";
 import { statesEqual } from "./prune.js";
 import { scalarConst, scalarLoad } from "./scalar.js";
@@ -47,7 +48,7 @@ export class Explorer {
   ) {}
 
   run(): WalkResult {
-    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined };
+    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, mayGotoDepth: 0 };
     st0.frames[0]!.regs[1] = { type: "ctx", off: 0, var: ZERO };
     let cur: VerifierState | undefined = st0;
     let pc = 0;
@@ -113,16 +114,20 @@ export class Explorer {
   /** is_state_visited: true to prune the current path. */
   private visited(cur: VerifierState, pc: number): boolean {
     const cfg = this.env.cfg;
-    const force = cfg.callsCallback[pc] === 1;
+    const force = cfg.callsCallback[pc] === 1 || isLoopCheckpoint(this.env, pc);
     let add = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
     for (let i = 0; i < list.length; i++) {
       const sl = list[i]!;
       if (sl.branches > 0) {
         // A loop ancestor still being explored.
-        if (force) {
+        const loop = loopAncestor(this.env, sl, cur, pc);
+        if (loop === "hit") return this.hit(sl);
+        if (loop === "miss") {
+          // The loop's own rule decided: no infinite-loop check.
+        } else if (cfg.callsCallback[pc] === 1) {
           if (statesEqual(cfg, sl.state, cur, pc, false)) return this.hit(sl);
-        } else if (statesEqual(cfg, sl.state, cur, pc, true)) {
+        } else if (sameLoopDepths(sl.state, cur) && statesEqual(cfg, sl.state, cur, pc, true)) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;
@@ -194,8 +199,12 @@ export class Explorer {
       case "ja":
         this.jmps++;
         return pc + 1 + insn.off;
-      case "may_goto":
-        throw new RuleError("may_goto is not supported by the bundled verifier");
+      case "may_goto": {
+        this.jmps++;
+        const { next, queued } = stepMayGoto(st, pc, insn.off);
+        this.push(queued.st, queued.pc);
+        return next;
+      }
       case "jcond": {
         this.jmps++;
         const { fall, taken } = condJump(st, insn);

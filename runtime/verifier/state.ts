@@ -133,6 +133,8 @@ export interface VerifierState {
   refs: Reference[];
   /** The last stored snapshot on this path. */
   parent: StoredState | undefined;
+  /** may_goto iterations assumed on this path (the kernel's may_goto_depth; loops.ts). */
+  mayGotoDepth: number;
 }
 
 export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
@@ -146,7 +148,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, mayGotoDepth: s.mayGotoDepth };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;
