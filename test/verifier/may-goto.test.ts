@@ -10,8 +10,8 @@ import { MapType } from "../../runtime/object/map-types.js";
 import { loadObject } from "../../runtime/vm/loader.js";
 import { runXdp } from "../../runtime/vm/xdp.js";
 import { kernelBackendUsable } from "../support/kernel.js";
-import { kernelAgreementSuite } from "./kernel-compare.js";
-import { buildRuleObject, type RuleProgram } from "./rule-object.js";
+import { kernelAgreementSuite, type KernelCase } from "./kernel-compare.js";
+import { buildRuleObject } from "./rule-object.js";
 
 const ARR = { name: "arr", type: MapType.ARRAY, keySize: 4, valueSize: 64, maxEntries: 1 };
 const LOOKUP = `
@@ -32,7 +32,7 @@ loop:
 done:
   exit`;
 
-const cases: Record<string, RuleProgram> = {
+const cases: Record<string, KernelCase> = {
   "counting loop bounded only by may_goto": { asm: COUNT },
   "may_goto loop in a subprogram": {
     asm: `
