@@ -7,6 +7,7 @@ import { MapType } from "../object/map-types.js";
 import { checkRegion, progReadOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
+import { callGlobal } from "./global-subprogs.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
@@ -27,7 +28,7 @@ export interface HelperEffect {
 }
 
 /** check_helper_mem_access: `size` bytes at the pointer in `regno` may be read (or written). */
-function helperMem(env: Env, st: VerifierState, regno: number, size: number, write: boolean, zeroOk = true): void {
+export function helperMem(env: Env, st: VerifierState, regno: number, size: number, write: boolean, zeroOk = true): void {
   const reg = readReg(st, regno);
   switch (reg.type) {
     case "pkt":
@@ -254,6 +255,9 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
 
 /** Enters subprogram `subprog` from the call at `insnIdx` (state `st` is modified). */
 export function enterSubprog(env: Env, st: VerifierState, subprog: number, insnIdx: number): number {
+  // A global subprogram is verified on its own; the call only checks its arguments.
+  const global = env.globals?.get(subprog);
+  if (global) return callGlobal(env, st, global, insnIdx);
   if (st.frames.length >= MAX_CALL_FRAMES) throw new RuleError(`the call stack of ${st.frames.length + 1} frames is too deep`);
   const caller = st.frames[st.frames.length - 1]!;
   const callee = newFrame(subprog, insnIdx, false, st.frames.length);
@@ -271,6 +275,8 @@ export function checkExit(st: VerifierState): number | undefined {
   const r0 = callee.regs[0]!;
   if (st.frames.length === 1) {
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
+    // A global subprogram verified on its own (check_return_code for a subprogram).
+    if (callee.subprog !== 0 && r0.type !== "scalar") throw new RuleError(`At subprogram exit the register R0 is not a scalar value (${typeName(r0.type)})`, [0]);
     // A privileged program may return a pointer (allow_ptr_leaks); XDP has no return range.
     if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
     return undefined;

@@ -5,6 +5,7 @@
 import type { LinkedProgram } from "../object/link.js";
 import type { MapDefinition } from "../object/map-defs.js";
 import type { Cfg } from "./cfg.js";
+import type { GlobalSubprog } from "./global-subprogs.js";
 
 export type Target = "vm" | "kernel";
 
@@ -18,6 +19,10 @@ export interface Env {
   readonly stackDepth: number[];
   /** Next fresh id (the kernel's env->id_gen). */
   idGen: number;
+  /** Global subprograms by subprogram index (verified on their own; global-subprogs.ts). */
+  readonly globals?: ReadonlyMap<number, GlobalSubprog>;
+  /** Global subprograms some verified path calls, still to be verified. */
+  readonly globalsCalled?: Set<number>;
 }
 
 export const freshId = (env: Env): number => ++env.idGen;

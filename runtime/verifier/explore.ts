@@ -47,11 +47,12 @@ export class Explorer {
     private readonly maxInsns: number,
   ) {}
 
-  run(): WalkResult {
+  /** Walks from the program's entry, or from `start` (a global subprogram's own entry state). */
+  run(start?: { readonly st: VerifierState; readonly pc: number }): WalkResult {
     const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, mayGotoDepth: 0 };
     st0.frames[0]!.regs[1] = { type: "ctx", off: 0, var: ZERO };
-    let cur: VerifierState | undefined = st0;
-    let pc = 0;
+    let cur: VerifierState | undefined = start?.st ?? st0;
+    let pc = start?.pc ?? 0;
     const insns = this.env.prog.insns;
     while (cur) {
       const insn = insns[pc];
