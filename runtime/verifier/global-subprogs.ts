@@ -114,7 +114,6 @@ export function callGlobal(env: Env, st: VerifierState, g: GlobalSubprog, insnId
       case "mem": {
         const isNull = reg.type === "scalar" && reg.s.tnum.mask === 0n && reg.s.tnum.value === 0n;
         if (isNull && arg.nullable) break;
-        if (reg.type === "ctx") fail(`invalid bpf_context access off=${reg.off} size=${arg.size}`, regno);
         if (reg.type === "map_value_or_null" || reg.type === "mem_or_null") {
           if (!arg.nullable) fail(`R${regno} type=${typeName(reg.type)} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_`, regno);
           const size = reg.type === "mem_or_null" ? reg.size : env.maps[(reg as { map: number }).map]!.valueSize;

@@ -1,0 +1,77 @@
+// kfunc calls in C probes (clang-19, `__ksym` externs linked against the running kernel's BTF),
+// each loaded in the kernel: which kfuncs XDP may call, sleepable and device-bound kfuncs, and
+// kfuncs the bundled verifier does not model (refused, never guessed at).
+import { describe, expect, it } from "vitest";
+import { kfuncTable } from "../../runtime/object/kfuncs.js";
+import { readVmlinuxBtf } from "../../runtime/object/kernel-btf.js";
+import { cProbeSuite, type CProbe } from "./c-probe.js";
+
+const probes: Record<string, CProbe> = {
+  "kfunc outside XDP's id sets (bpf_cpumask_create)": {
+    c: `struct bpf_cpumask;
+extern struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
+extern void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  struct bpf_cpumask *m = bpf_cpumask_create();
+  if (m) bpf_cpumask_release(m);
+  return XDP_PASS;
+}`,
+  },
+  "sleepable kfunc (bpf_lookup_user_key)": {
+    c: `struct bpf_key;
+extern struct bpf_key *bpf_lookup_user_key(__s32 serial, __u64 flags) __ksym;
+extern void bpf_key_put(struct bpf_key *key) __ksym;
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  struct bpf_key *k = bpf_lookup_user_key(1, 0);
+  if (k) bpf_key_put(k);
+  return XDP_PASS;
+}`,
+  },
+  "XDP metadata kfunc on a program not bound to a device": {
+    c: `extern int bpf_xdp_metadata_rx_hash(const struct xdp_md *ctx, __u32 *hash, __u32 *rss_type) __ksym;
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  __u32 hash = 0, type = 0;
+  bpf_xdp_metadata_rx_hash(ctx, &hash, &type);
+  return hash & 1;
+}`,
+  },
+  "metadata kfunc on a branch that may never run (refused before the walk)": {
+    c: `extern int bpf_xdp_metadata_rx_timestamp(const struct xdp_md *ctx, __u64 *ts) __ksym;
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  __u64 ts = 0;
+  if (ctx->ingress_ifindex == 12345) bpf_xdp_metadata_rx_timestamp(ctx, &ts);
+  return ts & 1;
+}`,
+  },
+  "open-coded numeric iterator (not modelled)": {
+    stricter: "bpf_iter_num_* are not modelled yet: refused as not supported",
+    c: `struct bpf_iter_num { __u64 __opaque[1]; } __attribute__((aligned(8)));
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  struct bpf_iter_num it;
+  int *v, sum = 0;
+  bpf_iter_num_new(&it, 0, 10);
+  while ((v = bpf_iter_num_next(&it))) sum += *v;
+  bpf_iter_num_destroy(&it);
+  return sum & 1;
+}`,
+  },
+};
+
+cProbeSuite("kfunc calls agree with the kernel", probes);
+
+describe("kfunc table", () => {
+  const btf = readVmlinuxBtf();
+  it.skipIf(!btf)("the bundled snapshot's ids and prototypes are the running kernel's (regenerate it with bench/kfuncs/snapshot.ts otherwise)", () => {
+    const live = kfuncTable(btf);
+    const snap = kfuncTable("snapshot");
+    for (const name of ["bpf_iter_num_new", "bpf_iter_num_next", "bpf_dynptr_from_xdp", "bpf_rcu_read_lock", "bpf_xdp_metadata_rx_hash"]) {
+      expect(snap.lookup(name), name).toEqual(live.lookup(name));
+    }
+    expect(live.lookup("bpf_cpumask_create")).toBeDefined();
+    expect(live.xdpAllowed("bpf_cpumask_create")).toBe(false);
+    expect(snap.lookup("bpf_cpumask_create")).toBeUndefined();
+  });
+});
