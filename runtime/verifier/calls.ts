@@ -8,6 +8,7 @@ import { checkRegion, progReadOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
 import { callGlobal } from "./global-subprogs.js";
+import { iterByteIn } from "./iter.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
@@ -59,6 +60,9 @@ export function helperMem(env: Env, st: VerifierState, regno: number, size: numb
     case "stack": {
       if (size === 0 && !zeroOk) throw new RuleError("invalid zero-sized read", [regno]);
       const { lo, hi } = stackBounds(env, st, regno, reg, reg.off, size, write ? "write" : "read");
+      // Helpers may not touch an iterator's slot (iter.ts).
+      const iterByte = iterByteIn(st.frames[reg.frame]!, lo, hi);
+      if (iterByte !== undefined) throw new RuleError(`invalid read from stack R${regno} off ${lo}+${iterByte - lo} size ${size}`, [regno]);
       if (write) clobberRange(st.frames[reg.frame]!.stack, lo, hi);
       return;
     }

@@ -1,4 +1,4 @@
-// Loops the kernel lets the verifier converge on (may_goto, open-coded iterators): the
+// Loops the kernel lets the verifier converge on (may_goto, open-coded iterators, iter.ts): the
 // `may_goto` step (check_cond_jmp_op's BPF_JCOND), the widening of scalars that changed since
 // the previous visit of the loop head (widen_imprecise_scalars), and what is_state_visited does
 // at such a head when it meets one of its own ancestors (a state still being explored).
@@ -9,6 +9,8 @@
 // (RANGE_WITHIN, which is what statesEqual's non-exact comparison is) ends the path.
 
 import type { Env } from "./env.js";
+import { iterAtNext, iterDepthsDiffer, iterKfunc } from "./iter.js";
+import { kfuncAt } from "./kfunc.js";
 import { RuleError } from "./messages.js";
 import { statesEqual } from "./prune.js";
 import { scalarEquals, scalarUnknown } from "./scalar.js";
@@ -74,9 +76,17 @@ export function stepMayGoto(st: VerifierState, pc: number, off: number): { reado
   return { next: pc + 1 + off, queued: { st: queued, pc: pc + 1 } };
 }
 
-/** Loop heads the kernel always checkpoints (mark_force_checkpoint): may_goto here. */
+/** An iterator's `_next` kfunc call at `pc`. */
+function isIterNext(env: Env, pc: number): boolean {
+  const insn = env.prog.insns[pc];
+  if (insn?.kind !== "call" || insn.target !== "kfunc") return false;
+  const k = kfuncAt(env.prog, pc);
+  return k !== undefined && iterKfunc(k.name)?.op === "next";
+}
+
+/** Loop heads the kernel always checkpoints (mark_force_checkpoint): may_goto and iterator `_next` calls. */
 export function isLoopCheckpoint(env: Env, pc: number): boolean {
-  return env.prog.insns[pc]?.kind === "may_goto";
+  return env.prog.insns[pc]?.kind === "may_goto" || isIterNext(env, pc);
 }
 
 /**
@@ -85,9 +95,13 @@ export function isLoopCheckpoint(env: Env, pc: number): boolean {
  * caller run its usual checks.
  */
 export function loopAncestor(env: Env, old: StoredState, cur: VerifierState, pc: number): "hit" | "miss" | undefined {
+  if (isIterNext(env, pc)) {
+    // Convergence: covered by an ancestor while the iterator is still active.
+    return statesEqual(env.cfg, old.state, cur, pc, false) && iterAtNext(cur)?.state === "active" ? "hit" : "miss";
+  }
   if (env.prog.insns[pc]?.kind === "may_goto" && old.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(env.cfg, old.state, cur, pc, false)) return "hit";
   return undefined;
 }
 
-/** Extra condition of the infinite-loop check: the loop counters must agree too. */
-export const sameLoopDepths = (old: VerifierState, cur: VerifierState): boolean => old.mayGotoDepth === cur.mayGotoDepth;
+/** Extra condition of the infinite-loop check: the loop counters (may_goto, active iterators) must agree too. */
+export const sameLoopDepths = (old: VerifierState, cur: VerifierState): boolean => old.mayGotoDepth === cur.mayGotoDepth && !iterDepthsDiffer(old, cur);

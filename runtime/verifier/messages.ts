@@ -88,6 +88,8 @@ export function formatReg(r: RegState): string {
     case "mem":
     case "mem_or_null":
       return `${r.type === "mem" ? "ringbuf_mem" : "ringbuf_mem_or_null"}(${[`id=${r.id}`, `ref_obj_id=${r.ref}`, `sz=${r.size}`, ...offsets(r.off, r.var)].join(",")})`;
+    case "iter":
+      return `iter_${r.iter}(ref_id=${r.ref},state=${r.state},depth=${r.depth})`;
   }
 }
 

@@ -66,9 +66,12 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, exact: boolean): bool
       return cur.type === "stack" && old.frame === cur.frame && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "func":
       return cur.type === "func" && cur.targets.every((t) => old.targets.includes(t)) && (!exact || cur.targets.length === old.targets.length);
+    case "iter":
+      // The iteration depth is not compared (stacksafe for STACK_ITER).
+      return cur.type === "iter" && cur.iter === old.iter && cur.state === old.state && ids.check(old.ref, cur.ref, "ref");
     case "mem":
     case "mem_or_null":
-      return cur.type === old.type && old.size === cur.size && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
+      return cur.type === old.type && old.rdonly === cur.rdonly && old.size === cur.size && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
   }
 }
 

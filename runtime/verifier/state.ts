@@ -34,10 +34,19 @@ export type MapPtr = { readonly type: "map_ptr"; readonly map: number };
 export type StackPtr = { readonly type: "stack"; readonly frame: number; readonly off: number; readonly var: Scalar };
 /** A function address; `targets` are subprogram indices (sorted, distinct). */
 export type FuncPtr = { readonly type: "func"; readonly targets: readonly number[] };
-/** Ring buffer memory from bpf_ringbuf_reserve: `size` bytes, reference `ref` until submitted. */
-export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number };
+/**
+ * Memory of `size` bytes: ring buffer memory from bpf_ringbuf_reserve (reference `ref` until
+ * submitted), a global subprogram's memory argument, or an iterator's element (`rdonly`).
+ */
+export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number; readonly rdonly?: true };
+/**
+ * An open-coded iterator's state, only ever held in the stack slot(s) of its `struct
+ * bpf_iter_*` (iter.ts): `ref` is its reference until destroyed; `depth` counts the
+ * iterations assumed on this path.
+ */
+export type IterState = { readonly type: "iter"; readonly iter: string; readonly state: "active" | "drained"; readonly depth: number; readonly ref: number };
 
-export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr;
+export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | IterState;
 export type RegType = RegState["type"];
 /** Pointers that carry a fixed and a variable offset. */
 export type OffsetPtr = CtxPtr | PktPtr | MapValuePtr | StackPtr | MemPtr;
@@ -61,6 +70,7 @@ export function hasOffset(r: RegState): r is OffsetPtr {
     case "pkt_end":
     case "map_ptr":
     case "func":
+    case "iter":
       return false;
   }
 }
@@ -97,6 +107,8 @@ export function typeName(t: RegType): string {
       return "ringbuf_mem";
     case "mem_or_null":
       return "ringbuf_mem_or_null";
+    case "iter":
+      return "iter";
   }
 }
 

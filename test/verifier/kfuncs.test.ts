@@ -43,24 +43,44 @@ SEC("xdp") int prog(struct xdp_md *ctx) {
   return ts & 1;
 }`,
   },
-  "open-coded numeric iterator (not modelled)": {
-    stricter: "bpf_iter_num_* are not modelled yet: refused as not supported",
-    c: `struct bpf_iter_num { __u64 __opaque[1]; } __attribute__((aligned(8)));
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
-SEC("xdp") int prog(struct xdp_md *ctx) {
-  struct bpf_iter_num it;
-  int *v, sum = 0;
-  bpf_iter_num_new(&it, 0, 10);
-  while ((v = bpf_iter_num_next(&it))) sum += *v;
-  bpf_iter_num_destroy(&it);
-  return sum & 1;
-}`,
-  },
 };
 
 cProbeSuite("kfunc calls agree with the kernel", probes);
+
+const ITER = `struct bpf_iter_num { __u64 __opaque[1]; } __attribute__((aligned(8)));
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u64); __type(value, __u64); } m SEC(".maps");
+int arr[16];
+`;
+const iterProbe = (body: string, extra: Partial<CProbe> = {}): CProbe => ({ c: `${ITER}SEC("xdp") int prog(struct xdp_md *ctx) {\n${body}\n}`, ...extra });
+
+const iterProbes: Record<string, CProbe> = {
+  "sum over bpf_iter_num": iterProbe("struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, 10); while ((v = bpf_iter_num_next(&it))) s += *v; bpf_iter_num_destroy(&it); return s & 1;"),
+  "bpf_for-style loop with a bounded array index": iterProbe(
+    "struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, 16); while ((v = bpf_iter_num_next(&it))) { int i = *v; if (i >= 0 && i < 16) s += arr[i]; } bpf_iter_num_destroy(&it); return s & 1;",
+  ),
+  "element used as an unchecked array index": iterProbe(
+    "struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, 16); while ((v = bpf_iter_num_next(&it))) s += arr[*v]; bpf_iter_num_destroy(&it); return s & 1;",
+  ),
+  "nested iterators": iterProbe(
+    "struct bpf_iter_num a, b; int *x, *y; int s = 0; bpf_iter_num_new(&a, 0, 3); while ((x = bpf_iter_num_next(&a))) { bpf_iter_num_new(&b, 0, 3); while ((y = bpf_iter_num_next(&b))) s += *x * *y; bpf_iter_num_destroy(&b); } bpf_iter_num_destroy(&a); return s & 1;",
+  ),
+  "reading the iterator's stack slot": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); __u64 x = *(volatile __u64 *)&it; bpf_iter_num_destroy(&it); return x & 1;"),
+  "overwriting the iterator's stack slot": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); *(volatile __u64 *)&it = 0; bpf_iter_num_destroy(&it); return 0;"),
+  "iterator slot passed to a helper": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); bpf_map_lookup_elem(&m, &it); bpf_iter_num_destroy(&it); return 0;"),
+  "new on a live iterator": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); bpf_iter_num_new(&it, 0, 10); bpf_iter_num_destroy(&it); return 0;"),
+  "iterator never destroyed": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); return 0;"),
+  "next on an uninitialised iterator": iterProbe("struct bpf_iter_num it; bpf_iter_num_next(&it); return 0;"),
+  "destroyed twice": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); bpf_iter_num_destroy(&it); bpf_iter_num_destroy(&it); return 0;"),
+  "next after destroy": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); bpf_iter_num_destroy(&it); bpf_iter_num_next(&it); return 0;"),
+  "element dereferenced without a NULL check": iterProbe("struct bpf_iter_num it; int *v; int s; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); s = *v; bpf_iter_num_destroy(&it); return s & 1;"),
+  "writing through the element pointer": iterProbe("struct bpf_iter_num it; int *v; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); if (v) *v = 3; bpf_iter_num_destroy(&it); return 0;"),
+  "reading past the element": iterProbe("struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); if (v) s = v[1]; bpf_iter_num_destroy(&it); return s & 1;"),
+};
+
+cProbeSuite("open-coded iterators agree with the kernel", iterProbes);
 
 describe("kfunc table", () => {
   const btf = readVmlinuxBtf();
