@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { mapDefinitions } from "../../runtime/object/map-defs.js";
+import { kfuncTable, type KfuncTable } from "../../runtime/object/kfuncs.js";
 import { readObject } from "../../runtime/object/object-file.js";
 import { verifyProgram, type ProgramVerdict } from "../../runtime/verifier/index.js";
 
@@ -59,6 +60,9 @@ export function compareCorpus(corpusDir: string, labels: Labels, filter?: (l: Pr
     list.push(l);
     byObject.set(l.object, list);
   }
+  // The running kernel's kfunc table (vmlinux BTF), read once, when a program first calls a kfunc.
+  let kfuncs: KfuncTable | undefined;
+  const kfuncsOnce = (): KfuncTable => (kfuncs ??= kfuncTable());
   for (const [object, list] of [...byObject].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const file = join(corpusDir, "xdp", `${object}.o`);
     let prepared: { obj: ReturnType<typeof readObject>; maps: ReturnType<typeof mapDefinitions> } | undefined;
@@ -83,7 +87,7 @@ export function compareCorpus(corpusDir: string, labels: Labels, filter?: (l: Pr
       let ours: ProgramVerdict | undefined;
       let detail: string | undefined;
       try {
-        ours = verifyProgram(prepared.obj, prepared.maps, l.program, { target: "kernel" });
+        ours = verifyProgram(prepared.obj, prepared.maps, l.program, { target: "kernel" }, kfuncsOnce);
       } catch (e) {
         detail = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
       }

@@ -1,6 +1,7 @@
 // The bundled verifier's entry points: verifyObject (every program of an object) and
 // verifyProgram (one program with the object's maps), per docs/verifier.md.
 
+import { kfuncTable, type KfuncTable } from "../object/kfuncs.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
 import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
@@ -37,11 +38,14 @@ export interface ProgramVerdict {
 export function verifyObject(input: Uint8Array | ObjectFile, opts: VerifyOptions = {}): ProgramVerdict[] {
   const obj = input instanceof Uint8Array ? readObject(input) : input;
   const maps = mapDefinitions(obj);
-  return objectPrograms(obj).map((p) => verifyProgram(obj, maps, p.name, opts));
+  // The kernel's kfunc table is read once per object, and only if some program calls a kfunc.
+  let table: KfuncTable | undefined;
+  const kfuncs = (): KfuncTable => (table ??= kfuncTable());
+  return objectPrograms(obj).map((p) => verifyProgram(obj, maps, p.name, opts, kfuncs));
 }
 
-export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}): ProgramVerdict {
-  const linked = linkProgram(obj, program, maps);
+export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}, kfuncs?: KfuncTable | (() => KfuncTable)): ProgramVerdict {
+  const linked = linkProgram(obj, program, maps, kfuncs);
   return verifyLinked(linked, maps, opts, obj.btf);
 }
 

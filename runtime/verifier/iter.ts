@@ -1,6 +1,6 @@
-// Open-coded iterators (bpf_iter_num_new / _next / _destroy), as the kernel's process_iter_arg
-// and process_iter_next_call: the iterator lives in the stack slot of its `struct
-// bpf_iter_num` (8 bytes) as a state of its own that programs cannot read (a write scrubs it);
+// Open-coded iterators (bpf_iter_num_* and bpf_iter_bits_*: _new / _next / _destroy), as the
+// kernel's process_iter_arg and process_iter_next_call: the iterator lives in the stack slots
+// of its `struct bpf_iter_*` (8 or 16 bytes) as a state of its own that programs cannot read (a write scrubs it);
 // `_new` needs an uninitialised slot and takes a reference, `_next` and `_destroy` an
 // initialised one of the same kind, `_destroy` releases the reference (a leak is refused at
 // exit). `_next` is a loop head: the current path continues with the iterator drained and r0 =
@@ -19,10 +19,18 @@ import { scalarConst, scalarUnknown } from "./scalar.js";
 import { emptySlot, slotOf } from "./stack.js";
 import { copyState, NOT_INIT, ZERO, type Frame, type IterState, type RegState, type VerifierState } from "./state.js";
 
-/** Iterators modelled: name → element size `_next` points to. */
-const ITERS: Readonly<Record<string, { readonly elem: number; readonly slots: number; readonly newArgs: number }>> = {
-  num: { elem: 4, slots: 1, newArgs: 3 },
+/**
+ * Iterators modelled: the element size `_next` points to, the stack slots of the iterator
+ * struct, and what `_new`'s arguments after the iterator are ("scalar", or "ignored" for the
+ * kernel's `__ign` arguments, which it does not check at all).
+ */
+const ITERS: Readonly<Record<string, { readonly elem: number; readonly slots: number; readonly newArgs: readonly ("scalar" | "ignored")[] }>> = {
+  num: { elem: 4, slots: 1, newArgs: ["scalar", "scalar"] },
+  bits: { elem: 4, slots: 2, newArgs: ["ignored", "scalar"] },
 };
+
+/** Arguments of the modelled iterator kfunc (for matching the kernel's prototype). */
+export const iterArgCount = (iter: string, op: "new" | "next" | "destroy"): number => (op === "new" ? 1 + ITERS[iter]!.newArgs.length : 1);
 
 const ITER_KFUNC = /^bpf_iter_(\w+)_(new|next|destroy)$/;
 
@@ -44,13 +52,25 @@ function iterSlot(st: VerifierState, iter: string): { frame: Frame; slot: number
   return { frame: st.frames[reg.frame]!, slot: slotOf(off).slot, off };
 }
 
-const iterAt = (frame: Frame, slot: number): IterState | undefined => {
+const iterIn = (frame: Frame, slot: number): IterState | undefined => {
   const s = frame.stack[slot]!;
   return s.kind === "spill" && s.reg.type === "iter" ? s.reg : undefined;
 };
 
+/** The iterator whose first (highest) slot is `slot`, when every one of its slots holds it. */
+const iterAt = (frame: Frame, slot: number): IterState | undefined => {
+  const it = iterIn(frame, slot);
+  if (!it) return undefined;
+  for (let i = 1; i < ITERS[it.iter]!.slots; i++) {
+    const o = slot - i >= 0 ? iterIn(frame, slot - i) : undefined;
+    if (!o || o.ref !== it.ref) return undefined;
+  }
+  return it;
+};
+
+/** The iterator's state in each of its slots (the kernel keeps one per slot as well). */
 function setIter(frame: Frame, slot: number, it: IterState): void {
-  frame.stack[slot] = { kind: "spill", reg: it, size: 8, tail: [] };
+  for (let i = 0; i < ITERS[it.iter]!.slots; i++) frame.stack[slot - i] = { kind: "spill", reg: it, size: 8, tail: [] };
 }
 
 function finishCall(st: VerifierState, r0: RegState): void {
@@ -65,10 +85,13 @@ export function checkIterCall(env: Env, st: VerifierState, name: string, pc: num
   const where = iterSlot(st, k.iter);
   const cur = iterAt(where.frame, where.slot);
   if (k.op === "new") {
-    if (cur) throw new RuleError(`expected uninitialized iter_${k.iter} as arg #0`, [1]);
-    for (let r = 2; r <= ITERS[k.iter]!.newArgs; r++) {
-      if (readReg(st, r).type !== "scalar") throw new RuleError(`R${r} is not a scalar`, [r]);
+    // is_iter_reg_valid_uninit: no byte of any of its slots may belong to an iterator.
+    for (let i = 0; i < ITERS[k.iter]!.slots; i++) {
+      if (iterIn(where.frame, where.slot - i)) throw new RuleError(`expected uninitialized iter_${k.iter} as arg #0`, [1]);
     }
+    ITERS[k.iter]!.newArgs.forEach((kind, i) => {
+      if (kind === "scalar" && readReg(st, i + 2).type !== "scalar") throw new RuleError(`R${i + 2} is not a scalar`, [i + 2]);
+    });
     growStack(env, where.frame, where.off);
     const ref = freshId(env);
     st.refs = [...st.refs, { id: ref, insn: pc }];
@@ -79,7 +102,7 @@ export function checkIterCall(env: Env, st: VerifierState, name: string, pc: num
   if (!cur || cur.iter !== k.iter) throw new RuleError(`expected an initialized iter_${k.iter} as arg #0`, [1]);
   if (k.op === "destroy") {
     st.refs = st.refs.filter((r) => r.id !== cur.ref);
-    where.frame.stack[where.slot] = emptySlot;
+    for (let i = 0; i < ITERS[k.iter]!.slots; i++) where.frame.stack[where.slot - i] = emptySlot;
     finishCall(st, NOT_INIT);
     return {};
   }
@@ -105,7 +128,7 @@ export function iterAtNext(st: VerifierState): IterState | undefined {
   if (reg.type !== "stack" || reg.var.tnum.mask !== 0n) return undefined;
   const off = reg.off + Number(BigInt.asIntN(64, reg.var.tnum.value));
   if (off >= 0 || off < -512) return undefined;
-  return iterAt(st.frames[reg.frame]!, slotOf(off).slot);
+  return iterIn(st.frames[reg.frame]!, slotOf(off).slot);
 }
 
 /** iter_active_depths_differ: some active iterator is at another depth in `cur` than in `old`. */

@@ -1,17 +1,16 @@
 // kfunc calls (the kernel's add_kfunc_call before the walk, check_kfunc_call during it): the
 // linker resolved each `__ksym` extern against the kernel's BTF and recorded whether XDP may
 // call it. Kfuncs outside XDP's id sets get the kernel's refusal, sleepable ones theirs, and
-// the kfuncs modelled (the numeric open-coded iterator, iter.ts) are checked by their rules; every
+// the kfuncs modelled (the num and bits open-coded iterators, iter.ts) are checked by their rules; every
 // other kfunc is refused as not supported rather than guessed at.
 
 import type { CallInsn } from "../isa/index.js";
 import type { LinkedKfunc, LinkedProgram } from "../object/link.js";
 import type { Env } from "./env.js";
 import { Reject, RuleError } from "./messages.js";
-import { checkIterCall, iterKfunc } from "./iter.js";
+import { checkIterCall, iterArgCount, iterKfunc } from "./iter.js";
 import type { VerifierState } from "./state.js";
 
-const expectedArgs = (op: "new" | "next" | "destroy"): number => (op === "new" ? 3 : 1);
 
 /** What a kfunc call asks the walk to do besides continuing after it. */
 export interface KfuncEffect {
@@ -42,6 +41,6 @@ export function checkKfuncCall(env: Env, st: VerifierState, insn: CallInsn, pc: 
   if (k.sleepable) throw new RuleError(`program must be sleepable to call sleepable kfunc ${k.name}`);
   const iter = iterKfunc(k.name);
   // A model applies only to the prototype it was written for.
-  if (iter && (!k.proto || k.proto.args.length === expectedArgs(iter.op))) return checkIterCall(env, st, k.name, pc);
+  if (iter && (!k.proto || k.proto.args.length === iterArgCount(iter.iter, iter.op))) return checkIterCall(env, st, k.name, pc);
   throw new RuleError(`kfunc ${k.name} is not supported by tsbpf's verifier`);
 }
