@@ -207,6 +207,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     }
   }
   if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError("tail_call would lead to reference leak");
+  if (proto.name === "tail_call" && st.rcuLock) throw new RuleError("tail_call cannot be used inside bpf_rcu_read_lock-ed region");
   // bpf_loop: the kernel marks the count (r1) precise to tell when iteration ends; for a
   // pointer that fails inside the kernel, and the program is refused with its internal error.
   if (proto.callback === true && frame.regs[1]!.type !== "scalar") throw new RuleError("verifier bug: backtracking misuse", [1]);
@@ -283,6 +284,7 @@ export function checkExit(st: VerifierState): number | undefined {
     if (callee.subprog !== 0 && r0.type !== "scalar") throw new RuleError(`At subprogram exit the register R0 is not a scalar value (${typeName(r0.type)})`, [0]);
     // A privileged program may return a pointer (allow_ptr_leaks); XDP has no return range.
     if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
+    if (st.rcuLock) throw new RuleError("BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
     return undefined;
   }
   if (callee.callback) {

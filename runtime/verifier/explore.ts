@@ -49,7 +49,7 @@ export class Explorer {
 
   /** Walks from the program's entry, or from `start` (a global subprogram's own entry state). */
   run(start?: { readonly st: VerifierState; readonly pc: number }): WalkResult {
-    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, mayGotoDepth: 0 };
+    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, mayGotoDepth: 0, rcuLock: false };
     st0.frames[0]!.regs[1] = { type: "ctx", off: 0, var: ZERO };
     let cur: VerifierState | undefined = start?.st ?? st0;
     let pc = start?.pc ?? 0;

@@ -163,5 +163,5 @@ export function globalEntryState(env: Env, g: GlobalSubprog): VerifierState {
     }
     frame.regs[i + 1] = r;
   });
-  return { frames: [frame], refs: [], parent: undefined, mayGotoDepth: 0 };
+  return { frames: [frame], refs: [], parent: undefined, mayGotoDepth: 0, rcuLock: false };
 }

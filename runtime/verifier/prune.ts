@@ -118,7 +118,7 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
     const b = cur.frames[k]!;
     if (a.callsite !== b.callsite || a.subprog !== b.subprog || a.callback !== b.callback) return false;
   }
-  if (old.refs.length !== cur.refs.length) return false;
+  if (old.refs.length !== cur.refs.length || old.rcuLock !== cur.rcuLock) return false;
   const ids = new IdMap();
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i]!.id, cur.refs[i]!.id, "ref")) return false;
   for (let k = 0; k < old.frames.length; k++) {

@@ -147,6 +147,8 @@ export interface VerifierState {
   parent: StoredState | undefined;
   /** may_goto iterations assumed on this path (the kernel's may_goto_depth; loops.ts). */
   mayGotoDepth: number;
+  /** Inside a bpf_rcu_read_lock-ed region (kfunc.ts). */
+  rcuLock: boolean;
 }
 
 export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
@@ -160,7 +162,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, mayGotoDepth: s.mayGotoDepth };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, mayGotoDepth: s.mayGotoDepth, rcuLock: s.rcuLock };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;

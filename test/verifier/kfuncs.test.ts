@@ -77,6 +77,10 @@ const iterProbes: Record<string, CProbe> = {
   "next after destroy": iterProbe("struct bpf_iter_num it; bpf_iter_num_new(&it, 0, 10); bpf_iter_num_destroy(&it); bpf_iter_num_next(&it); return 0;"),
   "element dereferenced without a NULL check": iterProbe("struct bpf_iter_num it; int *v; int s; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); s = *v; bpf_iter_num_destroy(&it); return s & 1;"),
   "writing through the element pointer": iterProbe("struct bpf_iter_num it; int *v; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); if (v) *v = 3; bpf_iter_num_destroy(&it); return 0;"),
+  "iterator loop inside a global subprogram (func_info and .ksyms BTF loaded)": {
+    c: `${ITER}__noinline int gsum(int n) { struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, n); while ((v = bpf_iter_num_next(&it))) s += *v; bpf_iter_num_destroy(&it); return s; }
+SEC("xdp") int prog(struct xdp_md *ctx) { return gsum(ctx->rx_queue_index & 7) & 1; }`,
+  },
   "reading past the element": iterProbe("struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); if (v) s = v[1]; bpf_iter_num_destroy(&it); return s & 1;"),
 };
 
@@ -95,3 +99,27 @@ describe("kfunc table", () => {
     expect(snap.lookup("bpf_cpumask_create")).toBeUndefined();
   });
 });
+
+const RCU = `extern void bpf_rcu_read_lock(void) __ksym;
+extern void bpf_rcu_read_unlock(void) __ksym;
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } pa SEC(".maps");
+static __noinline int sub(int x) { if (x == 3) return 1; return 2; }
+__noinline int gsub(int x) { return x + 1; }
+static int cb(__u32 i, void *c) { return 0; }
+`;
+const rcuProbe = (body: string): CProbe => ({ c: `${RCU}SEC("xdp") int prog(struct xdp_md *ctx) {\n${body}\n}` });
+
+const rcuProbes: Record<string, CProbe> = {
+  "map lookup inside an RCU region": rcuProbe("bpf_rcu_read_lock(); __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&m, &k); int r = v ? *v : 0; bpf_rcu_read_unlock(); return r & 1;"),
+  "exit inside the region": rcuProbe("bpf_rcu_read_lock(); return 0;"),
+  "unlock without lock": rcuProbe("bpf_rcu_read_unlock(); return 0;"),
+  "nested lock": rcuProbe("bpf_rcu_read_lock(); bpf_rcu_read_lock(); bpf_rcu_read_unlock(); bpf_rcu_read_unlock(); return 0;"),
+  "unlocked on one branch only": rcuProbe("bpf_rcu_read_lock(); if (ctx->ingress_ifindex == 3) bpf_rcu_read_unlock(); return 0;"),
+  "static subprogram called inside the region": rcuProbe("bpf_rcu_read_lock(); int r = sub(ctx->ingress_ifindex); bpf_rcu_read_unlock(); return r;"),
+  "global subprogram called inside the region": rcuProbe("bpf_rcu_read_lock(); int r = gsub(ctx->ingress_ifindex); bpf_rcu_read_unlock(); return r;"),
+  "tail call inside the region": rcuProbe("bpf_rcu_read_lock(); bpf_tail_call(ctx, &pa, 0); bpf_rcu_read_unlock(); return 0;"),
+  "bpf_loop inside the region": rcuProbe("bpf_rcu_read_lock(); bpf_loop(4, cb, 0, 0); bpf_rcu_read_unlock(); return 0;"),
+};
+
+cProbeSuite("bpf_rcu_read_lock regions agree with the kernel", rcuProbes);
