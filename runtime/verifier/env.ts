@@ -23,6 +23,12 @@ export interface Env {
   readonly globals?: ReadonlyMap<number, GlobalSubprog>;
   /** Global subprograms some verified path calls, still to be verified. */
   readonly globalsCalled?: Set<number>;
+  /**
+   * Loop heads widen changed scalars (loops.ts) unless "exact"; `widened` records that some
+   * widening happened on this run (index.ts retries an exact walk when a widened one fails).
+   */
+  readonly loopWidening?: "widen" | "exact";
+  widened?: boolean;
 }
 
 export const freshId = (env: Env): number => ++env.idGen;

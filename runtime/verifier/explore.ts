@@ -202,7 +202,7 @@ export class Explorer {
         return pc + 1 + insn.off;
       case "may_goto": {
         this.jmps++;
-        const { next, queued } = stepMayGoto(st, pc, insn.off);
+        const { next, queued } = stepMayGoto(env, st, pc, insn.off);
         this.push(queued.st, queued.pc);
         return next;
       }

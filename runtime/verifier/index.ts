@@ -66,8 +66,21 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
   const globals = globalSubprogs(btf, prog, cfg);
-  const env: Env = { prog, maps, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set() };
-  const result = walkAll(env, opts.maxInsns ?? DEFAULT_MAX_INSNS);
+  const newEnv = (loopWidening: "widen" | "exact"): Env => ({ prog, maps, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set(), loopWidening });
+  let env = newEnv("widen");
+  let result = walkAll(env, opts.maxInsns ?? DEFAULT_MAX_INSNS);
+  // Widening every changed scalar (we track no precision) can lose a bound the kernel keeps
+  // (a loop index used as an offset). Then the loops are walked again without widening, as the
+  // kernel walks precise scalars; either walk accepting proves the program safe. An exact walk
+  // that runs out of budget (a loop that only widening makes converge) keeps the first verdict.
+  if (result.error && env.widened) {
+    const exactEnv = newEnv("exact");
+    const exact = walkAll(exactEnv, opts.maxInsns ?? DEFAULT_MAX_INSNS);
+    if (!exact.error || !/^BPF program is too large|^The sequence of \d+ jumps is too complex/.test(exact.error.message)) {
+      env = exactEnv;
+      result = exact;
+    }
+  }
   const stackDepth = env.stackDepth.slice();
   if (result.error) {
     return { ...base, accepted: false, processed: result.processed, error: buildError(prog, result.error, result.failedRegs), stackDepth };

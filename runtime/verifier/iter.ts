@@ -114,7 +114,7 @@ export function checkIterCall(env: Env, st: VerifierState, name: string, pc: num
     const frameIdx = st.frames.indexOf(where.frame);
     setIter(queued.frames[frameIdx]!, where.slot, { ...cur, depth: cur.depth + 1 });
     finishCall(queued, { type: "mem", size: ITERS[k.iter]!.elem, off: 0, var: ZERO, id: 0, ref: 0, rdonly: true });
-    if (prev) widenScalars(prev, queued);
+    if (prev) widenScalars(env, prev, queued);
     branch = { st: queued, pc: pc + 1 };
   }
   setIter(where.frame, where.slot, { ...cur, state: "drained" });

@@ -51,28 +51,36 @@ function widen(old: RegState, cur: RegState): RegState {
  * that differs from its value at the previous visit becomes unknown, so the loop converges.
  * Sound whatever is widened; we track no precision, so every changed scalar is widened.
  */
-export function widenScalars(prev: VerifierState, st: VerifierState): void {
+export function widenScalars(env: Env, prev: VerifierState, st: VerifierState): void {
+  if (env.loopWidening === "exact") return;
   for (let k = 0; k < st.frames.length && k < prev.frames.length; k++) {
     const a = prev.frames[k]!;
     const b = st.frames[k]!;
-    for (let r = 0; r < 10; r++) b.regs[r] = widen(a.regs[r]!, b.regs[r]!);
+    for (let r = 0; r < 10; r++) {
+      const w = widen(a.regs[r]!, b.regs[r]!);
+      if (w !== b.regs[r]) env.widened = true;
+      b.regs[r] = w;
+    }
     for (let i = 0; i < b.stack.length; i++) {
       const os = a.stack[i]!;
       const cs = b.stack[i]!;
       if (os.kind !== "spill" || cs.kind !== "spill" || cs.reg.type !== "scalar") continue;
       const w = widen(os.reg, cs.reg);
-      if (w !== cs.reg) b.stack[i] = { ...cs, reg: w };
+      if (w !== cs.reg) {
+        b.stack[i] = { ...cs, reg: w };
+        env.widened = true;
+      }
     }
   }
 }
 
 /** The may_goto at `pc` jumping by `off`: the current path takes the jump; returns the queued fall-through. */
-export function stepMayGoto(st: VerifierState, pc: number, off: number): { readonly next: number; readonly queued: Queued } {
+export function stepMayGoto(env: Env, st: VerifierState, pc: number, off: number): { readonly next: number; readonly queued: Queued } {
   if (off === 0) throw new RuleError("invalid may_goto off 0 imm 0");
   const prev = prevEntry(st, pc);
   const queued = copyState(st);
   queued.mayGotoDepth = st.mayGotoDepth + 1;
-  if (prev) widenScalars(prev, queued);
+  if (prev) widenScalars(env, prev, queued);
   return { next: pc + 1 + off, queued: { st: queued, pc: pc + 1 } };
 }
 

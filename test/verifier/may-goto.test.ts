@@ -72,8 +72,23 @@ out:
   r0 = 0x0
   exit`,
   },
+  "index checked before the may_goto, used after it (widening loses the bound; the exact walk proves it)": {
+    maps: [ARR],
+    asm: `${LOOKUP}
+  r1 = 0x0
+loop:
+  if r1 > 0x3f goto out
+  may_goto out
+  r2 = r0
+  r2 += r1
+  *(u8 *)(r2 + 0x0) = 0x1
+  r1 += 0x1
+  goto loop
+out:
+  r0 = 0x0
+  exit`,
+  },
   "unbounded index inside the loop": {
-    otherReason: "we widen the changed index at the may_goto (no precision tracking), so the unbounded register is refused at the pointer arithmetic; the kernel keeps the precise index and fails at the 65th iteration's store",
     maps: [ARR],
     asm: `${LOOKUP}
   r1 = 0x0
