@@ -128,7 +128,7 @@ export class Explorer {
           // The loop's own rule decided: no infinite-loop check.
         } else if (cfg.callsCallback[pc] === 1) {
           if (statesEqual(cfg, sl.state, cur, pc, false)) return this.hit(sl);
-        } else if (sameLoopDepths(sl.state, cur) && statesEqual(cfg, sl.state, cur, pc, true)) {
+        } else if (sameLoopDepths(this.env, sl.state, cur) && statesEqual(cfg, sl.state, cur, pc, true)) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;

@@ -112,4 +112,5 @@ export function loopAncestor(env: Env, old: StoredState, cur: VerifierState, pc:
 }
 
 /** Extra condition of the infinite-loop check: the loop counters (may_goto, active iterators) must agree too. */
-export const sameLoopDepths = (old: VerifierState, cur: VerifierState): boolean => old.mayGotoDepth === cur.mayGotoDepth && !iterDepthsDiffer(old, cur);
+export const sameLoopDepths = (env: Env, old: VerifierState, cur: VerifierState): boolean =>
+  old.mayGotoDepth === cur.mayGotoDepth && (env.prog.kfuncs === undefined || !iterDepthsDiffer(old, cur));
