@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { mapDefinitions } from "../../runtime/object/map-defs.js";
+import { kfuncTable, type KfuncTable } from "../../runtime/object/kfuncs.js";
 import { readObject } from "../../runtime/object/object-file.js";
 import { verifyProgram, type ProgramVerdict } from "../../runtime/verifier/index.js";
 
@@ -67,7 +68,7 @@ export function prepareObject(corpusDir: string, object: string): PreparedObject
 }
 
 /** Our verdict on one labelable program, classified against its label. */
-export function compareProgram(prepared: PreparedObject, l: ProgramLabel): ProgramResult {
+export function compareProgram(prepared: PreparedObject, l: ProgramLabel, kfuncs?: () => KfuncTable): ProgramResult {
   const kernel = l.xdp.verdict as "accept" | "reject";
   const base = { object: l.object, program: l.program, kernel, kernelMessage: l.xdp.message, kernelProcessed: l.xdp.processed ?? undefined };
   if ("error" in prepared) return { ...base, outcome: UNSUPPORTED.test(prepared.error) ? "unsupported" : "error", detail: prepared.error, micros: 0 };
@@ -75,7 +76,7 @@ export function compareProgram(prepared: PreparedObject, l: ProgramLabel): Progr
   let ours: ProgramVerdict | undefined;
   let detail: string | undefined;
   try {
-    ours = verifyProgram(prepared.obj, prepared.maps, l.program, { target: "kernel" });
+    ours = verifyProgram(prepared.obj, prepared.maps, l.program, { target: "kernel" }, kfuncs);
   } catch (e) {
     detail = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
   }
@@ -96,13 +97,20 @@ export function labelable(labels: Labels, filter?: (l: ProgramLabel) => boolean)
     .sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
 }
 
+/** The running kernel's kfunc table (vmlinux BTF), read once, when a program first calls a kfunc. */
+export function kfuncsOnce(): () => KfuncTable {
+  let kfuncs: KfuncTable | undefined;
+  return () => (kfuncs ??= kfuncTable());
+}
+
 /** Runs our verifier on every labelable program of `labels` found under `corpusDir/xdp`. */
 export function compareCorpus(corpusDir: string, labels: Labels, filter?: (l: ProgramLabel) => boolean): ProgramResult[] {
   const out: ProgramResult[] = [];
   let current: { object: string; prepared: PreparedObject } | undefined;
+  const kfuncs = kfuncsOnce();
   for (const l of labelable(labels, filter)) {
     if (current?.object !== l.object) current = { object: l.object, prepared: prepareObject(corpusDir, l.object) };
-    out.push(compareProgram(current.prepared, l));
+    out.push(compareProgram(current.prepared, l, kfuncs));
   }
   return out;
 }

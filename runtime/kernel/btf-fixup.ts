@@ -6,9 +6,10 @@
 //     bpf_object__sanitize_btf replaces them (VAR/DECL_TAG → INT, DATASEC → STRUCT,
 //     FUNC_PROTO → ENUM, FUNC → TYPEDEF or static FUNC, FLOAT → empty STRUCT,
 //     TYPE_TAG → CONST, ENUM64 → UNION, signed ENUM → unsigned).
+//   - the .ksyms DATASEC of `__ksym` externs rewritten as libbpf does (fixupKsyms).
 // Invariants: the input is never modified (every function returns a fresh model); type ids
-// are preserved (only an ENUM64 placeholder INT may be appended at the end), so the type ids
-// of maps and func_info stay valid.
+// are preserved (only an ENUM64 placeholder INT, and for .ksyms a dummy VAR and maybe an int,
+// may be appended at the end), so the type ids of maps and func_info stay valid.
 
 import { IntEncoding, VarLinkage, FuncLinkage, type Btf, type BtfType } from "../object/btf/index.js";
 import { STB_GLOBAL, STB_WEAK, STT_OBJECT, STV_HIDDEN, STV_INTERNAL } from "../object/elf/constants.js";
@@ -36,6 +37,7 @@ export function fixupDatasecs(btf: Btf, elf: ElfFile): Btf {
   const out = clone(btf);
   for (const t of out.types) {
     if (t.kind !== "DATASEC") continue;
+    if (t.name === ".ksyms") fixupKsyms(out, t);
     if (t.name !== ".kconfig" && t.name !== ".ksyms") {
       let fixOffsets = false;
       if (t.size === 0) {
@@ -58,6 +60,33 @@ export function fixupDatasecs(btf: Btf, elf: ElfFile): Btf {
     t.vars.sort((a, b) => a.offset - b.offset);
   }
   return out;
+}
+
+/**
+ * The `.ksyms` DATASEC of `__ksym` externs, which the kernel refuses as clang writes it (extern
+ * FUNCs: "Invalid func linkage"), as libbpf's bpf_object__collect_externs rewrites it: every
+ * entry becomes a 4-byte slot holding a dummy `int` VAR ("dummy_ksym", appended), extern FUNCs
+ * become global with unnamed parameters named after the dummy, extern VARs become allocated ints.
+ */
+function fixupKsyms(out: Btf, sec: Extract<BtfType, { kind: "DATASEC" }>): void {
+  let intId = out.types.findIndex((t) => t.kind === "INT" && t.size === 4 && t.bits === 32) + 1;
+  if (intId === 0) intId = out.types.push({ kind: "INT", name: "int", size: 4, bitsOffset: 0, bits: 32, encoding: IntEncoding.SIGNED });
+  const dummyId = out.types.push({ kind: "VAR", name: "dummy_ksym", type: intId, linkage: VarLinkage.GLOBAL });
+  sec.vars.forEach((vsi, i) => {
+    const v = out.types[vsi.type - 1];
+    if (v?.kind === "FUNC") {
+      const proto = out.types[v.type - 1];
+      if (proto?.kind === "FUNC_PROTO") for (const p of proto.params) if (p.type !== 0 && p.name === "") p.name = "dummy_ksym";
+      v.linkage = FuncLinkage.GLOBAL;
+      vsi.type = dummyId;
+    } else if (v?.kind === "VAR") {
+      v.linkage = VarLinkage.GLOBAL;
+      v.type = intId;
+    }
+    vsi.offset = i * 4;
+    vsi.size = 4;
+  });
+  sec.size = sec.vars.length * 4;
 }
 
 /** Replaces kinds the kernel lacks, as libbpf's bpf_object__sanitize_btf. */

@@ -1,14 +1,17 @@
 // Static linking of one program, as libbpf does before BPF_PROG_LOAD: the entry function
 // followed by every subprogram it reaches (calls and function addresses), call offsets and
 // function addresses rewritten for the new layout, map references turned into map-index
-// pseudo loads (src 5 / 6 with the value offset), and func_info / line_info carried over.
+// pseudo loads (src 5 / 6 with the value offset), kfunc calls against `__ksym` externs given
+// the kernel FUNC's BTF id (module index 0, vmlinux), and func_info / line_info carried over.
 // The result is what both the VM and the kernel loader consume.
 
 import { decodeProgram, InstructionDecodeError, Pseudo, SLOT_BYTES, type Instruction } from "../isa/index.js";
 import type { LineInfoRecord } from "./btf/ext-types.js";
-import { R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, STB_GLOBAL, STT_FUNC, STT_SECTION } from "./elf/constants.js";
+import { R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, SHN_UNDEF, STB_GLOBAL, STB_WEAK, STT_FUNC, STT_SECTION } from "./elf/constants.js";
 import type { ElfRelocation } from "./elf/types.js";
 import { ObjectFormatError } from "./format-error.js";
+import type { KfuncProto } from "./kernel-btf.js";
+import { kfuncTable, type KfuncTable } from "./kfuncs.js";
 import type { MapDefinition } from "./map-defs.js";
 import type { ObjectFile } from "./object-file.js";
 
@@ -29,7 +32,22 @@ export interface LinkedProgram {
   readonly insns: readonly (Instruction | undefined)[];
   readonly functions: readonly { readonly name: string; readonly slot: number; readonly funcTypeId?: number }[];
   readonly lineInfo: readonly (LineInfoRecord & { readonly slot: number })[];
+  /** The kfunc calls: slot, extern name and the kernel's prototype (absent when unknown to the table). */
+  readonly kfuncs?: readonly LinkedKfunc[];
 }
+
+export interface LinkedKfunc {
+  readonly slot: number;
+  readonly name: string;
+  readonly proto?: KfuncProto;
+  /** In the kernel's kfunc id sets for XDP (or for every program type). */
+  readonly xdpAllowed: boolean;
+  /** KF_SLEEPABLE: refused to programs that cannot sleep, as XDP. */
+  readonly sleepable: boolean;
+}
+
+/** libbpf's POISON_CALL_KFUNC_BASE: an unresolved weak kfunc call becomes a call of this invalid helper id plus the extern's index. */
+export const POISON_CALL_KFUNC_BASE = 2002000000;
 
 const loc = (section: string, slot: number): { section: string; offset: number } => ({ section, offset: slot * SLOT_BYTES });
 
@@ -62,7 +80,11 @@ interface SectionCode {
   readonly relocs: Map<number, ElfRelocation>;
 }
 
-export function linkProgram(obj: ObjectFile, programName: string, maps: readonly MapDefinition[]): LinkedProgram {
+/**
+ * `kfuncs` resolves kfunc externs (default: the running kernel's BTF, else the bundled
+ * snapshot); it is only consulted when the program calls a kfunc.
+ */
+export function linkProgram(obj: ObjectFile, programName: string, maps: readonly MapDefinition[], kfuncs?: KfuncTable | (() => KfuncTable)): LinkedProgram {
   const functions = objectFunctions(obj);
   const entry = functions.find((f) => f.name === programName && f.section !== ".text");
   if (!entry) throw new ObjectFormatError({ section: ".symtab", offset: 0 }, `no program named '${programName}'`);
@@ -99,6 +121,9 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
     return total - fn.slots;
   };
 
+  let table: KfuncTable | undefined;
+  const kfuncsOf = (): KfuncTable => (table ??= typeof kfuncs === "function" ? kfuncs() : (kfuncs ?? kfuncTable()));
+  const linkedKfuncs: LinkedKfunc[] = [];
   const out: (Instruction | undefined)[] = [];
   for (let i = 0; i < placed.length; i++) {
     const { fn, at } = placed[i]!;
@@ -111,6 +136,30 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
       const where = loc(fn.section, slot);
       if (insn === undefined) {
         out[here] = undefined;
+        continue;
+      }
+      // clang emits a call to an extern as a local call (src 1) relocated against the undefined
+      // symbol; libbpf makes it a kfunc call (src 2).
+      const externCall = insn.kind === "call" && insn.target !== "helper" && reloc !== undefined && obj.elf.symbols[reloc.symbol]?.shndx === SHN_UNDEF;
+      if (insn.kind === "call" && reloc && (externCall || insn.target === "kfunc")) {
+        const sym = obj.elf.symbols[reloc.symbol]!;
+        if (reloc.type !== R_BPF_64_32 || sym.shndx !== SHN_UNDEF) throw new ObjectFormatError(where, `kfunc call relocated against '${sym.name}', which is not an extern (__ksym) function`);
+        const t = kfuncsOf();
+        const proto = t.lookup(sym.name);
+        const flags = { xdpAllowed: t.xdpAllowed(sym.name), sleepable: t.sleepable(sym.name) };
+        if (proto) {
+          out[here] = { ...insn, target: "kfunc", imm: proto.id, off: 0 };
+          linkedKfuncs.push({ slot: here, name: sym.name, proto, ...flags });
+        } else if (!t.complete) {
+          // Unknown to the snapshot: it lists every kfunc XDP may call, so the kernel refuses it.
+          out[here] = { ...insn, target: "kfunc", imm: 0, off: 0 };
+          linkedKfuncs.push({ slot: here, name: sym.name, ...flags });
+        } else if (sym.bind === STB_WEAK) {
+          // libbpf's poison_kfunc_call: an invalid helper call, refused only if reached.
+          out[here] = { kind: "call", target: "helper", imm: POISON_CALL_KFUNC_BASE + reloc.symbol, off: 0 };
+        } else {
+          throw new ObjectFormatError(where, `extern (func ksym) '${sym.name}': not found in kernel or module BTFs`);
+        }
         continue;
       }
       if (insn.kind === "call" && insn.target === "local") {
@@ -148,6 +197,7 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
         .filter((r) => r.insnOff >= fn.slot * SLOT_BYTES && r.insnOff < (fn.slot + fn.slots) * SLOT_BYTES)
         .map((r) => ({ ...r, slot: at + r.insnOff / SLOT_BYTES - fn.slot })),
     ),
+    ...(linkedKfuncs.length > 0 ? { kfuncs: linkedKfuncs } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { RuleError } from "./messages.js";
 import { scalarConst, scalarLoad, S64_MIN, type Scalar } from "./scalar.js";
 import { sockAccess } from "./sock.js";
 import { clobberRange, readFixed, slotOf, writeFixed } from "./stack.js";
+import { iterByteIn } from "./iter.js";
 import { formatTnum, tnumAdd, tnumConst, tnumIsAligned } from "./tnum.js";
 import { typeName, type Frame, type OffsetPtr, type RegState, type VerifierState } from "./state.js";
 
@@ -161,6 +162,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
       return loaded(size, a.signed === true);
     }
     case "mem": {
+      if (kind === "write" && reg.rdonly) throw new RuleError(`R${regno} cannot write into rdonly_mem`, [regno]);
       const off = a.off + reg.off;
       checkRegion(regno, reg, off, size, reg.size, (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`);
       checkAlignment(regno, reg, a.off, size, a.strictAlign === true);
@@ -246,7 +248,11 @@ function stackAccess(env: Env, st: VerifierState, reg: Extract<RegState, { type:
     }
     return undefined;
   }
+  if (!fixed && iterByteIn(owner, lo, hi) !== undefined) throw new RuleError(`invalid variable-offset read from stack R${regno} var_off=${formatTnum(reg.var.tnum)} off=${a.off + reg.off} size=${size}`, [regno]);
   if (!fixed) return (env.target === "vm" && size === 8 && funcTableRead(owner, reg, a.off, lo, hi)) || { type: "scalar", s: scalarLoad(size, a.signed === true), id: 0 };
+  // An iterator's slot is not data (iter.ts).
+  const iterByte = iterByteIn(owner, lo, hi);
+  if (iterByte !== undefined) throw new RuleError(`invalid read from stack off ${lo}+${iterByte - lo} size ${size}`, [regno]);
   const r = readFixed(owner.stack, lo, size);
   if (!r.ok) throw new RuleError(r.message, [regno]);
   if (a.signed && r.reg.type === "scalar" && size < 8) {

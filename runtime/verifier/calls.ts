@@ -8,6 +8,8 @@ import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWrit
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
 import { GPL_ONLY, SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
+import { callGlobal } from "./global-subprogs.js";
+import { iterByteIn } from "./iter.js";
 import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
@@ -28,7 +30,7 @@ export interface HelperEffect {
 }
 
 /** check_helper_mem_access: `size` bytes at the pointer in `regno` may be read (or written). */
-function helperMem(env: Env, st: VerifierState, regno: number, size: number, write: boolean, zeroOk = true): void {
+export function helperMem(env: Env, st: VerifierState, regno: number, size: number, write: boolean, zeroOk = true): void {
   const reg = readReg(st, regno);
   switch (reg.type) {
     case "pkt":
@@ -61,6 +63,9 @@ function helperMem(env: Env, st: VerifierState, regno: number, size: number, wri
     case "stack": {
       if (size === 0 && !zeroOk) throw new RuleError("invalid zero-sized read", [regno]);
       const { lo, hi } = stackBounds(env, st, regno, reg, reg.off, size, write ? "write" : "read");
+      // Helpers may not touch an iterator's slot (iter.ts).
+      const iterByte = iterByteIn(st.frames[reg.frame]!, lo, hi);
+      if (iterByte !== undefined) throw new RuleError(`invalid read from stack R${regno} off ${lo}+${iterByte - lo} size ${size}`, [regno]);
       if (write) clobberRange(st.frames[reg.frame]!.stack, lo, hi);
       return;
     }
@@ -296,6 +301,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     }
   }
   if (proto.name === "tail_call" && st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; tail_call would lead to reference leak`);
+  if (proto.name === "tail_call" && st.rcuLock) throw new RuleError("tail_call cannot be used inside bpf_rcu_read_lock-ed region");
   // bpf_loop: the kernel marks the count (r1) precise to tell when iteration ends; for a
   // pointer that fails inside the kernel, and the program is refused with its internal error.
   if (proto.callback === true && frame.regs[1]!.type !== "scalar") throw new RuleError("verifier bug: backtracking misuse", [1]);
@@ -372,6 +378,9 @@ function acquireSock(env: Env, st: VerifierState, type: "sock_or_null" | "sock_c
 
 /** Enters subprogram `subprog` from the call at `insnIdx` (state `st` is modified). */
 export function enterSubprog(env: Env, st: VerifierState, subprog: number, insnIdx: number): number {
+  // A global subprogram is verified on its own; the call only checks its arguments.
+  const global = env.globals?.get(subprog);
+  if (global) return callGlobal(env, st, global, insnIdx);
   if (st.frames.length >= MAX_CALL_FRAMES) throw new RuleError(`the call stack of ${st.frames.length + 1} frames is too deep`);
   const caller = st.frames[st.frames.length - 1]!;
   const callee = newFrame(subprog, insnIdx, false, st.frames.length);
@@ -391,7 +400,10 @@ export function checkExit(st: VerifierState): number | undefined {
     // check_resource_leak (a held lock, then references) comes before the return value.
     if (st.lock) throw new RuleError("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
     if (st.refs.length > 0) throw new RuleError(`Unreleased reference id=${st.refs[0]!.id} alloc_insn=${st.refs[0]!.insn}; BPF_EXIT instruction in main prog would lead to reference leak`);
+    if (st.rcuLock) throw new RuleError("BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
     if (r0.type === "not_init") throw new RuleError("R0 !read_ok", [0]);
+    // A global subprogram verified on its own (check_return_code for a subprogram).
+    if (callee.subprog !== 0 && r0.type !== "scalar") throw new RuleError(`At subprogram exit the register R0 is not a scalar value (${typeName(r0.type)})`, [0]);
     // A privileged program may return a pointer (allow_ptr_leaks); XDP has no return range.
     return undefined;
   }

@@ -152,6 +152,8 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
           prunePoint[i] = 1;
           jmpPoint[i] = 1;
         }
+        // An iterator's _next call is a loop head the kernel always checkpoints (iter.ts).
+        if (insn.kind === "call" && insn.target === "kfunc" && prog.kfuncs?.some((k) => k.slot === i && /^bpf_iter_\w+_next$/.test(k.name))) prunePoint[i] = 1;
         if (insn.kind === "call" && insn.target === "local") {
           prunePoint[i] = 1;
           const t = target(insn, i)!;

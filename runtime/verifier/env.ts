@@ -5,6 +5,7 @@
 import type { LinkedProgram } from "../object/link.js";
 import type { MapDefinition } from "../object/map-defs.js";
 import type { Cfg } from "./cfg.js";
+import type { GlobalSubprog } from "./global-subprogs.js";
 
 export type Target = "vm" | "kernel";
 
@@ -25,6 +26,10 @@ export interface Env {
   readonly accessTypes: Map<number, string>;
   /** Next fresh id (the kernel's env->id_gen). */
   idGen: number;
+  /** Global subprograms by subprogram index (verified on their own; global-subprogs.ts). */
+  readonly globals?: ReadonlyMap<number, GlobalSubprog>;
+  /** Global subprograms some verified path calls, still to be verified. */
+  readonly globalsCalled?: Set<number>;
 }
 
 /** The program's maps followed by the inner map definitions of maps of maps. */

@@ -11,6 +11,8 @@ import { checkAlu, idBeforeCopy, readReg, writeReg } from "./alu.js";
 import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
 import { condJump } from "./jumps.js";
+import { iterAtNext, iterDepthsDiffer, isIterNext } from "./iter.js";
+import { checkKfuncCall } from "./kfunc.js";
 import { Reject, RuleError } from "./messages.js";
 import type { ProgressClock } from "./progress.js";
 import { PROGRESS_CHECK_EVERY } from "./progress.js";
@@ -71,11 +73,12 @@ export class Explorer {
     this.liveness = new StackLiveness(env.prog.insns, env.cfg);
   }
 
-  run(): WalkResult {
-    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, hist: undefined, firstInsn: 0, lastInsn: -1, dfsDepth: 0, cbUnroll: 0, mayGotoDepth: 0 };
+  /** Walks from the program's entry, or from `start` (a global subprogram's own entry state). */
+  run(start?: { readonly st: VerifierState; readonly pc: number }): WalkResult {
+    const st0: VerifierState = { frames: [newFrame(0, -1, false, 0)], refs: [], parent: undefined, hist: undefined, firstInsn: 0, lastInsn: -1, dfsDepth: 0, cbUnroll: 0, mayGotoDepth: 0, rcuLock: false };
     st0.frames[0]!.regs[1] = { type: "ctx", off: 0, var: ZERO };
-    let cur: VerifierState | undefined = st0;
-    let pc = 0;
+    let cur: VerifierState | undefined = start?.st ?? st0;
+    let pc = start?.pc ?? 0;
     const insns = this.env.prog.insns;
     while (cur) {
       const insn = insns[pc];
@@ -102,7 +105,7 @@ export class Explorer {
       let next: number | undefined;
       try {
         this.liveness.begin(cur);
-        recordAccesses(this.env, cur, insn, this.liveness);
+        recordAccesses(this.env, cur, insn, pc, this.liveness);
         next = this.step(cur, insn, pc);
         this.liveness.commit(pc);
       } catch (e) {
@@ -173,8 +176,10 @@ export class Explorer {
     const cfg = this.env.cfg;
     const callsCallback = cfg.callsCallback[pc] === 1;
     const mayGoto = this.env.prog.insns[pc]?.kind === "may_goto";
-    // bpf_loop calls and may_goto are forced checkpoints: their loops converge there.
-    const forceCheckpoint = callsCallback || mayGoto;
+    const iterNext = isIterNext(this.env.prog, pc);
+    // bpf_loop calls, may_goto and iterator _next calls are forced checkpoints: their loops
+    // converge there.
+    const forceCheckpoint = callsCallback || mayGoto || iterNext;
     const force = forceCheckpoint || (cur.hist?.len ?? 0) > MAX_HIST;
     let add = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
@@ -182,12 +187,16 @@ export class Explorer {
     for (let i = 0; i < list.length; i++) {
       const sl = list[i]!;
       if (sl.branches > 0) {
-        // A loop ancestor still being explored: another may_goto iteration or callback round
-        // within its ranges converges; an exact repeat otherwise is an infinite loop.
-        if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
-        if (callsCallback) {
+        // A loop ancestor still being explored. At an iterator's _next, a state within the
+        // ancestor's ranges while the iterator is still active converges; no infinite-loop check
+        // there (the iterator's depths tell iterations apart).
+        if (iterNext) {
+          if (statesEqual(cfg, sl.state, cur, pc, "range_within") && iterAtNext(cur)?.state === "active") return this.hit(sl, cur, pc, true);
+        } else if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "range_within")) {
+          return this.hit(sl, cur, pc, true);
+        } else if (callsCallback) {
           if (statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
-        } else if (sl.state.cbUnroll === cur.cbUnroll && sl.state.mayGotoDepth === cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "exact")) {
+        } else if (sl.state.cbUnroll === cur.cbUnroll && sl.state.mayGotoDepth === cur.mayGotoDepth && (this.env.prog.kfuncs === undefined || !iterDepthsDiffer(sl.state, cur)) && statesEqual(cfg, sl.state, cur, pc, "exact")) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;
@@ -258,6 +267,16 @@ export class Explorer {
     return undefined;
   }
 
+  /**
+   * widen_imprecise_scalars for a state queued at loop head `pc` (may_goto, iterator _next):
+   * against the ancestor found above the checkpoint just stored here for `st`.
+   */
+  private widenAtLoopHead(st: VerifierState, queued: VerifierState, pc: number): void {
+    const anchor = st.parent;
+    const prev = anchor ? this.prevEntry(anchor.state, pc) : undefined;
+    if (prev) widenImprecise(prev.state, queued);
+  }
+
   /** Executes one instruction; returns the next slot, or undefined when the path ended. */
   private step(st: VerifierState, insn: Instruction, pc: number): number | undefined {
     const env = this.env;
@@ -317,11 +336,9 @@ export class Explorer {
         // iteration) is queued one level deeper, widened against the loop ancestor here.
         this.jmps++;
         if (insn.off === 0) throw new RuleError(`invalid may_goto off ${insn.off} imm 0`);
-        const anchor = st.parent;
-        const prev = anchor ? this.prevEntry(anchor.state, pc) : undefined;
         const again = copyState(st);
         again.mayGotoDepth++;
-        if (prev) widenImprecise(prev.state, again);
+        this.widenAtLoopHead(st, again, pc);
         this.push(again, pc + 1, pc);
         return pc + 1 + insn.off;
       }
@@ -347,7 +364,16 @@ export class Explorer {
       }
       case "call": {
         this.jmps++;
-        if (insn.target === "kfunc") throw new RuleError("kernel function calls are not supported by the bundled verifier");
+        if (insn.target === "kfunc") {
+          // process_iter_next_call: the drained path continues; one more iteration is queued,
+          // widened against the loop ancestor at this _next call.
+          const effect = checkKfuncCall(env, st, insn, pc);
+          if (effect.branch) {
+            this.widenAtLoopHead(st, effect.branch.st, pc);
+            this.push(effect.branch.st, effect.branch.pc, pc);
+          }
+          return pc + 1;
+        }
         if (insn.target === "local") {
           const sub = env.cfg.subprogAt.get(pc + 1 + insn.imm)!;
           return enterSubprog(env, st, sub, pc);

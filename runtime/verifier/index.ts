@@ -1,17 +1,20 @@
 // The bundled verifier's entry points: verifyObject (every program of an object) and
 // verifyProgram (one program with the object's maps), per docs/verifier.md.
 
+import { kfuncTable, type KfuncTable } from "../object/kfuncs.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
 import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
 import { Pseudo } from "../isa/index.js";
-import { FuncLinkage } from "../object/btf/types.js";
+import type { Btf } from "../object/btf/types.js";
 import { buildCfg, type Cfg } from "./cfg.js";
 import { withInnerMaps, type Env, type Target } from "./env.js";
 import { GPL_COMPATIBLE } from "./helper-set.js";
 import { findSection } from "../object/elf/query.js";
-import { DEFAULT_MAX_INSNS, Explorer } from "./explore.js";
-import { buildError, Reject, type VerifierError } from "./messages.js";
+import { DEFAULT_MAX_INSNS, Explorer, type WalkResult } from "./explore.js";
+import { globalEntryState, globalSubprogs } from "./global-subprogs.js";
+import { checkKfuncsStatic } from "./kfunc.js";
+import { buildError, Reject, RuleError, type VerifierError } from "./messages.js";
 import { ProgressClock, type ProgressCallback } from "./progress.js";
 import { MAX_BPF_STACK, MAX_CALL_FRAMES } from "./state.js";
 
@@ -47,22 +50,15 @@ export interface ProgramVerdict {
 export function verifyObject(input: Uint8Array | ObjectFile, opts: VerifyOptions = {}): ProgramVerdict[] {
   const obj = input instanceof Uint8Array ? readObject(input) : input;
   const maps = mapDefinitions(obj);
-  return objectPrograms(obj).map((p) => verifyProgram(obj, maps, p.name, opts));
+  // The kernel's kfunc table is read once per object, and only if some program calls a kfunc.
+  let table: KfuncTable | undefined;
+  const kfuncs = (): KfuncTable => (table ??= kfuncTable());
+  return objectPrograms(obj).map((p) => verifyProgram(obj, maps, p.name, opts, kfuncs));
 }
 
-export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}): ProgramVerdict {
-  const linked = linkProgram(obj, program, maps);
-  // The kernel verifies a global (BTF_FUNC_GLOBAL) subprogram on its own, from its BTF
-  // argument types, not in the context of each call; we do not model that.
-  const global = linked.functions.slice(1).find((f) => {
-    const t = f.funcTypeId !== undefined ? obj.btf?.types[f.funcTypeId - 1] : undefined;
-    return t?.kind === "FUNC" && t.linkage === FuncLinkage.GLOBAL;
-  });
-  if (global) {
-    const error = new Reject(`global function ${global.name} is verified separately by the kernel (from its BTF types); the bundled verifier supports static subprograms only`, global.slot);
-    return { program: linked.name, section: linked.section, accepted: false, processed: 0, error: buildError(linked, error, undefined), stackDepth: [0] };
-  }
-  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj) });
+export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}, kfuncs?: KfuncTable | (() => KfuncTable)): ProgramVerdict {
+  const linked = linkProgram(obj, program, maps, kfuncs);
+  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj) }, obj.btf);
 }
 
 /** license_is_gpl_compatible on the object's `license` section (none: not compatible). */
@@ -72,20 +68,26 @@ function gplCompatible(obj: ObjectFile): boolean {
   return GPL_COMPATIBLE.has(license);
 }
 
-/** Verifies an already linked program (what the loaders consume). */
-export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[], opts: VerifyOptions = {}): ProgramVerdict {
+/**
+ * Verifies an already linked program (what the loaders consume). With the object's `btf`,
+ * global subprograms are verified on their own as the kernel does; without it every
+ * subprogram is static, as the kernel treats a program loaded without func_info.
+ */
+export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[], opts: VerifyOptions = {}, btf?: Btf): ProgramVerdict {
   const target = opts.target ?? "vm";
   const base = { program: prog.name, section: prog.section };
   let cfg: Cfg;
   try {
+    checkKfuncsStatic(prog);
     cfg = buildCfg(prog, target);
   } catch (e) {
     if (!(e instanceof Reject)) throw e;
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
-  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0 };
+  const globals = globalSubprogs(btf, prog, cfg);
+  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set() };
   const progress = opts.onProgress ? new ProgressClock(prog.name, opts.onProgress, opts.progressIntervalMs) : undefined;
-  const result = new Explorer(env, opts.maxInsns ?? DEFAULT_MAX_INSNS, progress).run();
+  const result = walkAll(env, opts.maxInsns ?? DEFAULT_MAX_INSNS, progress);
   const stackDepth = env.stackDepth.slice();
   if (result.error) {
     return { ...base, accepted: false, processed: result.processed, error: buildError(prog, result.error, result.failedRegs), stackDepth };
@@ -93,6 +95,33 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
   const stackError = checkMaxStackDepth(env);
   if (stackError) return { ...base, accepted: false, processed: result.processed, error: buildError(prog, stackError, undefined), stackDepth };
   return { ...base, accepted: true, processed: result.processed, stackDepth };
+}
+
+/**
+ * do_check_main, then do_check_subprogs: each global subprogram a verified path called is
+ * verified once from its prototype, in subprogram order, until none is left; processed
+ * instructions add up over the walks, against one budget.
+ */
+function walkAll(env: Env, maxInsns: number, progress: ProgressClock | undefined): WalkResult {
+  let result = new Explorer(env, maxInsns, progress).run();
+  let processed = result.processed;
+  const done = new Set<number>();
+  for (;;) {
+    if (result.error) return { ...result, processed };
+    const next = [...env.globalsCalled!].filter((g) => !done.has(g)).sort((a, b) => a - b)[0];
+    if (next === undefined) return { processed };
+    done.add(next);
+    const g = env.globals!.get(next)!;
+    let st;
+    try {
+      st = globalEntryState(env, g);
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      return { processed, error: new Reject(e.message, env.cfg.subprogs[next]!.start) };
+    }
+    result = new Explorer(env, maxInsns - processed, progress).run({ st, pc: env.cfg.subprogs[next]!.start });
+    processed += result.processed;
+  }
 }
 
 const BPF_FUNC_TAIL_CALL = 12;

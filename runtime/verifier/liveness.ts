@@ -13,6 +13,7 @@ import type { MapDefinition } from "../object/map-defs.js";
 import type { Cfg } from "./cfg.js";
 import type { Env } from "./env.js";
 import { helperProto } from "./helpers.js";
+import { iterSlotsRead } from "./iter.js";
 import { successors } from "./scc.js";
 import type { RegState, VerifierState } from "./state.js";
 
@@ -215,9 +216,10 @@ function range(reg: Extract<RegState, { type: "stack" }>, off: number, size: num
 
 /**
  * Records the stack reads and full-slot writes instruction `insn` makes in state `st` (before
- * it runs): loads, stores, atomics, and helper arguments pointing to the stack.
+ * it runs): loads, stores, atomics, helper arguments pointing to the stack, and the iterator
+ * an iterator kfunc's _next or _destroy reads through r1 (mark_stack_slot_obj_read).
  */
-export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, live: StackLiveness): void {
+export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, pc: number, live: StackLiveness): void {
   const regs = st.frames[st.frames.length - 1]!.regs;
   const stackReg = (r: number): Extract<RegState, { type: "stack" }> | undefined => {
     const reg = regs[r];
@@ -243,6 +245,11 @@ export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, l
       return;
     }
     case "call": {
+      if (insn.target === "kfunc") {
+        const it = iterSlotsRead(env.prog, pc, st);
+        if (it) live.read(it.frame, -8 * (it.slot + 1), -8 * (it.slot + 1 - it.slots));
+        return;
+      }
       if (insn.target !== "helper") return;
       const proto = helperProto(insn.imm);
       if (!proto) return;

@@ -95,6 +95,8 @@ export function formatReg(r: RegState): string {
     case "sock_common":
     case "sock_common_or_null":
       return `${r.type}(${[...(r.id ? [`id=${r.id}`] : []), `ref_obj_id=${r.ref}`].join(",")})`;
+    case "iter":
+      return `iter_${r.iter}(ref_id=${r.ref},state=${r.state},depth=${r.depth})`;
   }
 }
 

@@ -86,9 +86,12 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
       return cur.type === "stack" && old.frame === cur.frame && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "func":
       return cur.type === "func" && cur.targets.every((t) => old.targets.includes(t)) && (!exact || cur.targets.length === old.targets.length);
+    case "iter":
+      // The iteration depth is not compared (stacksafe for STACK_ITER).
+      return cur.type === "iter" && cur.iter === old.iter && cur.state === old.state && ids.check(old.ref, cur.ref, "ref");
     case "mem":
     case "mem_or_null":
-      return cur.type === old.type && old.size === cur.size && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
+      return cur.type === old.type && old.rdonly === cur.rdonly && old.size === cur.size && old.off === cur.off && scalarOk(old.var, cur.var, exact) && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
     case "sock":
     case "sock_or_null":
     case "sock_common":
@@ -157,7 +160,7 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
     // A later bpf_loop iteration is not covered by an earlier one's state (func_states_equal).
     if (a.callbackDepth > b.callbackDepth) return false;
   }
-  if (old.refs.length !== cur.refs.length) return false;
+  if (old.refs.length !== cur.refs.length || old.rcuLock !== cur.rcuLock) return false;
   // The same lock held (or none), its element id mapped like the others.
   if ((old.lock === undefined) !== (cur.lock === undefined) || (old.lock && old.lock.map !== cur.lock!.map)) return false;
   const ids = new IdMap();

@@ -40,8 +40,17 @@ export type MapPtrOrNull = { readonly type: "map_ptr_or_null"; readonly map: num
 export type StackPtr = { readonly type: "stack"; readonly frame: number; readonly off: number; readonly var: Scalar };
 /** A function address; `targets` are subprogram indices (sorted, distinct). */
 export type FuncPtr = { readonly type: "func"; readonly targets: readonly number[] };
-/** Ring buffer memory from bpf_ringbuf_reserve: `size` bytes, reference `ref` until submitted. */
-export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number };
+/**
+ * Memory of `size` bytes: ring buffer memory from bpf_ringbuf_reserve (reference `ref` until
+ * submitted), a global subprogram's memory argument, or an iterator's element (`rdonly`).
+ */
+export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: number; readonly off: number; readonly var: Scalar; readonly id: number; readonly ref: number; readonly rdonly?: true };
+/**
+ * An open-coded iterator's state, only ever held in the stack slot(s) of its `struct
+ * bpf_iter_*` (iter.ts): `ref` is its reference until destroyed; `depth` counts the
+ * iterations assumed on this path.
+ */
+export type IterState = { readonly type: "iter"; readonly iter: string; readonly state: "active" | "drained"; readonly depth: number; readonly ref: number };
 
 /**
  * A socket from bpf_sk_lookup_* / skc_lookup_tcp or a sockmap lookup (PTR_TO_SOCKET /
@@ -50,7 +59,7 @@ export type MemPtr = { readonly type: "mem" | "mem_or_null"; readonly size: numb
  */
 export type SockPtr = { readonly type: "sock" | "sock_or_null" | "sock_common" | "sock_common_or_null"; readonly id: number; readonly ref: number };
 
-export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | SockPtr | MapPtrOrNull;
+export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | SockPtr | MapPtrOrNull | IterState;
 export type RegType = RegState["type"];
 /** Pointers that carry a fixed and a variable offset. */
 export type OffsetPtr = CtxPtr | PktPtr | MapValuePtr | StackPtr | MemPtr;
@@ -79,6 +88,7 @@ export function hasOffset(r: RegState): r is OffsetPtr {
     case "sock_or_null":
     case "sock_common":
     case "sock_common_or_null":
+    case "iter":
       return false;
   }
 }
@@ -121,6 +131,8 @@ export function typeName(t: RegType): string {
     case "sock_common_or_null":
     case "map_ptr_or_null":
       return t;
+    case "iter":
+      return "iter";
   }
 }
 
@@ -202,6 +214,8 @@ export interface VerifierState {
   cbUnroll: number;
   /** may_goto iterations taken on this path (the kernel's may_goto_depth). */
   mayGotoDepth: number;
+  /** Inside a bpf_rcu_read_lock-ed region (kfunc.ts). */
+  rcuLock: boolean;
 }
 
 export function newFrame(subprog: number, callsite: number, callback: boolean, frameNo: number): Frame {
@@ -215,7 +229,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth, ...(s.lock ? { lock: s.lock } : {}) };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth, rcuLock: s.rcuLock, ...(s.lock ? { lock: s.lock } : {}) };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;

@@ -26,7 +26,12 @@ interface Frame {
   program: ExecProgram;
   returnPc: number;
   saved: bigint[];
+  /** The caller's may_goto budget, restored on return. */
+  loops: number;
 }
+
+/** BPF_MAX_LOOPS: the may_goto budget the kernel's fixup gives each function invocation. */
+const BPF_MAX_LOOPS = 1 << 23;
 
 const ARG_REGS = 5;
 
@@ -62,6 +67,9 @@ export class Interpreter {
     let code = program.code;
     let pc = entrySlot;
     const frames: Frame[] = [];
+    // may_goto: the kernel's fixup keeps a counter in each invocation's stack, set to
+    // BPF_MAX_LOOPS on entry, decremented per may_goto, which jumps once it is 0.
+    let loops = BPF_MAX_LOOPS;
     // Callbacks run above the frames of the run that invoked them.
     const baseDepth = m.depth;
     const newStack = (depth: number): bigint => m.stackTop(baseDepth + depth);
@@ -81,7 +89,8 @@ export class Interpreter {
     const enterFunction = (target: number, from: number): void => {
       if (baseDepth + frames.length + 1 >= MAX_CALL_FRAMES) fault("call", `call depth exceeds ${MAX_CALL_FRAMES} frames`, from);
       if (target < 0 || target >= code.length || code[target] === undefined) fault("call", `call target ${target} is not an instruction of ${program.name}`, from);
-      frames.push({ program, returnPc: from + 1, saved: regs.slice(6, 11) });
+      frames.push({ program, returnPc: from + 1, saved: regs.slice(6, 11), loops });
+      loops = BPF_MAX_LOOPS;
       m.depth = baseDepth + frames.length;
       regs[10] = newStack(frames.length);
       pc = target;
@@ -141,7 +150,11 @@ export class Interpreter {
             break;
           }
           case "may_goto":
-            // The kernel's loop budget is 8 million iterations; our instruction budget bounds runs first.
+            if (loops === 0) {
+              pc = jump(insn.off);
+              continue;
+            }
+            loops--;
             break;
           case "call":
             if (insn.target === "local") {
@@ -182,6 +195,7 @@ export class Interpreter {
             if (!frame) return regs[0]!;
             m.depth = baseDepth + frames.length;
             for (let i = 0; i < 5; i++) regs[6 + i] = frame.saved[i]!;
+            loops = frame.loops;
             program = frame.program;
             code = program.code;
             pc = frame.returnPc;

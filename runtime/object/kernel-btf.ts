@@ -1,0 +1,139 @@
+// A fast index of a kernel's BTF (/sys/kernel/btf/vmlinux, ~5 MB, ~150k types) for resolving
+// kfunc externs and reading kfunc prototypes: one pass over the type headers records each
+// type's offset, FUNC names and the FUNCs tagged "bpf_kfunc"; a prototype is decoded only when
+// asked for. Reading the whole graph with btf/reader.ts would cost far more than a link needs.
+
+import { readFileSync } from "node:fs";
+import { BtfKind, KIND_EXTRA_BYTES, KIND_VLEN_BYTES } from "./btf/types.js";
+
+export const VMLINUX_BTF_PATH = "/sys/kernel/btf/vmlinux";
+
+/** A kfunc argument or return type, reduced to what the verifier's models check. */
+export type KfuncType =
+  | { readonly kind: "void" }
+  | { readonly kind: "scalar"; readonly size: number }
+  /** A pointer; `to` names the pointee ("struct bpf_iter_num", "void", "u8", ...), `size` its byte size when known. */
+  | { readonly kind: "ptr"; readonly to: string; readonly size?: number };
+
+export interface KfuncProto {
+  readonly name: string;
+  /** BTF id of the FUNC in the kernel BTF it was read from. */
+  readonly id: number;
+  readonly ret: KfuncType;
+  readonly args: readonly { readonly name: string; readonly type: KfuncType }[];
+}
+
+export interface KernelBtfIndex {
+  /** FUNC type id by name. */
+  readonly funcs: ReadonlyMap<string, number>;
+  /** FUNC ids carrying the decl tag "bpf_kfunc" (what the kernel registers as kfuncs). */
+  readonly kfuncIds: ReadonlySet<number>;
+  /** The FUNC's prototype, or undefined for an id that is not a FUNC. */
+  proto(funcId: number): KfuncProto | undefined;
+}
+
+/** Indexes raw .BTF bytes (little endian, as the kernel exposes it). */
+export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint16(0, true) !== 0xeb9f) throw new Error("not BTF (bad magic)");
+  const hdrLen = dv.getUint32(4, true);
+  const typeStart = hdrLen + dv.getUint32(8, true);
+  const typeEnd = typeStart + dv.getUint32(12, true);
+  const strStart = hdrLen + dv.getUint32(16, true);
+  const decoder = new TextDecoder();
+  const str = (off: number): string => {
+    let end = strStart + off;
+    while (bytes[end] !== 0) end++;
+    return decoder.decode(bytes.subarray(strStart + off, end));
+  };
+  const offsets: number[] = [0]; // id 0 is void
+  const funcs = new Map<string, number>();
+  const tagged: number[] = [];
+  for (let p = typeStart; p < typeEnd; ) {
+    const id = offsets.length;
+    offsets.push(p);
+    const info = dv.getUint32(p + 4, true);
+    const kind = (info >>> 24) & 0x1f;
+    const vlen = info & 0xffff;
+    if (kind === BtfKind.FUNC) funcs.set(str(dv.getUint32(p, true)), id);
+    if (kind === BtfKind.DECL_TAG && dv.getInt32(p + 12, true) === -1 && str(dv.getUint32(p, true)) === "bpf_kfunc") tagged.push(dv.getUint32(p + 8, true));
+    p += 12 + (KIND_EXTRA_BYTES[kind] ?? 0) + vlen * (KIND_VLEN_BYTES[kind] ?? 0);
+    void id;
+  }
+  const head = (id: number): { name: string; kind: number; vlen: number; sizeType: number; at: number } | undefined => {
+    const at = offsets[id];
+    if (at === undefined || id === 0) return undefined;
+    const info = dv.getUint32(at + 4, true);
+    return { name: str(dv.getUint32(at, true)), kind: (info >>> 24) & 0x1f, vlen: info & 0xffff, sizeType: dv.getUint32(at + 8, true), at };
+  };
+  // Skips typedefs and modifiers (and type tags), as btf_type_skip_modifiers does.
+  const skip = (id: number): number => {
+    for (let n = 0; n < 64; n++) {
+      const t = head(id);
+      if (!t) return id;
+      if (t.kind !== BtfKind.TYPEDEF && t.kind !== BtfKind.VOLATILE && t.kind !== BtfKind.CONST && t.kind !== BtfKind.RESTRICT && t.kind !== BtfKind.TYPE_TAG) return id;
+      id = t.sizeType;
+    }
+    return id;
+  };
+  const sizeOf = (id: number): number | undefined => {
+    const t = head(skip(id));
+    if (!t) return undefined;
+    switch (t.kind) {
+      case BtfKind.INT:
+      case BtfKind.ENUM:
+      case BtfKind.ENUM64:
+      case BtfKind.STRUCT:
+      case BtfKind.UNION:
+      case BtfKind.FLOAT:
+        return t.sizeType;
+      case BtfKind.PTR:
+        return 8;
+      case BtfKind.ARRAY: {
+        const elem = sizeOf(dv.getUint32(t.at + 12, true));
+        return elem === undefined ? undefined : elem * dv.getUint32(t.at + 20, true);
+      }
+      default:
+        return undefined;
+    }
+  };
+  const typeOf = (id: number): KfuncType => {
+    const t = head(skip(id));
+    if (!t) return { kind: "void" };
+    if (t.kind === BtfKind.PTR) {
+      const target = head(skip(t.sizeType));
+      if (!target) return { kind: "ptr", to: "void" };
+      const prefix = t.kind === BtfKind.PTR && (target.kind === BtfKind.STRUCT ? "struct " : target.kind === BtfKind.UNION ? "union " : "");
+      const size = sizeOf(t.sizeType);
+      return { kind: "ptr", to: `${prefix}${target.name}`, ...(size !== undefined ? { size } : {}) };
+    }
+    return { kind: "scalar", size: sizeOf(id) ?? 8 };
+  };
+  return {
+    funcs,
+    kfuncIds: new Set(tagged),
+    proto(funcId: number): KfuncProto | undefined {
+      const f = head(funcId);
+      if (!f || f.kind !== BtfKind.FUNC) return undefined;
+      const p = head(f.sizeType);
+      if (!p || p.kind !== BtfKind.FUNC_PROTO) return undefined;
+      const args = [];
+      for (let i = 0; i < p.vlen; i++) {
+        const at = p.at + 12 + i * 8;
+        args.push({ name: str(dv.getUint32(at, true)), type: typeOf(dv.getUint32(at + 4, true)) });
+      }
+      return { name: f.name, id: funcId, ret: typeOf(p.sizeType), args };
+    },
+  };
+}
+
+/** The running kernel's BTF index, or undefined where /sys/kernel/btf/vmlinux cannot be read. */
+export function readVmlinuxBtf(path = VMLINUX_BTF_PATH): KernelBtfIndex | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  return indexKernelBtf(bytes);
+}

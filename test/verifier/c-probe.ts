@@ -1,0 +1,81 @@
+// C probes for verifier suites: a C source compiled by clang-19 as libbpf projects do, verified
+// by us and loaded in the running kernel through tsbpf's loader (KernelObject, which links kfunc
+// externs and global subprograms' func_info the same way), the kernel's verdict being the
+// expectation. `stricter` / `otherReason` mean what they mean in kernel-compare.ts.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { KernelObject, VerifierRejection } from "../../runtime/kernel/index.js";
+import { verifyObject } from "../../runtime/verifier/index.js";
+import { kernelAccess } from "../support/kernel.js";
+
+export interface CProbe {
+  /** Body after the common prelude (linux/bpf.h, bpf_helpers.h); one SEC("xdp") program named `prog`. */
+  readonly c: string;
+  readonly stricter?: string;
+  readonly otherReason?: string;
+}
+
+const CLANG = "/usr/lib/llvm-19/bin/clang";
+const PRELUDE = `#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+char _license[] SEC("license") = "GPL";
+`;
+
+const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
+
+function compile(dir: string, name: string, c: string): Uint8Array {
+  const src = join(dir, `${name}.c`);
+  const obj = join(dir, `${name}.o`);
+  writeFileSync(src, PRELUDE + c);
+  execFileSync(existsSync(CLANG) ? CLANG : "clang-19", ["-O2", "-g", "--target=bpf", "-mcpu=v3", "-I/usr/include/x86_64-linux-gnu", "-c", src, "-o", obj], { stdio: "pipe" });
+  return new Uint8Array(readFileSync(obj));
+}
+
+function kernelVerdict(object: Uint8Array): { reason?: string; processed?: number } {
+  try {
+    const loaded = KernelObject.load(object, { name: "probe" });
+    const processed = loaded.program("prog").stats?.processedInsns;
+    loaded.close();
+    return { processed };
+  } catch (e) {
+    if (!(e instanceof VerifierRejection)) throw e;
+    return { reason: e.reason };
+  }
+}
+
+/** One test per probe: our verdict against the kernel's; skipped without a kernel or clang-19. */
+export function cProbeSuite(title: string, probes: Readonly<Record<string, CProbe>>): void {
+  const k = kernelAccess();
+  const clang = existsSync(CLANG) && existsSync("/usr/include/bpf/bpf_helpers.h");
+  describe.skipIf(!k || !clang)(title, () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsbpf-cprobe-"));
+    const report: string[] = [];
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true });
+      console.log(`${title}\n${report.join("\n")}`);
+    });
+    it.each(Object.keys(probes))("%s", (name) => {
+      const p = probes[name]!;
+      const object = compile(dir, name.replace(/\W+/g, "_"), p.c);
+      const ours = verifyObject(object).find((v) => v.program === "prog")!;
+      const kernel = kernelVerdict(object);
+      const oursText = ours.error ? `rejected: ${ours.error.message}` : `accepted (${ours.processed} insns)`;
+      const theirs = kernel.reason !== undefined ? `rejected: ${kernel.reason}` : `accepted (${kernel.processed} insns)`;
+      report.push(`- ${name}\n    kernel: ${theirs}\n    ours:   ${oursText}`);
+      if (p.stricter !== undefined) {
+        expect(kernel.reason, `marked stricter (${p.stricter}) but the kernel says ${theirs}`).toBeUndefined();
+        expect(ours.accepted, `marked stricter but we accept now`).toBe(false);
+        return;
+      }
+      expect(ours.accepted, `kernel says ${theirs}; we say ${oursText}`).toBe(kernel.reason === undefined);
+      if (kernel.reason !== undefined) {
+        const last = kernel.reason.split("; ").filter((l) => l !== "").slice(-1)[0]!;
+        const same = maskNumbers(ours.error!.message).includes(maskNumbers(last));
+        expect(same, p.otherReason ?? `kernel says ${theirs}; we say ${oursText}`).toBe(p.otherReason === undefined);
+      }
+    });
+  });
+}
