@@ -26,6 +26,8 @@ export interface Env {
   readonly accessTypes: Map<number, string>;
   /** Next fresh id (the kernel's env->id_gen). */
   idGen: number;
+  /** Subprograms with a may_goto the walk reached (the kernel's fixup gives them a hidden counter). */
+  readonly mayGoto: Set<number>;
   /** Global subprograms by subprogram index (verified on their own; global-subprogs.ts). */
   readonly globals?: ReadonlyMap<number, GlobalSubprog>;
   /** Global subprograms some verified path calls, still to be verified. */

@@ -336,6 +336,7 @@ export class Explorer {
         // iteration) is queued one level deeper, widened against the loop ancestor here.
         this.jmps++;
         if (insn.off === 0) throw new RuleError(`invalid may_goto off ${insn.off} imm 0`);
+        env.mayGoto.add(st.frames[st.frames.length - 1]!.subprog);
         const again = copyState(st);
         again.mayGotoDepth++;
         this.widenAtLoopHead(st, again, pc);

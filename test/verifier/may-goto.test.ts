@@ -9,6 +9,7 @@ import { KernelObject } from "../../runtime/kernel/index.js";
 import { MapType } from "../../runtime/object/map-types.js";
 import { loadObject } from "../../runtime/vm/loader.js";
 import { runXdp } from "../../runtime/vm/xdp.js";
+import { verifyObject } from "../../runtime/verifier/index.js";
 import { kernelBackendUsable } from "../support/kernel.js";
 import { kernelAgreementSuite, type KernelCase } from "./kernel-compare.js";
 import { buildRuleObject } from "./rule-object.js";
@@ -152,6 +153,27 @@ describe.skipIf(!usable)("may_goto's loop budget: VM and kernel", () => {
       // The kernel counts at least one timed slice of BPF_MAX_TIMED_LOOPS (0xffff) iterations.
       expect(got).toBeGreaterThanOrEqual(0xffff);
       expect(vm).toBe(1 << 23);
+    } finally {
+      kernel.close();
+    }
+  });
+});
+
+// do_misc_fixups gives a subprogram with a may_goto a hidden loop counter below its stack (16
+// bytes on x86-64, whose JIT times may_goto); the kernel's "stack depth" (log level 4) counts it.
+describe.skipIf(!usable)("may_goto's hidden counter in the stack depth", () => {
+  it.each([
+    ["main program", cases["counting loop bounded only by may_goto"]!],
+    ["subprogram", cases["may_goto loop in a subprogram"]!],
+    ["stack and may_goto", cases["bounded index stored through a map value inside the loop"]!],
+  ])("%s: our stack depths are the kernel's", (_name, c) => {
+    const object = buildRuleObject(c);
+    const kernel = KernelObject.load(object, { name: "mg", logLevel: 4 });
+    try {
+      const depth = /stack depth ([\d+]+)/.exec(kernel.program("rule").log)?.[1];
+      const [ours] = verifyObject(object, { target: "kernel" });
+      expect(ours!.accepted).toBe(true);
+      expect(ours!.stackDepth.join("+")).toBe(depth);
     } finally {
       kernel.close();
     }
