@@ -2,6 +2,7 @@
 // verifyProgram (one program with the object's maps), per docs/verifier.md.
 
 import { kfuncTable, type KfuncTable } from "../object/kfuncs.js";
+import { ObjectFormatError } from "../object/format-error.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
 import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
@@ -57,8 +58,30 @@ export function verifyObject(input: Uint8Array | ObjectFile, opts: VerifyOptions
 }
 
 export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], program: string, opts: VerifyOptions = {}, kfuncs?: KfuncTable | (() => KfuncTable)): ProgramVerdict {
-  const linked = linkProgram(obj, program, maps, kfuncs);
+  let linked: LinkedProgram;
+  try {
+    linked = linkProgram(obj, program, maps, kfuncs);
+  } catch (e) {
+    const refused = invalidRegister(obj, program, e);
+    if (refused) return refused;
+    throw e;
+  }
   return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj) }, obj.btf);
+}
+
+/**
+ * A register number above r10 (check_reg_arg's "R15 is invalid"): our decoder cannot represent
+ * the instruction, so the whole program is refused here, with the kernel's complaint. The kernel
+ * refuses it only when a path reaches it, so this is stricter for such code in a dead branch.
+ */
+function invalidRegister(obj: ObjectFile, program: string, e: unknown): ProgramVerdict | undefined {
+  if (!(e instanceof ObjectFormatError)) return undefined;
+  const m = /^(?:src|dst) register r(\d+) does not exist/.exec(e.problem);
+  const fn = objectPrograms(obj).find((p) => p.name === program);
+  if (!m || !fn || fn.section !== e.location.section) return undefined;
+  const insn = e.location.offset / 8 - fn.slot;
+  const error: VerifierError = { message: `R${m[1]} is invalid`, insn, text: "", registers: "" };
+  return { program, section: fn.section, accepted: false, processed: 0, error, stackDepth: [0] };
 }
 
 /** license_is_gpl_compatible on the object's `license` section (none: not compatible). */
