@@ -183,7 +183,7 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
   }
   for (let i = 0; i < n; i++) if (insns[i] !== undefined && !seen[i]) throw new Reject(`unreachable insn ${i}`, i);
 
-  return { subprogs, subprogOf, prunePoint, callsCallback, jmpPoint, scc: computeScc(insns, callsCallback), liveIn: liveness(insns), subprogAt };
+  return { subprogs, subprogOf, prunePoint, callsCallback, jmpPoint, scc: computeScc(insns, callsCallback), liveIn: liveness(insns, kfuncParams(prog)), subprogAt };
 }
 
 const ARGS = 0b111110; // r1-r5
@@ -191,7 +191,14 @@ const CALLER_SAVED = 0b111111; // r0-r5
 const bit = (r: number): number => 1 << r;
 
 /** Registers an instruction reads and writes (r10 is never tracked). */
-function useDef(insn: Instruction): { use: number; def: number } {
+/** Parameters of each kfunc call with a known prototype, by slot (get_call_summary's num_params). */
+function kfuncParams(prog: LinkedProgram): ReadonlyMap<number, number> {
+  const out = new Map<number, number>();
+  for (const k of prog.kfuncs ?? []) if (k.proto) out.set(k.slot, k.proto.args.length);
+  return out;
+}
+
+function useDef(insn: Instruction, params: number | undefined): { use: number; def: number } {
   switch (insn.kind) {
     case "alu":
       return { use: (insn.op === "mov" ? 0 : bit(insn.dst)) | (insn.src.kind === "reg" ? bit(insn.src.reg) : 0), def: bit(insn.dst) };
@@ -223,9 +230,10 @@ function useDef(insn: Instruction): { use: number; def: number } {
     case "jcond":
       return { use: bit(insn.dst) | (insn.src.kind === "reg" ? bit(insn.src.reg) : 0), def: 0 };
     case "call": {
-      // A helper reads only its parameters (compute_live_registers' call summary).
-      const proto = insn.target === "helper" ? helperProto(insn.imm) : undefined;
-      return { use: proto ? ARGS & ((1 << (proto.args.length + 1)) - 1) : ARGS, def: CALLER_SAVED };
+      // A helper or a kfunc with a known prototype reads only its parameters
+      // (compute_live_registers' call summary).
+      const n = insn.target === "helper" ? helperProto(insn.imm)?.args.length : params;
+      return { use: n !== undefined ? ARGS & ((1 << (n + 1)) - 1) : ARGS, def: CALLER_SAVED };
     }
     case "callx":
       return { use: ARGS | bit(insn.reg), def: CALLER_SAVED };
@@ -235,7 +243,7 @@ function useDef(insn: Instruction): { use: number; def: number } {
 }
 
 /** Backward may-liveness per subprogram: live-in = use ∪ (live-out − def). */
-function liveness(insns: readonly (Instruction | undefined)[]): Uint16Array {
+function liveness(insns: readonly (Instruction | undefined)[], kfuncParams: ReadonlyMap<number, number>): Uint16Array {
   const n = insns.length;
   const live = new Uint16Array(n);
   const succ: number[][] = insns.map((insn, i) => {
@@ -253,7 +261,7 @@ function liveness(insns: readonly (Instruction | undefined)[]): Uint16Array {
         return next < n ? [next] : [];
     }
   });
-  const ud = insns.map((insn) => (insn ? useDef(insn) : { use: 0, def: 0 }));
+  const ud = insns.map((insn, i) => (insn ? useDef(insn, insn.kind === "call" && insn.target === "kfunc" ? kfuncParams.get(i) : undefined) : { use: 0, def: 0 }));
   let changed = true;
   while (changed) {
     changed = false;
