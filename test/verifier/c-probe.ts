@@ -1,7 +1,8 @@
 // C probes for verifier suites: a C source compiled by clang-19 as libbpf projects do, verified
 // by us and loaded in the running kernel through tsbpf's loader (KernelObject, which links kfunc
 // externs and global subprograms' func_info the same way), the kernel's verdict being the
-// expectation. `stricter` / `otherReason` mean what they mean in kernel-compare.ts.
+// expectation (and, when it accepts, its processed-instruction count). `stricter` /
+// `otherReason` mean what they mean in kernel-compare.ts.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +72,9 @@ export function cProbeSuite(title: string, probes: Readonly<Record<string, CProb
         return;
       }
       expect(ours.accepted, `kernel says ${theirs}; we say ${oursText}`).toBe(kernel.reason === undefined);
+      // Accepted: the walk must match the kernel's, instruction for instruction (pruning,
+      // iterator and loop convergence included).
+      if (kernel.reason === undefined && kernel.processed !== undefined) expect(ours.processed, `processed insns: kernel ${kernel.processed}, ours ${ours.processed}`).toBe(kernel.processed);
       if (kernel.reason !== undefined) {
         const last = kernel.reason.split("; ").filter((l) => l !== "").slice(-1)[0]!;
         const same = maskNumbers(ours.error!.message).includes(maskNumbers(last));
