@@ -68,7 +68,7 @@ export class Explorer {
     private readonly maxInsns: number,
     private readonly progress?: ProgressClock,
   ) {
-    this.ctx = { insns: env.prog.insns, callsCallback: env.cfg.callsCallback, bt: new Backtrack() };
+    this.ctx = { insns: env.prog.insns, callsCallback: env.cfg.callsCallback, globalCalls: globalCalls(env), bt: new Backtrack() };
     this.loops = new Loops(env.cfg, this.ctx);
     this.liveness = new StackLiveness(env.prog.insns, env.cfg);
   }
@@ -467,6 +467,16 @@ export class Explorer {
     if (insn.op === "cmpxchg") writeReg(st, 0, old);
     else if (insn.fetch) writeReg(st, insn.src, old);
   }
+}
+
+/** The call instructions whose target is a global subprogram. */
+function globalCalls(env: Env): Set<number> {
+  const out = new Set<number>();
+  if (!env.globals || env.globals.size === 0) return out;
+  env.prog.insns.forEach((insn, i) => {
+    if (insn?.kind === "call" && insn.target === "local" && env.globals!.has(env.cfg.subprogAt.get(i + 1 + insn.imm)!)) out.add(i);
+  });
+  return out;
 }
 
 /** Same frames entered from the same call sites (same_callsites). */

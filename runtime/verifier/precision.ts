@@ -68,7 +68,7 @@ function syncLinked(bt: Backtrack, h: HistEntry | undefined): void {
 const isLocalCall = (insn: Instruction | undefined): boolean => (insn?.kind === "call" && insn.target === "local") || insn?.kind === "callx";
 
 /** backtrack_insn: what instruction `idx` means for the registers and slots being traced. */
-function backtrackInsn(insns: readonly (Instruction | undefined)[], callsCallback: Uint8Array, idx: number, subseq: number, h: HistEntry | undefined, bt: Backtrack): Step {
+function backtrackInsn(insns: readonly (Instruction | undefined)[], callsCallback: Uint8Array, globalCalls: ReadonlySet<number>, idx: number, subseq: number, h: HistEntry | undefined, bt: Backtrack): Step {
   const insn = insns[idx];
   if (insn === undefined) return "ok"; // second half of ld_imm64
   syncLinked(bt, h);
@@ -122,7 +122,9 @@ function backtrackInsn(insns: readonly (Instruction | undefined)[], callsCallbac
     }
     case "call":
     case "callx": {
-      if (isLocalCall(insn)) {
+      // A global subprogram is verified on its own: its call is like a helper's (it sets r0,
+      // r1-r5 cannot be wanted past it), not a frame to leave.
+      if (isLocalCall(insn) && !globalCalls.has(idx)) {
         // Going back out of the callee: only its arguments can still be wanted.
         if ((bt.regs[bt.frame]! & ~ARGS) !== 0 || bt.slots[bt.frame] !== 0n) return "fallback";
         if (bt.frame === 0) return "fallback";
@@ -205,6 +207,8 @@ export function markAllPrecise(st: VerifierState): void {
 export interface PrecisionCtx {
   readonly insns: readonly (Instruction | undefined)[];
   readonly callsCallback: Uint8Array;
+  /** Calls of global subprograms (verified separately; nothing of them is in the history). */
+  readonly globalCalls: ReadonlySet<number>;
   /** Scratch masks, reset by each backtracking. */
   readonly bt: Backtrack;
 }
@@ -230,7 +234,7 @@ export function markChain(ctx: PrecisionCtx, start: VerifierState, at: number, b
         skipFirst = false;
       } else {
         const h = cursor !== undefined && cursor.idx === i ? cursor : undefined;
-        if (backtrackInsn(ctx.insns, ctx.callsCallback, i, subseq, h, bt) === "fallback") {
+        if (backtrackInsn(ctx.insns, ctx.callsCallback, ctx.globalCalls, i, subseq, h, bt) === "fallback") {
           markAllPrecise(start);
           return true;
         }
