@@ -13,6 +13,7 @@ import { withInnerMaps, type Env, type Target } from "./env.js";
 import { GPL_COMPATIBLE } from "./helper-set.js";
 import { findSection } from "../object/elf/query.js";
 import { DEFAULT_MAX_INSNS, Explorer, type WalkResult } from "./explore.js";
+import { fastcallDepths } from "./fastcall.js";
 import { globalEntryState, globalSubprogs } from "./global-subprogs.js";
 import { checkKfuncsStatic } from "./kfunc.js";
 import { buildError, Reject, RuleError, type VerifierError } from "./messages.js";
@@ -115,12 +116,17 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
   if (result.error) {
     return { ...base, accepted: false, processed: result.processed, error: buildError(prog, result.error, result.failedRegs), stackDepth };
   }
+  // remove_fastcall_spills_fills runs before check_max_stack_depth.
+  fastcallDepths(prog.insns, cfg).forEach((d, i) => {
+    if (d !== undefined) env.stackDepth[i] = d;
+  });
+  const stackDepthAfter = env.stackDepth.slice();
   const stackError = checkMaxStackDepth(env);
-  if (stackError) return { ...base, accepted: false, processed: result.processed, error: buildError(prog, stackError, undefined), stackDepth };
+  if (stackError) return { ...base, accepted: false, processed: result.processed, error: buildError(prog, stackError, undefined), stackDepth: stackDepthAfter };
   // do_misc_fixups gives each subprogram with a may_goto a hidden counter below its stack: 16
   // bytes on x86-64, whose JIT times may_goto (8 elsewhere); the kernel's "stack depth" includes
   // it, its 512-byte check (made before the fixup) does not.
-  const withCounter = stackDepth.map((d, i) => (env.mayGoto.has(i) ? d + MAY_GOTO_STACK : d));
+  const withCounter = stackDepthAfter.map((d, i) => (env.mayGoto.has(i) ? d + MAY_GOTO_STACK : d));
   return { ...base, accepted: true, processed: result.processed, stackDepth: withCounter };
 }
 

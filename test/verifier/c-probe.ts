@@ -17,6 +17,8 @@ export interface CProbe {
   readonly c: string;
   readonly stricter?: string;
   readonly otherReason?: string;
+  /** When the kernel accepts, also compare our stack depths with its "stack depth" (log level 4). */
+  readonly stackDepth?: true;
 }
 
 const CLANG = "/usr/lib/llvm-19/bin/clang";
@@ -33,6 +35,16 @@ function compile(dir: string, name: string, c: string): Uint8Array {
   writeFileSync(src, PRELUDE + c);
   execFileSync(existsSync(CLANG) ? CLANG : "clang-19", ["-O2", "-g", "--target=bpf", "-mcpu=v3", "-I/usr/include/x86_64-linux-gnu", "-c", src, "-o", obj], { stdio: "pipe" });
   return new Uint8Array(readFileSync(obj));
+}
+
+/** The kernel's "stack depth" line (per subprogram, "8+16"), from a load at log level 4. */
+function kernelStackDepth(object: Uint8Array): string | undefined {
+  const loaded = KernelObject.load(object, { name: "probe", logLevel: 4 });
+  try {
+    return /stack depth ([\d+]+)/.exec(loaded.program("prog").log)?.[1];
+  } finally {
+    loaded.close();
+  }
 }
 
 function kernelVerdict(object: Uint8Array): { reason?: string; processed?: number } {
@@ -75,6 +87,7 @@ export function cProbeSuite(title: string, probes: Readonly<Record<string, CProb
       // Accepted: the walk must match the kernel's, instruction for instruction (pruning,
       // iterator and loop convergence included).
       if (kernel.reason === undefined && kernel.processed !== undefined) expect(ours.processed, `processed insns: kernel ${kernel.processed}, ours ${ours.processed}`).toBe(kernel.processed);
+      if (kernel.reason === undefined && p.stackDepth) expect(ours.stackDepth.join("+"), "stack depth").toBe(kernelStackDepth(object));
       if (kernel.reason !== undefined) {
         const last = kernel.reason.split("; ").filter((l) => l !== "").slice(-1)[0]!;
         const same = maskNumbers(ours.error!.message).includes(maskNumbers(last));
