@@ -180,6 +180,8 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
         if (o.kind !== "bytes" || o.bytes.some((k) => k === "zero")) return false;
         continue;
       }
+      // The same byte-kind slot object (most slots: never written) is safe as itself.
+      if (o === b.stack[i] && o.kind === "bytes") continue;
       if (!slotSafe(o, b.stack[i]!, ids, level)) return false;
     }
   }
