@@ -67,7 +67,7 @@ export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: nu
 // Pointer kinds whose accesses the kernel rewrites per instruction (ctx field conversion, socket
 // field loads): one load or store instruction may not see two of them, or one of them and
 // another pointer (reg_type_mismatch_ok).
-const REWRITTEN = new Set(["ctx", "sock", "sock_common", "xdp_sock"]);
+const REWRITTEN = new Set(["ctx", "sock", "sock_common", "xdp_sock", "ptr_"]);
 
 /**
  * save_aux_ptr_type: after a successful load or store at `insn` through `base`, the pointer
@@ -173,6 +173,8 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "sock_or_null":
     case "sock_common_or_null":
       return sockAccess(reg, regno, a.off, size, kind === "write", a.signed === true);
+    case "ptr_":
+      throw new RuleError(`R${regno} ${kind === "read" ? "reads" : "writes"} of a BTF-typed struct ${reg.btf} are not supported by tsbpf's verifier`, [regno]);
     case "not_init":
     case "scalar":
     case "pkt_end":
@@ -181,6 +183,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "func":
     case "mem_or_null":
     case "map_ptr_or_null":
+    case "ptr_or_null_":
       throw new RuleError(`R${regno} invalid mem access '${typeName(reg.type)}'`, [regno]);
   }
 }

@@ -245,6 +245,23 @@ const sockets: Record<string, KernelCase> = {
     maps: [HASH],
     asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r6\n  if r0 > 0x5 goto wr\n  r1 = r10\n  r1 += -0x8\nwr:\n  *(u32 *)(r1 + 0x0) = 0x1\nout:${OK}`,
   },
+  "sock: skc_to_tcp_sock result released": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  r1 = r0\n  call 0x56${OK}\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
+  "sock: skc_to_tcp_sock result released without its null check": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  r1 = r0\n  call 0x56\nout:${OK}`,
+  },
+  "sock: the original used after releasing its cast": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  r1 = r0\n  call 0x56\n  w0 = *(u32 *)(r6 + 0x4)${OK}\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
+  "sock: a field read through skc_to_tcp_sock": {
+    stricter: "fields of BTF-typed kernel structs (PTR_TO_BTF_ID) need the kernel's BTF; tsbpf refuses such reads",
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  w0 = *(u32 *)(r0 + 0x0)\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
+  "sock: skc_to_tcp_sock of a stack pointer": { asm: `  r1 = r10\n  call 0x89${OK}` },
+  "sock: releasing the original invalidates its cast": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  r7 = r0${RELEASE_R6}\n  r1 = r7\n  call 0x56${OK}\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
   "sockmap: lookup gives a referenced socket": {
     maps: [SOCKMAP],
     asm: `${LOOKUP("socks")}\n  if r0 != 0x0 goto l${OK}\nl:\n  r1 = r0\n  w0 = *(u32 *)(r0 + 0x8)\n  call 0x56${OK}`,
