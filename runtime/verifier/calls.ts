@@ -4,7 +4,7 @@
 
 import { helperId, helperName, helperNames } from "../isa/helper-ids.js";
 import { MapType } from "../object/map-types.js";
-import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
+import { checkAlignment, checkCtxOff, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
 import { GPL_ONLY, SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
@@ -219,7 +219,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       }
       case "ctx":
         if (reg.type !== "ctx") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=ctx`, [regno]);
-        if (reg.off !== 0 || reg.var.tnum.mask !== 0n || reg.var.tnum.value !== 0n) throw new RuleError(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
+        checkCtxOff(reg, regno);
         break;
       case "mem_ro":
       case "mem_ro_or_null":
