@@ -82,6 +82,9 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
       return cur.type === "map_ptr" && old.map === cur.map;
     case "map_ptr_or_null":
       return cur.type === "map_ptr_or_null" && old.map === cur.map && ids.check(old.id, cur.id);
+    case "ptr_":
+    case "ptr_or_null_":
+      return cur.type === old.type && cur.btf === old.btf && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
     case "stack":
       return cur.type === "stack" && old.frame === cur.frame && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "func":
