@@ -9,7 +9,7 @@ import { attachCommand, defaultLinkPin, detachCommand, loadCommand } from "./ker
 import type { XdpMode } from "../runtime/kernel/index.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
-import { parseTarget, printProgress, VerifierRefusal, verifyBytes } from "./verify.js";
+import { parseTarget, printProgress, progressIntervalMs, VerifierRefusal, verifyBytes } from "./verify.js";
 
 function readInput(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
@@ -49,7 +49,7 @@ program
     let result: ReturnType<typeof buildSource>;
     try {
       // The kernel's rules, at build time: a verifier rejection is reported at the TypeScript line.
-      result = buildSource(file, readFileSync(file, "utf8"), { target: o.target, verify: o.verify, onProgress: printProgress });
+      result = buildSource(file, readFileSync(file, "utf8"), { target: o.target, verify: o.verify, onProgress: printProgress, progressIntervalMs: progressIntervalMs() });
     } catch (e) {
       if (e instanceof CompileError) {
         process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");

@@ -21,6 +21,12 @@ export interface VerifyCommand {
   readonly onProgress?: (p: VerifyProgress) => void;
 }
 
+/** Milliseconds between progress lines: 1000, or TSBPF_PROGRESS_MS (tests use a shorter one). */
+export function progressIntervalMs(): number {
+  const v = Number(process.env.TSBPF_PROGRESS_MS);
+  return Number.isFinite(v) && v > 0 ? v : 1000;
+}
+
 export interface VerifyReport {
   readonly text: string;
   readonly verdicts: readonly ProgramVerdict[];
@@ -29,7 +35,7 @@ export interface VerifyReport {
 
 export function verifyBytes(bytes: Uint8Array, cmd: VerifyCommand): VerifyReport {
   const obj = readObject(bytes);
-  const verdicts = verifyObject(obj, { target: cmd.target, ...(cmd.onProgress ? { onProgress: cmd.onProgress } : {}) });
+  const verdicts = verifyObject(obj, { target: cmd.target, ...(cmd.onProgress ? { onProgress: cmd.onProgress, progressIntervalMs: progressIntervalMs() } : {}) });
   const accepted = verdicts.every((v) => v.accepted);
   const text = cmd.json ? JSON.stringify(verdicts, null, 2) + "\n" : verdicts.map((v) => describeVerdict(obj, v)).join("");
   return { text, verdicts, accepted };

@@ -13,13 +13,15 @@ export interface BuildOptions extends CompileOptions {
   readonly verify?: boolean;
   /** Progress of a long verification (about once a second after the first second). */
   readonly onProgress?: (p: VerifyProgress) => void;
+  /** Milliseconds between progress reports (default 1000). */
+  readonly progressIntervalMs?: number;
 }
 
 /** Compiles and (by default) verifies; type, language and verifier errors are a CompileError. */
 export function buildSource(path: string, sourceText: string, options: BuildOptions = {}): CompileResult {
   const result = compileSource(path, sourceText, options);
   if (options.verify === false) return result;
-  const rejected = verifyObject(result.object, { target: options.target ?? "kernel", ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).filter((v) => !v.accepted);
+  const rejected = verifyObject(result.object, { target: options.target ?? "kernel", ...(options.onProgress ? { onProgress: options.onProgress, ...(options.progressIntervalMs ? { progressIntervalMs: options.progressIntervalMs } : {}) } : {}) }).filter((v) => !v.accepted);
   if (rejected.length > 0) throw new CompileError(rejected.map(verdictDiagnostic));
   return result;
 }

@@ -68,7 +68,7 @@ export function checkRegion(regno: number, reg: OffsetPtr, off: number, size: nu
 // Pointer kinds whose accesses the kernel rewrites per instruction (ctx field conversion, socket
 // field loads): one load or store instruction may not see two of them, or one of them and
 // another pointer (reg_type_mismatch_ok).
-const REWRITTEN = new Set(["ctx", "sock", "sock_common", "xdp_sock"]);
+const REWRITTEN = new Set(["ctx", "sock", "sock_common", "xdp_sock", "ptr_"]);
 
 /**
  * save_aux_ptr_type: after a successful load or store at `insn` through `base`, the pointer
@@ -82,6 +82,28 @@ export function sameInsnPointer(env: Env, insn: number, base: RegState): void {
     return;
   }
   if (prev !== kind && (REWRITTEN.has(prev) || REWRITTEN.has(kind))) throw new RuleError("same insn cannot be used with different pointers");
+}
+
+/** __check_ptr_off_reg for the ctx: no negative, no fixed and no variable offset, in that order. */
+export function checkCtxOff(reg: Extract<RegState, { type: "ctx" }>, regno: number): void {
+  if (reg.off < 0) throw new RuleError(`negative offset ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
+  if (reg.off !== 0) throw new RuleError(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
+  if (!isConst(reg.var) || reg.var.tnum.value !== 0n) throw new RuleError(`variable ctx access var_off=${formatTnum(reg.var.tnum)} disallowed`, [regno]);
+}
+
+/**
+ * A load or store through a map pointer reads the kernel's struct bpf_map (check_ptr_to_map_access):
+ * a negative offset and any write are refused in the kernel's words (for arrays and hash maps,
+ * whose struct names we know); a read needs the kernel's BTF, which tsbpf does not model.
+ */
+function mapPtrAccess(env: Env, reg: Extract<RegState, { type: "map_ptr" }>, a: Access): never {
+  const type = env.maps[reg.map]!.type;
+  const arrays = [MapType.ARRAY, MapType.PERCPU_ARRAY, MapType.PROG_ARRAY, MapType.PERF_EVENT_ARRAY, MapType.CGROUP_ARRAY, MapType.ARRAY_OF_MAPS];
+  const hashes = [MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH, MapType.HASH_OF_MAPS];
+  const tname = arrays.includes(type) ? "bpf_array" : hashes.includes(type) ? "bpf_htab" : undefined;
+  if (tname !== undefined && a.off < 0) throw new RuleError(`R${a.regno} is ${tname} invalid negative access: off=${a.off}`, [a.regno]);
+  if (tname !== undefined && a.kind === "write") throw new RuleError(`only read from ${tname} is supported`, [a.regno]);
+  throw new RuleError(`R${a.regno} ${a.kind === "read" ? "reads" : "writes"} of the kernel's struct bpf_map (a map pointer) are not supported by tsbpf's verifier`, [a.regno]);
 }
 
 /** check_map_access's special fields: no load, store or helper may touch a value's bpf_spin_lock. */
@@ -123,10 +145,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
   const { size, kind, regno } = a;
   switch (reg.type) {
     case "ctx": {
-      if (reg.off !== 0 || !(isConst(reg.var) && reg.var.tnum.value === 0n)) {
-        if (!isConst(reg.var)) throw new RuleError(`variable ctx access var_off=${formatTnum(reg.var.tnum)} disallowed`, [regno]);
-        throw new RuleError(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
-      }
+      checkCtxOff(reg, regno);
       const r = xdpCtxAccess(a.off, size, kind === "write", env.section, a.signed === true);
       if (!r) throw new RuleError(`invalid bpf_context access off=${a.off} size=${size}`, [regno]);
       if (kind === "write") return undefined;
@@ -175,14 +194,18 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "sock_or_null":
     case "sock_common_or_null":
       return sockAccess(reg, regno, a.off, size, kind === "write", a.signed === true);
+    case "ptr_":
+      throw new RuleError(`R${regno} ${kind === "read" ? "reads" : "writes"} of a BTF-typed struct ${reg.btf} are not supported by tsbpf's verifier`, [regno]);
+    case "map_ptr":
+      return mapPtrAccess(env, reg, a);
     case "not_init":
     case "scalar":
     case "pkt_end":
     case "map_value_or_null":
-    case "map_ptr":
     case "func":
     case "mem_or_null":
     case "map_ptr_or_null":
+    case "ptr_or_null_":
       throw new RuleError(`R${regno} invalid mem access '${typeName(reg.type)}'`, [regno]);
   }
 }

@@ -160,6 +160,7 @@ function pointerArithmetic(env: Env, insn: AluInsn, ptr: RegState, off: Scalar, 
     if (op === "sub") return unknown();
     throw new RuleError(`R${dst} 32-bit pointer arithmetic prohibited`, involved);
   }
+  if (ptr.type === "ptr_") throw new RuleError(`R${dst} arithmetic on a BTF-typed struct ${ptr.btf} pointer is not supported by tsbpf's verifier`, involved);
   if (mayBeNull(ptr)) {
     throw new RuleError(`R${dst} pointer arithmetic on ${typeName(ptr.type)} prohibited, null-check it first`, involved);
   }

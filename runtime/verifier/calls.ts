@@ -4,7 +4,7 @@
 
 import { helperId, helperName, helperNames } from "../isa/helper-ids.js";
 import { MapType } from "../object/map-types.js";
-import { checkAlignment, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
+import { checkAlignment, checkCtxOff, checkRegion, checkSpinLockBytes, progReadOnly, progWriteOnly, stackBounds } from "./access.js";
 import { readReg } from "./alu.js";
 import { freshId, type Env } from "./env.js";
 import { GPL_ONLY, SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
@@ -15,7 +15,7 @@ import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
 import { clobberRange, rawKinds, slotOf } from "./stack.js";
-import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type OffsetPtr, type RegState, type SockPtr, type VerifierState } from "./state.js";
+import { copyState, MAX_CALL_FRAMES, mayBeNull, newFrame, NOT_INIT, typeName, ZERO, type OffsetPtr, type RegState, type SockPtr, type BtfSockPtr, type VerifierState } from "./state.js";
 import { BPF_F_RDONLY_PROG } from "../object/map-defs.js";
 
 const WRITE_HELPERS = new Set(["map_update_elem", "map_delete_elem", "map_push_elem", "map_pop_elem"]);
@@ -123,8 +123,8 @@ function spinLock(env: Env, st: VerifierState, reg: RegState, regno: number, loc
 const SOCK_COMMON_TYPES = "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
 
 /** ARG_PTR_TO_BTF_ID_SOCK_COMMON: a socket known not to be null. */
-function sockArg(reg: RegState, regno: number): asserts reg is SockPtr {
-  if (reg.type !== "sock" && reg.type !== "sock_common") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${SOCK_COMMON_TYPES}`, [regno]);
+function sockArg(reg: RegState, regno: number): asserts reg is SockPtr | BtfSockPtr {
+  if (reg.type !== "sock" && reg.type !== "sock_common" && reg.type !== "ptr_") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${SOCK_COMMON_TYPES}`, [regno]);
 }
 
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
@@ -172,6 +172,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
   let callback: number | undefined;
   let constKey: bigint | undefined;
   let released: number | undefined;
+  let castRef = 0;
   const args = proto.args;
   for (let i = 0; i < args.length; i++) {
     const regno = i + 1;
@@ -223,7 +224,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
       }
       case "ctx":
         if (reg.type !== "ctx") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=ctx`, [regno]);
-        if (reg.off !== 0 || reg.var.tnum.mask !== 0n || reg.var.tnum.value !== 0n) throw new RuleError(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`, [regno]);
+        checkCtxOff(reg, regno);
         break;
       case "mem_ro":
       case "mem_ro_or_null":
@@ -287,6 +288,7 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
         break;
       case "sock":
         sockArg(reg, regno);
+        if (reg.ref !== 0) castRef = reg.ref;
         break;
       case "fixed_ro":
       case "fixed_ro2":
@@ -356,6 +358,9 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     case "sock_or_null":
     case "sock_common_or_null":
       r0 = acquireSock(env, st, proto.ret, insnIdx);
+      break;
+    case "ptr_or_null_":
+      r0 = { type: "ptr_or_null_", btf: proto.retBtf!, id: freshId(env), ref: castRef };
       break;
     case "ringbuf_mem_or_null": {
       const ref = freshId(env);

@@ -10,6 +10,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** The high half of a BigInt in [-2^63, 2^64), as an int32 pattern. */
 export function hiOf(x: bigint): number {
   const n = Number(x);
+  if (n >= 0 && n < TWO32) return 0;
+  if (n < 0 && n >= -TWO32) return -1;
   // Exact when |n| < 2^53 (a larger x may round onto the boundary, hence the strict test).
   if (n > -MAX_SAFE && n < MAX_SAFE) return Math.floor(n / TWO32) | 0;
   return Number(BigInt.asIntN(32, x >> 32n));

@@ -38,8 +38,8 @@ export const UNMODELLED_ARGS: ReadonlyMap<string, number> = new Map([
   ["kptr_xchg", 2], ["dynptr_from_mem", 4], ["ringbuf_reserve_dynptr", 4], ["ringbuf_submit_dynptr", 2],
   ["ringbuf_discard_dynptr", 2], ["dynptr_read", 5], ["dynptr_write", 5], ["dynptr_data", 3],
   ["for_each_map_elem", 4], ["find_vma", 5], ["user_ringbuf_drain", 4], ["get_current_task_btf", 0],
-  ["skc_to_tcp6_sock", 1], ["skc_to_tcp_sock", 1], ["skc_to_tcp_timewait_sock", 1], ["skc_to_tcp_request_sock", 1],
-  ["skc_to_udp6_sock", 1], ["skc_to_unix_sock", 1], ["skc_to_mptcp_sock", 1], 
+  
+  ["skc_to_mptcp_sock", 1], 
   ["get_task_stack", 4], ["snprintf_btf", 5], ["per_cpu_ptr", 2],
   ["this_cpu_ptr", 1], ["task_storage_get", 4], ["task_storage_delete", 2], ["task_pt_regs", 1],
   ["trace_vprintk", 4], ["snprintf", 5], 

@@ -55,7 +55,7 @@ export type ArgKind =
   /** A second fixed-size read argument, of `fixedSize2` bytes. */
   | "fixed_ro2";
 
-export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null";
+export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null" | "ptr_or_null_";
 
 export interface HelperProto {
   readonly id: number;
@@ -70,6 +70,8 @@ export interface HelperProto {
   readonly callback?: boolean;
   /** Its memory arguments may point into the packet (the kernel's `pkt_access`). */
   readonly pktAccess?: boolean;
+  /** ptr_or_null_ returns: the BTF struct (ret_btf_id); the result shares the argument's reference. */
+  readonly retBtf?: string;
   /** Sizes of the fixed-size memory arguments (arg_size), in argument order. */
   readonly fixedSizes?: readonly number[];
 }
@@ -141,6 +143,13 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "sk_lookup_udp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_or_null", pktAccess: true },
   { name: "skc_lookup_tcp", args: ["ctx", "mem_ro", "size_or_zero", "anything", "anything"], ret: "sock_common_or_null", pktAccess: true },
   { name: "sk_release", args: ["sock_release"], ret: "integer" },
+  // Casts to BTF-typed sockets (is_ptr_cast_function): maybe null, same reference as the argument.
+  { name: "skc_to_tcp6_sock", args: ["sock"], ret: "ptr_or_null_", retBtf: "tcp6_sock" },
+  { name: "skc_to_tcp_sock", args: ["sock"], ret: "ptr_or_null_", retBtf: "tcp_sock" },
+  { name: "skc_to_tcp_timewait_sock", args: ["sock"], ret: "ptr_or_null_", retBtf: "tcp_timewait_sock" },
+  { name: "skc_to_tcp_request_sock", args: ["sock"], ret: "ptr_or_null_", retBtf: "tcp_request_sock" },
+  { name: "skc_to_udp6_sock", args: ["sock"], ret: "ptr_or_null_", retBtf: "udp6_sock" },
+  { name: "skc_to_unix_sock", args: ["sock"], ret: "ptr_or_null_", retBtf: "unix_sock" },
   // RET_VOID: r0 is not initialised after them.
   { name: "spin_lock", args: ["spin_lock"], ret: "void" },
   { name: "spin_unlock", args: ["spin_lock"], ret: "void" },

@@ -77,6 +77,8 @@ function notNullOf(r: RegState): RegState {
       return { ...r, type: "sock_common", id: 0 };
     case "map_ptr_or_null":
       return { type: "map_ptr", map: r.map };
+    case "ptr_or_null_":
+      return { ...r, type: "ptr_", id: 0 };
     default:
       return r;
   }
@@ -131,7 +133,7 @@ const isInitPkt = (r: RegState): boolean => r.type === "pkt" && r.off === 0 && r
 const pktAgainstEnd = (a: RegState, b: RegState): a is PktPtr => (a.type === "pkt" && b.type === "pkt_end") || (a.type === "pkt_meta" && isInitPkt(b));
 
 /** Non-null pointer types for tests against 0 (reg_not_null). */
-const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr" || r.type === "sock" || r.type === "sock_common";
+const notNull = (r: RegState): boolean => r.type === "map_value" || r.type === "mem" || r.type === "map_ptr" || r.type === "sock" || r.type === "sock_common" || r.type === "ptr_";
 
 export interface Branches {
   /** State of the fall-through path, if feasible. */

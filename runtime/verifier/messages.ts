@@ -83,6 +83,9 @@ export function formatReg(r: RegState): string {
       return `map_ptr(map=${r.map})`;
     case "map_ptr_or_null":
       return `map_ptr_or_null(id=${r.id},map=${r.map})`;
+    case "ptr_":
+    case "ptr_or_null_":
+      return `${r.type}${r.btf}(${[...(r.id ? [`id=${r.id}`] : []), ...(r.ref ? [`ref_obj_id=${r.ref}`] : [])].join(",")})`;
     case "stack":
       return r.var.tnum.mask === 0n && r.var.tnum.value === 0n ? `fp${r.off}` : `fp(${offsets(r.off, r.var).join(",")})`;
     case "func":

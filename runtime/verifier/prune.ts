@@ -82,6 +82,9 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap, level: Exact): boolea
       return cur.type === "map_ptr" && old.map === cur.map;
     case "map_ptr_or_null":
       return cur.type === "map_ptr_or_null" && old.map === cur.map && ids.check(old.id, cur.id);
+    case "ptr_":
+    case "ptr_or_null_":
+      return cur.type === old.type && cur.btf === old.btf && ids.check(old.id, cur.id) && ids.check(old.ref, cur.ref, "ref");
     case "stack":
       return cur.type === "stack" && old.frame === cur.frame && old.off === cur.off && scalarOk(old.var, cur.var, exact);
     case "func":
@@ -183,6 +186,8 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
         if (o.kind !== "bytes" || o.bytes.some((k) => k === "zero")) return false;
         continue;
       }
+      // The same byte-kind slot object (most slots: never written) is safe as itself.
+      if (o === b.stack[i] && o.kind === "bytes") continue;
       if (!slotSafe(o, b.stack[i]!, ids, level)) return false;
     }
   }

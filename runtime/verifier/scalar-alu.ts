@@ -361,6 +361,61 @@ function finish(d: MutScalar, width: 32 | 64): Scalar {
  * zero-extended). The result of a 32-bit op has its upper half known zero.
  */
 export function scalarAlu(op: AluOp, width: 32 | 64, dst: Scalar, src: Scalar): Scalar {
+  if (op === "mov" && width === 64) return src;
+  if (isExactConst(src) && (op === "mov" || isExactConst(dst))) {
+    const v = constAlu(op, width, dst.tnum.value, src.tnum.value);
+    if (v !== undefined) return scalarConst(v);
+  }
+  return scalarAluRef(op, width, dst, src);
+}
+
+/** A constant whose every bound is that constant (what scalarConst builds and a sync of a constant tnum leaves). */
+function isExactConst(s: Scalar): boolean {
+  const v = s.tnum.value;
+  return s.tnum.mask === 0n && s.umin === v && s.umax === v && s.u32min === s.u32max && s.s32min === s.s32max && s.smin === s.smax;
+}
+
+/**
+ * `dst op src` on two exact constants: the value the transfer functions below arrive at (tnum
+ * arithmetic on constants is exact, and the sync collapses every bound onto a constant tnum),
+ * without the bounds arithmetic. Undefined for the ops the kernel does not track, which give
+ * an unknown register instead.
+ */
+function constAlu(op: AluOp, width: 32 | 64, d: bigint, s: bigint): bigint | undefined {
+  const w32 = width === 32;
+  const a = w32 ? d & U32_MAX : d;
+  const b = w32 ? s & U32_MAX : s;
+  const wrap = w32 ? u32 : u64;
+  switch (op) {
+    case "mov":
+      return b;
+    case "add":
+      return wrap(a + b);
+    case "sub":
+      return wrap(a - b);
+    case "mul":
+      return wrap(a * b);
+    case "and":
+      return a & b;
+    case "or":
+      return a | b;
+    case "xor":
+      return a ^ b;
+    case "lsh":
+    case "rsh":
+    case "arsh":
+      // Tracked only for an amount below the width, judged on the 64-bit value.
+      if (s >= BigInt(width)) return undefined;
+      if (op === "lsh") return wrap(a << s);
+      if (op === "rsh") return a >> s;
+      return wrap((w32 ? s32(a) : s64(a)) >> s);
+    default:
+      return undefined;
+  }
+}
+
+/** scalarAlu without the constant shortcut: the reference the shortcut must equal. */
+export function scalarAluRef(op: AluOp, width: 32 | 64, dst: Scalar, src: Scalar): Scalar {
   if (op === "mov") {
     if (width === 64) return src;
     return finish(mutable(src), 32);

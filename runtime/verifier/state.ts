@@ -59,7 +59,14 @@ export type IterState = { readonly type: "iter"; readonly iter: string; readonly
  */
 export type SockPtr = { readonly type: "sock" | "sock_or_null" | "sock_common" | "sock_common_or_null"; readonly id: number; readonly ref: number };
 
-export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | SockPtr | MapPtrOrNull | IterState;
+/**
+ * A BTF-typed socket from a cast helper (bpf_skc_to_tcp_sock, ...: PTR_TO_BTF_ID, maybe null):
+ * `btf` names the struct; it shares the reference `ref` (0: none) of the socket it was cast
+ * from. Its fields are read through kernel BTF, which tsbpf does not model.
+ */
+export type BtfSockPtr = { readonly type: "ptr_" | "ptr_or_null_"; readonly btf: string; readonly id: number; readonly ref: number };
+
+export type RegState = NotInit | ScalarReg | CtxPtr | PktPtr | PktEnd | MapValuePtr | MapPtr | StackPtr | FuncPtr | MemPtr | SockPtr | MapPtrOrNull | BtfSockPtr | IterState;
 export type RegType = RegState["type"];
 /** Pointers that carry a fixed and a variable offset. */
 export type OffsetPtr = CtxPtr | PktPtr | MapValuePtr | StackPtr | MemPtr;
@@ -83,6 +90,8 @@ export function hasOffset(r: RegState): r is OffsetPtr {
     case "pkt_end":
     case "map_ptr":
     case "map_ptr_or_null":
+    case "ptr_":
+    case "ptr_or_null_":
     case "func":
     case "sock":
     case "sock_or_null":
@@ -94,7 +103,7 @@ export function hasOffset(r: RegState): r is OffsetPtr {
 }
 
 export const isPointer = (r: RegState): boolean => r.type !== "scalar" && r.type !== "not_init";
-export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null" || r.type === "sock_or_null" || r.type === "sock_common_or_null" || r.type === "map_ptr_or_null";
+export const mayBeNull = (r: RegState): boolean => r.type === "map_value_or_null" || r.type === "mem_or_null" || r.type === "sock_or_null" || r.type === "sock_common_or_null" || r.type === "map_ptr_or_null" || r.type === "ptr_or_null_";
 
 /** The kernel's reg_type_str. */
 export function typeName(t: RegType): string {
@@ -130,6 +139,8 @@ export function typeName(t: RegType): string {
     case "sock_common":
     case "sock_common_or_null":
     case "map_ptr_or_null":
+    case "ptr_":
+    case "ptr_or_null_":
       return t;
     case "iter":
       return "iter";

@@ -191,6 +191,16 @@ const maps: Record<string, KernelCase> = {
     maps: [AOM],
     asm: `${LOOKUP("outer")}\n  if r0 == 0x0 goto out\n  w0 = *(u32 *)(r0 + 0x0)\nout:${OK}`,
   },
+  "map pointer: a store into the inner array map": {
+    maps: [AOM],
+    asm: `${LOOKUP("outer")}\n  if r0 == 0x0 goto out\n  *(u64 *)(r0 + 0x0) = 0x1\nout:${OK}`,
+  },
+  "map pointer: a load at a negative offset": { maps: [HASH], asm: `  r1 = 0x0 ll ; @counts\n  r6 = *(u64 *)(r1 - 0x8)${OK}` },
+  "map pointer: a store into a hash map's struct": { maps: [HASH], asm: `  r1 = 0x0 ll ; @counts\n  *(u64 *)(r1 + 0x0) = 0x1${OK}` },
+  "ctx: a negative offset": { asm: `  r1 += -0x1\n  w0 = *(u32 *)(r1 + 0x1)${OK}` },
+  "ctx: a fixed and a variable offset": { asm: `  r6 = r1\n  call 0x7\n  r0 &= 0x4\n  r6 += r0\n  r6 += 0x4\n  w0 = *(u32 *)(r6 + 0x0)${OK}` },
+  "ctx: a negative offset into a helper": { asm: `  r1 += -0x4\n  r2 = 0x0\n  call 0x2c${OK}` },
+  "ctx: a variable offset into a helper": { asm: `  r6 = r1\n  call 0x7\n  r0 &= 0x4\n  r6 += r0\n  r1 = r6\n  r2 = 0x0\n  call 0x2c${OK}` },
   "map of maps: update from the program": {
     maps: [AOM],
     asm: `  *(u32 *)(r10 - 0x4) = 0x0\n  *(u32 *)(r10 - 0x8) = 0x0\n  r2 = r10\n  r2 += -0x4\n  r3 = r10\n  r3 += -0x8\n  r4 = 0x0\n  r1 = 0x0 ll ; @outer\n  call 0x2${OK}`,
@@ -244,6 +254,23 @@ const sockets: Record<string, KernelCase> = {
   "ctx: one store instruction writes the stack and a map value": {
     maps: [HASH],
     asm: `${LOOKUP("counts")}\n  if r0 == 0x0 goto out\n  r6 = r0\n  call 0x7\n  r1 = r6\n  if r0 > 0x5 goto wr\n  r1 = r10\n  r1 += -0x8\nwr:\n  *(u32 *)(r1 + 0x0) = 0x1\nout:${OK}`,
+  },
+  "sock: skc_to_tcp_sock result released": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  r1 = r0\n  call 0x56${OK}\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
+  "sock: skc_to_tcp_sock result released without its null check": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  r1 = r0\n  call 0x56\nout:${OK}`,
+  },
+  "sock: the original used after releasing its cast": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  r1 = r0\n  call 0x56\n  w0 = *(u32 *)(r6 + 0x4)${OK}\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
+  "sock: a field read through skc_to_tcp_sock": {
+    stricter: "fields of BTF-typed kernel structs (PTR_TO_BTF_ID) need the kernel's BTF; tsbpf refuses such reads",
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  w0 = *(u32 *)(r0 + 0x0)\nrel:${RELEASE_R6}\nout:${OK}`,
+  },
+  "sock: skc_to_tcp_sock of a stack pointer": { asm: `  r1 = r10\n  call 0x89${OK}` },
+  "sock: releasing the original invalidates its cast": {
+    asm: `${SK_LOOKUP()}\n  r6 = r0\n  if r0 == 0x0 goto out\n  r1 = r0\n  call 0x89\n  if r0 == 0x0 goto rel\n  r7 = r0${RELEASE_R6}\n  r1 = r7\n  call 0x56${OK}\nrel:${RELEASE_R6}\nout:${OK}`,
   },
   "sockmap: lookup gives a referenced socket": {
     maps: [SOCKMAP],

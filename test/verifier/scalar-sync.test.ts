@@ -1,5 +1,6 @@
-// The scalar domain's hot paths on int32 halves against their BigInt references: tnum
-// multiplication (tnumMul vs tnumMulBig) on arbitrary tnums, and reg_bounds_sync
+// The scalar domain's fast paths against their references: ALU ops on two constants
+// (scalarAlu's shortcut vs scalarAluRef, every op at both widths), tnum multiplication on int32
+// halves (tnumMul vs tnumMulBig) on arbitrary tnums, and reg_bounds_sync
 // (scalar-sync.ts vs syncInPlaceBig): every field equal, on well-formed scalars from the domain's constructors
 // and ALU ops, and on arbitrary combinations of in-range fields (bounds that contradict each
 // other included, as on paths that cannot happen). Where the fast version declines
@@ -7,10 +8,11 @@
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { mutable, scalarEquals, syncInPlace, syncInPlaceBig, type MutScalar, type Scalar } from "../../runtime/verifier/scalar.js";
+import { scalarAlu, scalarAluRef } from "../../runtime/verifier/scalar-alu.js";
+import { mutable, scalarConst, scalarEquals, syncInPlace, syncInPlaceBig, type MutScalar, type Scalar } from "../../runtime/verifier/scalar.js";
 import { syncFast } from "../../runtime/verifier/scalar-sync.js";
 import { tnumEquals, tnumMul, tnumMulBig, type Tnum } from "../../runtime/verifier/tnum.js";
-import { U32_MAX, U64_MAX, maskArb, memberArb, runs, u64Arb } from "./arbitrary.js";
+import { U32_MAX, U64_MAX, aluOpList, maskArb, memberArb, runs, u64Arb } from "./arbitrary.js";
 
 const show = (s: Scalar): string =>
   `tnum=(0x${s.tnum.value.toString(16)};0x${s.tnum.mask.toString(16)}) s=[${s.smin},${s.smax}] u=[${s.umin},${s.umax}] s32=[${s.s32min},${s.s32max}] u32=[${s.u32min},${s.u32max}]`;
@@ -107,5 +109,19 @@ describe("tnum multiplication on halves equals the BigInt reference", () => {
       runs(20000, 14),
     );
     fc.assert(fc.property(memberArb, memberArb, (a, b) => tnumEquals(tnumMul(a.s.tnum, b.s.tnum), tnumMulBig(a.s.tnum, b.s.tnum))), runs(3000, 15));
+  });
+});
+
+describe("ALU ops on two constants equal the general transfer functions", () => {
+  const smallArb = fc.oneof(u64Arb, fc.integer({ min: 0, max: 70 }).map(BigInt));
+  test("every op, both widths, constants and shift amounts at the edges", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...aluOpList), fc.constantFrom(32 as const, 64 as const), u64Arb, smallArb, (op, width, a, b) => {
+        const fast = scalarAlu(op, width, scalarConst(a), scalarConst(b));
+        const ref = scalarAluRef(op, width, scalarConst(a), scalarConst(b));
+        if (!scalarEquals(fast, ref)) throw new Error(`${op}${width} ${a} ${b}: ${show(fast)} vs ${show(ref)}`);
+      }),
+      runs(30000, 16),
+    );
   });
 });
