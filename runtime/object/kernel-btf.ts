@@ -30,6 +30,8 @@ export interface KernelBtfIndex {
   readonly kfuncIds: ReadonlySet<number>;
   /** The FUNC's prototype, or undefined for an id that is not a FUNC. */
   proto(funcId: number): KfuncProto | undefined;
+  /** "struct X" / "union X" for a STRUCT or UNION type id (no modifiers skipped), else undefined. */
+  structName(id: number): string | undefined;
 }
 
 /** Indexes raw .BTF bytes (little endian, as the kernel exposes it). */
@@ -112,6 +114,11 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
   return {
     funcs,
     kfuncIds: new Set(tagged),
+    structName(id: number): string | undefined {
+      const t = head(id);
+      if (!t || (t.kind !== BtfKind.STRUCT && t.kind !== BtfKind.UNION)) return undefined;
+      return `${t.kind === BtfKind.STRUCT ? "struct" : "union"} ${t.name}`;
+    },
     proto(funcId: number): KfuncProto | undefined {
       const f = head(funcId);
       if (!f || f.kind !== BtfKind.FUNC) return undefined;

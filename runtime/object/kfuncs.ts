@@ -19,6 +19,8 @@ export interface KfuncTable {
   sleepable(name: string): boolean;
   /** True when `lookup` failing means the kernel has no such function (a full kernel BTF). */
   readonly complete: boolean;
+  /** The kernel BTF's struct or union with type id `id` ("struct X"); absent without a kernel BTF. */
+  readonly structName?: (id: number) => string | undefined;
 }
 
 const SNAPSHOT_BY_NAME = new Map(XDP_KFUNCS.map((p) => [p.name, p] as const));
@@ -39,6 +41,7 @@ export function kfuncTable(btf: KernelBtfIndex | undefined | "snapshot" = readVm
     },
     xdpAllowed,
     sleepable,
+    structName: (id) => btf.structName(id),
   };
 }
 

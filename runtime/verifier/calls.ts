@@ -10,7 +10,7 @@ import { freshId, type Env } from "./env.js";
 import { GPL_ONLY, SLEEPABLE_HELPERS, UNMODELLED_ARGS, XDP_HELPERS } from "./helper-set.js";
 import { callGlobal } from "./global-subprogs.js";
 import { iterByteIn } from "./iter.js";
-import { helperProto, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
+import { helperProto, helperProtoRetBtfs, mapOnlyFor, unmodelledMap, type ArgKind, type HelperProto } from "./helpers.js";
 import { mapAllRegs } from "./jumps.js";
 import { RuleError } from "./messages.js";
 import { S64_MAX, S64_MIN, scalarUnknown } from "./scalar.js";
@@ -125,7 +125,11 @@ const SOCK_COMMON_TYPES = "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_
 /** ARG_PTR_TO_BTF_ID_SOCK_COMMON: a socket known not to be null. */
 function sockArg(reg: RegState, regno: number): asserts reg is SockPtr | BtfSockPtr {
   if (reg.type !== "sock" && reg.type !== "sock_common" && reg.type !== "ptr_") throw new RuleError(`R${regno} type=${typeName(reg.type)} expected=${SOCK_COMMON_TYPES}`, [regno]);
+  // Only the BTF sockets of the skc_to_* casts; other kernel objects (kfunc-objects.ts) are not.
+  if (reg.type === "ptr_" && !BTF_SOCKS.has(reg.btf)) throw new RuleError(`R${regno} a BTF-typed struct ${reg.btf} pointer passed as a socket is not supported by tsbpf's verifier`, [regno]);
 }
+
+const BTF_SOCKS = new Set(helperProtoRetBtfs());
 
 /** get_constant_map_key: a known array index on the stack, for eliding the lookup's null result. */
 function constantKey(st: VerifierState, regno: number, keySize: number): bigint | undefined {

@@ -28,6 +28,8 @@ export interface Env {
   idGen: number;
   /** Subprograms with a may_goto the walk reached (the kernel's fixup gives them a hidden counter). */
   readonly mayGoto: Set<number>;
+  /** The kernel BTF's struct or union by type id (bpf_rdonly_cast); absent: not known. */
+  readonly kernelStruct?: (id: number) => string | undefined;
   /** Global subprograms by subprogram index (verified on their own; global-subprogs.ts). */
   readonly globals?: ReadonlyMap<number, GlobalSubprog>;
   /** Global subprograms some verified path calls, still to be verified. */

@@ -239,3 +239,8 @@ export function mapOnlyFor(type: MapType): readonly string[] | undefined {
       return undefined;
   }
 }
+
+/** The BTF structs helpers return (the skc_to_* socket casts). */
+export function helperProtoRetBtfs(): string[] {
+  return protos.flatMap((p) => (p.retBtf ? [p.retBtf] : []));
+}

@@ -37,6 +37,8 @@ export interface VerifyOptions {
    * verifyObject read it from the object's `license` section; verifyLinked assumes true.
    */
   readonly gplCompatible?: boolean;
+  /** The kernel BTF's struct or union by type id, for bpf_rdonly_cast (verifyProgram sets it from the kfunc table). */
+  readonly kernelStruct?: (id: number) => string | undefined;
 }
 
 export interface ProgramVerdict {
@@ -67,7 +69,9 @@ export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], p
     if (refused) return refused;
     throw e;
   }
-  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj) }, obj.btf);
+  const table = linked.kfuncs ? (typeof kfuncs === "function" ? kfuncs() : (kfuncs ?? kfuncTable())) : undefined;
+  const kernelStruct = opts.kernelStruct ?? table?.structName;
+  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj), ...(kernelStruct ? { kernelStruct } : {}) }, obj.btf);
 }
 
 /**
@@ -109,7 +113,7 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
   const globals = globalSubprogs(btf, prog, cfg);
-  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set(), mayGoto: new Set() };
+  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set(), mayGoto: new Set(), ...(opts.kernelStruct ? { kernelStruct: opts.kernelStruct } : {}) };
   const progress = opts.onProgress ? new ProgressClock(prog.name, opts.onProgress, opts.progressIntervalMs) : undefined;
   const result = walkAll(env, opts.maxInsns ?? DEFAULT_MAX_INSNS, progress);
   const stackDepth = env.stackDepth.slice();

@@ -1,7 +1,8 @@
 // kfunc calls (the kernel's add_kfunc_call before the walk, check_kfunc_call during it): the
 // linker resolved each `__ksym` extern against the kernel's BTF and recorded whether XDP may
 // call it. Kfuncs outside XDP's id sets get the kernel's refusal, sleepable ones theirs, and
-// the kfuncs modelled (bpf_rcu_read_lock/unlock; the num and bits open-coded iterators, iter.ts) are checked by their rules; every
+// the kfuncs modelled (bpf_rcu_read_lock/unlock; the num and bits open-coded iterators, iter.ts;
+// kernel-object kfuncs, kfunc-objects.ts) are checked by their rules; every
 // other kfunc is refused as not supported rather than guessed at.
 
 import type { CallInsn } from "../isa/index.js";
@@ -9,6 +10,7 @@ import type { LinkedKfunc, LinkedProgram } from "../object/link.js";
 import type { Env } from "./env.js";
 import { Reject, RuleError } from "./messages.js";
 import { checkIterCall, iterArgCount, iterKfunc } from "./iter.js";
+import { checkObjectKfunc, isObjectKfunc } from "./kfunc-objects.js";
 import { NOT_INIT, type VerifierState } from "./state.js";
 
 
@@ -50,6 +52,10 @@ export function checkKfuncCall(env: Env, st: VerifierState, insn: CallInsn, pc: 
   if (!k.xdpAllowed) throw new RuleError(`calling kernel function ${k.name} is not allowed`);
   if (k.sleepable) throw new RuleError(`program must be sleepable to call sleepable kfunc ${k.name}`);
   if ((k.name === "bpf_rcu_read_lock" || k.name === "bpf_rcu_read_unlock") && (!k.proto || k.proto.args.length === 0)) return rcuCall(st, k.name === "bpf_rcu_read_lock");
+  if (isObjectKfunc(k)) {
+    checkObjectKfunc(env, st, k.name, pc);
+    return {};
+  }
   const iter = iterKfunc(k.name);
   // A model applies only to the prototype it was written for.
   if (iter && (!k.proto || k.proto.args.length === iterArgCount(iter.iter, iter.op))) return checkIterCall(env, st, k.name, pc);
