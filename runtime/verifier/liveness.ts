@@ -25,9 +25,12 @@ interface Instance {
   readonly callback: boolean;
   readonly subprog: number;
   readonly depth: number;
-  /** Per instruction: may-read masks per frame 0..depth. */
+  /** Instructions visited, in first-visit order (1 in `seen`). */
+  readonly visited: number[];
+  readonly seen: Uint8Array;
+  /** Per visited instruction: may-read masks per frame 0..depth (absent: none read). */
   readonly read: Map<number, bigint[]>;
-  /** Per instruction: must-write masks per frame (absent: never visited). */
+  /** Per visited instruction: must-write masks per frame (absent: none written on some visit). */
   readonly write: Map<number, bigint[]>;
   /** Callee instances by call site. */
   readonly callees: Map<number, Instance[]>;
@@ -41,8 +44,12 @@ export class StackLiveness {
   private dirty = false;
   private reads: bigint[] = [];
   private writes: bigint[] = [];
+  /** Whether read() or write() recorded something since begin() (else both are all zero). */
+  private touched = false;
   /** The function instance of the instruction being recorded. */
   private cur: Instance | undefined;
+  /** The instance of single-frame states, once created (looked up once a walk, not per insn). */
+  private main: Instance | undefined;
 
   constructor(
     private readonly insns: readonly (Instruction | undefined)[],
@@ -53,12 +60,14 @@ export class StackLiveness {
   begin(st: VerifierState): void {
     const n = st.frames.length;
     if (this.reads.length !== n) {
-      this.reads = new Array<bigint>(n);
-      this.writes = new Array<bigint>(n);
+      this.reads = new Array<bigint>(n).fill(0n);
+      this.writes = new Array<bigint>(n).fill(0n);
+    } else if (this.touched) {
+      this.reads.fill(0n);
+      this.writes.fill(0n);
     }
-    this.reads.fill(0n);
-    this.writes.fill(0n);
-    this.cur = this.instance(st);
+    this.touched = false;
+    this.cur = n === 1 && this.main !== undefined ? this.main : this.instance(st);
   }
 
   /** Bytes [lo, hi) of `frame`'s stack may be read. */
@@ -66,23 +75,50 @@ export class StackLiveness {
     if (frame >= this.reads.length || hi <= lo) return;
     const first = Math.max(0, Math.floor((-hi) / 8));
     const last = Math.min(63, Math.floor((-lo - 1) / 8));
-    for (let spi = first; spi <= last; spi++) this.reads[frame] = this.reads[frame]! | (1n << BigInt(spi));
+    for (let spi = first; spi <= last; spi++) {
+      this.reads[frame] = this.reads[frame]! | (1n << BigInt(spi));
+      this.touched = true;
+    }
   }
 
   /** The 8-byte slot at `off` (a multiple of 8) of `frame` is overwritten. */
   write(frame: number, off: number): void {
     if (frame >= this.writes.length) return;
     const spi = (-off - 8) / 8;
-    if (spi >= 0 && spi < 64) this.writes[frame] = this.writes[frame]! | (1n << BigInt(spi));
+    if (spi >= 0 && spi < 64) {
+      this.writes[frame] = this.writes[frame]! | (1n << BigInt(spi));
+      this.touched = true;
+    }
   }
 
   /** Ends the instruction at `pc` begun with begin(). */
   commit(pc: number): void {
     const inst = this.cur!;
+    const first = inst.seen[pc] === 0;
+    if (first) {
+      inst.seen[pc] = 1;
+      inst.visited.push(pc);
+    }
+    if (!this.touched) {
+      // Nothing read or written: reads stay as they are, writes drop to none.
+      if (first) return;
+      const w = inst.write.get(pc);
+      if (w) {
+        for (let f = 0; f < w.length; f++) {
+          if (w[f] !== 0n) {
+            w[f] = 0n;
+            this.dirty = true;
+          }
+        }
+      }
+      return;
+    }
     const r = inst.read.get(pc);
     if (!r) {
-      inst.read.set(pc, this.reads.slice());
-      if (this.reads.some((m) => m !== 0n)) this.dirty = true;
+      if (this.reads.some((m) => m !== 0n)) {
+        inst.read.set(pc, this.reads.slice());
+        this.dirty = true;
+      }
     } else {
       for (let f = 0; f < r.length; f++) {
         const v = r[f]! | this.reads[f]!;
@@ -93,11 +129,13 @@ export class StackLiveness {
       }
     }
     const w = inst.write.get(pc);
-    if (!w) {
+    if (first) {
       // A first visit that overwrites nothing changes nothing (absent and empty are alike).
-      inst.write.set(pc, this.writes.slice());
-      if (this.writes.some((m) => m !== 0n)) this.dirty = true;
-    } else {
+      if (this.writes.some((m) => m !== 0n)) {
+        inst.write.set(pc, this.writes.slice());
+        this.dirty = true;
+      }
+    } else if (w) {
       for (let f = 0; f < w.length; f++) {
         const v = w[f]! & this.writes[f]!;
         if (v !== w[f]) {
@@ -115,8 +153,9 @@ export class StackLiveness {
     const d = st.frames.length - 1;
     const f = st.frames[d]!;
     const parentKey = d > 0 ? keyOf({ ...st, frames: st.frames.slice(0, d) }) : undefined;
-    inst = { key, parent: parentKey, callsite: f.callsite, callback: f.callback, subprog: f.subprog, depth: d, read: new Map(), write: new Map(), callees: new Map(), liveBefore: new Map() };
+    inst = { key, parent: parentKey, callsite: f.callsite, callback: f.callback, subprog: f.subprog, depth: d, visited: [], seen: new Uint8Array(this.insns.length), read: new Map(), write: new Map(), callees: new Map(), liveBefore: new Map() };
     this.instances.set(key, inst);
+    if (d === 0) this.main = inst;
     if (parentKey !== undefined) {
       const parent = this.instances.get(parentKey);
       if (parent) {
@@ -170,7 +209,7 @@ export class StackLiveness {
     this.dirty = false;
     for (const inst of this.instances.values()) inst.liveBefore = new Map();
     const order = [...this.instances.values()];
-    const visited = new Map(order.map((inst) => [inst, [...inst.read.keys()].sort((a, b) => b - a)]));
+    const visited = new Map(order.map((inst) => [inst, [...inst.visited].sort((a, b) => b - a)]));
     let changed = true;
     let rounds = 0;
     while (changed) {
