@@ -252,30 +252,31 @@ function range(reg: Extract<RegState, { type: "stack" }>, off: number, size: num
   return [reg.off + Number(reg.var.smin) + off, reg.off + Number(reg.var.smax) + off + size];
 }
 
+function stackReg(regs: readonly RegState[], r: number): Extract<RegState, { type: "stack" }> | undefined {
+  const reg = regs[r];
+  return reg?.type === "stack" ? reg : undefined;
+}
+
 /**
  * Records the stack reads and full-slot writes instruction `insn` makes in state `st` (before
  * it runs): loads, stores, atomics, and helper arguments pointing to the stack.
  */
 export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, live: StackLiveness): void {
   const regs = st.frames[st.frames.length - 1]!.regs;
-  const stackReg = (r: number): Extract<RegState, { type: "stack" }> | undefined => {
-    const reg = regs[r];
-    return reg?.type === "stack" ? reg : undefined;
-  };
   switch (insn.kind) {
     case "ldx": {
-      const p = stackReg(insn.src);
+      const p = stackReg(regs, insn.src);
       if (p) live.read(p.frame, ...range(p, insn.off, insn.size));
       return;
     }
     case "atomic": {
-      const p = stackReg(insn.dst);
+      const p = stackReg(regs, insn.dst);
       if (p) live.read(p.frame, ...range(p, insn.off, insn.size));
       return;
     }
     case "st":
     case "stx": {
-      const p = stackReg(insn.dst);
+      const p = stackReg(regs, insn.dst);
       if (!p || p.var.tnum.mask !== 0n || insn.size !== 8) return;
       const [lo] = range(p, insn.off, 8);
       if (lo % 8 === 0) live.write(p.frame, lo);
@@ -290,7 +291,7 @@ export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, l
         const regno = i + 1;
         const reg = regs[regno];
         if (kind === "map_ptr" && reg?.type === "map_ptr") map = env.maps[reg.map];
-        const p = stackReg(regno);
+        const p = stackReg(regs, regno);
         if (!p) return;
         let size: number | undefined;
         if (kind === "map_key") size = map?.keySize;
