@@ -13,6 +13,10 @@ const labels = loadLabels(labelsPath);
 const t0 = Date.now();
 const results = compareCorpus(corpus, labels, only ? (l) => `${l.object}/${l.program}`.startsWith(only) : undefined);
 const ms = Date.now() - t0;
+if (rest.includes("--verdicts")) {
+  // One line a program (verdict, processed insns, message or exception) to diff runs exactly.
+  for (const r of results) console.log(`verdict\t${r.object}/${r.program}\t${r.ours ? (r.ours.accepted ? "accept" : "reject") : "none"}\t${r.ours?.processed ?? ""}\t${r.detail ?? ""}`);
+}
 for (const r of results) {
   if (!list.includes(r.outcome)) continue;
   console.log(`${r.outcome}\t${r.object}/${r.program}\tkernel=${r.kernel}${r.kernelMessage ? ` (${r.kernelMessage})` : ""}\tours=${r.detail ?? "accept"}`);
@@ -25,5 +29,7 @@ const ourUs = results.reduce((a, r) => a + r.micros, 0);
 const slow = [...results].sort((a, b) => b.micros - a.micros).slice(0, 5);
 console.log(`kernel ${labels.meta.kernel.release}: ${s.total} programs, agree ${s.agree} (${((100 * s.agree) / s.total).toFixed(1)}%), unsafe ${s.unsafe}, stricter ${s.stricter}, unsupported ${s.unsupported}, error ${s.error}, timeout ${s.timeout}`);
 console.log(`processed insns equal on ${sameProcessed}/${both.length} programs both accept`);
+const cpu = process.cpuUsage();
+console.log(`cpu: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s)`);
 console.log(`time: ours ${(ourUs / 1000).toFixed(0)} ms in process (wall ${ms} ms), kernel verification ${(kernelUs / 1000).toFixed(0)} ms`);
 console.log(`slowest: ${slow.map((r) => `${r.object}/${r.program} ${(r.micros / 1000).toFixed(1)} ms`).join(", ")}`);

@@ -82,14 +82,17 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
     throw new RuleError(`invalid shift ${insn.src.imm}`);
   }
   if ((op === "div" || op === "sdiv" || op === "mod" || op === "smod") && insn.src.kind === "imm" && insn.src.imm === 0) throw new RuleError("div by zero");
+  if (dst.type === "scalar" && insn.src.kind === "imm") {
+    // An immediate is a constant scalar (zero-extended at width 32); no register state for it.
+    const srcS = scalarConst(width === 32 ? BigInt(insn.src.imm >>> 0) : BigInt(insn.src.imm));
+    return writeReg(st, insn.dst, scalarResult(op, width, dst, srcS));
+  }
   const src: RegState = insn.src.kind === "imm" ? { type: "scalar", s: scalarConst(BigInt(insn.src.imm)), id: 0 } : readReg(st, insn.src.reg);
   if (dst.type === "scalar" && src.type === "scalar") {
-    const srcS = width === 32 && insn.src.kind === "imm" ? scalarConst(BigInt(insn.src.imm >>> 0)) : src.s;
-    const out = scalarAlu(op, width, dst.s, srcS);
     // `r6 += r6` ends the link even when r6 is a constant (Linux 6.18.44 clears the id: the
     // doubled value is not the linked value plus a constant of the old state).
-    if (insn.src.kind === "reg" && insn.src.reg === insn.dst) return writeReg(st, insn.dst, { type: "scalar", s: out, id: 0 });
-    return writeReg(st, insn.dst, { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, srcS) });
+    if (insn.src.kind === "reg" && insn.src.reg === insn.dst) return writeReg(st, insn.dst, { type: "scalar", s: scalarAlu(op, width, dst.s, src.s), id: 0 });
+    return writeReg(st, insn.dst, scalarResult(op, width, dst, src.s));
   }
   if (dst.type !== "scalar" && src.type !== "scalar") {
     if (op === "sub") return writeReg(st, insn.dst, unknown());
@@ -116,6 +119,14 @@ export function idBeforeCopy(env: Env, regs: RegState[], r: number, src: ScalarR
 
 const S32_MIN = -0x80000000n;
 const S32_MAX = 0x7fffffffn;
+
+/** `dst op src` on scalars with the link the result keeps. */
+function scalarResult(op: AluOp, width: 32 | 64, dst: ScalarReg, src: Scalar): ScalarReg {
+  const out = scalarAlu(op, width, dst.s, src);
+  // Most results keep no link (no object for linkAfterAdd's answer then).
+  if ((op !== "add" && op !== "sub") || dst.id === 0 || dst.delta !== undefined) return { type: "scalar", s: out, id: 0 };
+  return { type: "scalar", s: out, ...linkAfterAdd(op, width, dst, src) };
+}
 
 /**
  * The link a scalar keeps after `dst op src` (adjust_reg_min_max_vals): a 64-bit add or

@@ -9,7 +9,7 @@ import { Pseudo, type Instruction } from "../isa/index.js";
 import type { LinkedProgram } from "../object/link.js";
 import { Reject } from "./messages.js";
 import { helperProto } from "./helpers.js";
-import { computeScc } from "./scc.js";
+import { computeScc, successorTable, type SuccessorTable } from "./scc.js";
 
 export interface Subprog {
   readonly start: number;
@@ -182,8 +182,9 @@ export function buildCfg(prog: LinkedProgram, mode: "vm" | "kernel"): Cfg {
     }
   }
   for (let i = 0; i < n; i++) if (insns[i] !== undefined && !seen[i]) throw new Reject(`unreachable insn ${i}`, i);
+  const succ = successorTable(insns);
 
-  return { subprogs, subprogOf, prunePoint, callsCallback, jmpPoint, scc: computeScc(insns, callsCallback), liveIn: liveness(insns, kfuncParams(prog)), subprogAt };
+  return { subprogs, subprogOf, prunePoint, callsCallback, jmpPoint, scc: computeScc(insns, callsCallback, succ), liveIn: liveness(insns, succ, kfuncParams(prog)), subprogAt };
 }
 
 const ARGS = 0b111110; // r1-r5
@@ -243,33 +244,28 @@ function useDef(insn: Instruction, params: number | undefined): { use: number; d
 }
 
 /** Backward may-liveness per subprogram: live-in = use ∪ (live-out − def). */
-function liveness(insns: readonly (Instruction | undefined)[], kfuncParams: ReadonlyMap<number, number>): Uint16Array {
+function liveness(insns: readonly (Instruction | undefined)[], succ: SuccessorTable, kfuncParams: ReadonlyMap<number, number>): Uint16Array {
   const n = insns.length;
   const live = new Uint16Array(n);
-  const succ: number[][] = insns.map((insn, i) => {
-    if (insn === undefined) return [];
-    const next = i + (insn.kind === "lddw" ? 2 : 1);
-    switch (insn.kind) {
-      case "exit":
-        return [];
-      case "ja":
-        return [target(insn, i)!];
-      case "jcond":
-      case "may_goto":
-        return [next, target(insn, i)!];
-      default:
-        return next < n ? [next] : [];
-    }
-  });
-  const ud = insns.map((insn, i) => (insn ? useDef(insn, insn.kind === "call" && insn.target === "kfunc" ? kfuncParams.get(i) : undefined) : { use: 0, def: 0 }));
+  const { first, second } = succ;
+  const use = new Uint16Array(n);
+  const def = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const insn = insns[i];
+    if (insn === undefined) continue;
+    const ud = useDef(insn, insn.kind === "call" && insn.target === "kfunc" ? kfuncParams.get(i) : undefined);
+    use[i] = ud.use;
+    def[i] = ud.def;
+  }
   let changed = true;
   while (changed) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
       if (insns[i] === undefined) continue;
-      let out = 0;
-      for (const s of succ[i]!) out |= live[s]!;
-      const v = ud[i]!.use | (out & ~ud[i]!.def);
+      const a = first[i]!;
+      const b = second[i]!;
+      const out = (a === -1 ? 0 : live[a]!) | (b === -1 ? 0 : live[b]!);
+      const v = use[i]! | (out & ~def[i]!);
       if (v !== live[i]) {
         live[i] = v;
         changed = true;

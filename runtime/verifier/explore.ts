@@ -101,7 +101,7 @@ export class Explorer {
           continue;
         }
       }
-      if (this.env.cfg.jmpPoint[pc] || this.nonLinear(pc)) this.pushHist(cur, pc, {});
+      if (this.env.cfg.jmpPoint[pc] || this.nonLinear(pc)) this.pushHist(cur, pc);
       let next: number | undefined;
       try {
         this.liveness.begin(cur);
@@ -132,12 +132,14 @@ export class Explorer {
   }
 
   /** push_insn_history: one entry per instruction; flags of the same instruction combine. */
-  private pushHist(st: VerifierState, pc: number, flags: Partial<Pick<HistEntry, "stack" | "srcStack" | "dstStack" | "linked">>): void {
+  private pushHist(st: VerifierState, pc: number, flags?: Partial<Pick<HistEntry, "stack" | "srcStack" | "dstStack" | "linked">>): void {
     if (this.curEnt !== undefined && st.hist === this.curEnt) {
-      Object.assign(this.curEnt, flags);
+      if (flags) Object.assign(this.curEnt, flags);
       return;
     }
-    const e: HistEntry = { idx: pc, prev: this.prev, next: st.hist, len: (st.hist?.len ?? 0) + 1, ...flags };
+    // Every entry has every field (one object shape); flags overwrite the absent ones.
+    const e: HistEntry = { idx: pc, prev: this.prev, stack: undefined, srcStack: undefined, dstStack: undefined, linked: undefined, next: st.hist, len: (st.hist?.len ?? 0) + 1 };
+    if (flags) Object.assign(e, flags);
     st.hist = e;
     this.curEnt = e;
   }
@@ -232,7 +234,7 @@ export class Explorer {
 
   private hit(sl: StoredState, cur: VerifierState, pc: number, loop: boolean): true {
     sl.hits++;
-    if (this.env.cfg.jmpPoint[pc]) this.pushHist(cur, pc, {});
+    if (this.env.cfg.jmpPoint[pc]) this.pushHist(cur, pc);
     propagatePrecision(this.ctx, sl.state, cur, pc);
     if (loop) this.loops.addBackedge(sl, cur, pc);
     return true;

@@ -26,9 +26,12 @@ interface Instance {
   readonly callback: boolean;
   readonly subprog: number;
   readonly depth: number;
-  /** Per instruction: may-read masks per frame 0..depth. */
+  /** Instructions visited, in first-visit order (1 in `seen`). */
+  readonly visited: number[];
+  readonly seen: Uint8Array;
+  /** Per visited instruction: may-read masks per frame 0..depth (absent: none read). */
   readonly read: Map<number, bigint[]>;
-  /** Per instruction: must-write masks per frame (absent: never visited). */
+  /** Per visited instruction: must-write masks per frame (absent: none written on some visit). */
   readonly write: Map<number, bigint[]>;
   /** Callee instances by call site. */
   readonly callees: Map<number, Instance[]>;
@@ -42,8 +45,12 @@ export class StackLiveness {
   private dirty = false;
   private reads: bigint[] = [];
   private writes: bigint[] = [];
+  /** Whether read() or write() recorded something since begin() (else both are all zero). */
+  private touched = false;
   /** The function instance of the instruction being recorded. */
   private cur: Instance | undefined;
+  /** The instance of single-frame states, once created (looked up once a walk, not per insn). */
+  private main: Instance | undefined;
 
   constructor(
     private readonly insns: readonly (Instruction | undefined)[],
@@ -54,12 +61,14 @@ export class StackLiveness {
   begin(st: VerifierState): void {
     const n = st.frames.length;
     if (this.reads.length !== n) {
-      this.reads = new Array<bigint>(n);
-      this.writes = new Array<bigint>(n);
+      this.reads = new Array<bigint>(n).fill(0n);
+      this.writes = new Array<bigint>(n).fill(0n);
+    } else if (this.touched) {
+      this.reads.fill(0n);
+      this.writes.fill(0n);
     }
-    this.reads.fill(0n);
-    this.writes.fill(0n);
-    this.cur = this.instance(st);
+    this.touched = false;
+    this.cur = n === 1 && this.main !== undefined ? this.main : this.instance(st);
   }
 
   /** Bytes [lo, hi) of `frame`'s stack may be read. */
@@ -67,23 +76,50 @@ export class StackLiveness {
     if (frame >= this.reads.length || hi <= lo) return;
     const first = Math.max(0, Math.floor((-hi) / 8));
     const last = Math.min(63, Math.floor((-lo - 1) / 8));
-    for (let spi = first; spi <= last; spi++) this.reads[frame] = this.reads[frame]! | (1n << BigInt(spi));
+    for (let spi = first; spi <= last; spi++) {
+      this.reads[frame] = this.reads[frame]! | (1n << BigInt(spi));
+      this.touched = true;
+    }
   }
 
   /** The 8-byte slot at `off` (a multiple of 8) of `frame` is overwritten. */
   write(frame: number, off: number): void {
     if (frame >= this.writes.length) return;
     const spi = (-off - 8) / 8;
-    if (spi >= 0 && spi < 64) this.writes[frame] = this.writes[frame]! | (1n << BigInt(spi));
+    if (spi >= 0 && spi < 64) {
+      this.writes[frame] = this.writes[frame]! | (1n << BigInt(spi));
+      this.touched = true;
+    }
   }
 
   /** Ends the instruction at `pc` begun with begin(). */
   commit(pc: number): void {
     const inst = this.cur!;
+    const first = inst.seen[pc] === 0;
+    if (first) {
+      inst.seen[pc] = 1;
+      inst.visited.push(pc);
+    }
+    if (!this.touched) {
+      // Nothing read or written: reads stay as they are, writes drop to none.
+      if (first) return;
+      const w = inst.write.get(pc);
+      if (w) {
+        for (let f = 0; f < w.length; f++) {
+          if (w[f] !== 0n) {
+            w[f] = 0n;
+            this.dirty = true;
+          }
+        }
+      }
+      return;
+    }
     const r = inst.read.get(pc);
     if (!r) {
-      inst.read.set(pc, this.reads.slice());
-      if (this.reads.some((m) => m !== 0n)) this.dirty = true;
+      if (this.reads.some((m) => m !== 0n)) {
+        inst.read.set(pc, this.reads.slice());
+        this.dirty = true;
+      }
     } else {
       for (let f = 0; f < r.length; f++) {
         const v = r[f]! | this.reads[f]!;
@@ -94,11 +130,13 @@ export class StackLiveness {
       }
     }
     const w = inst.write.get(pc);
-    if (!w) {
+    if (first) {
       // A first visit that overwrites nothing changes nothing (absent and empty are alike).
-      inst.write.set(pc, this.writes.slice());
-      if (this.writes.some((m) => m !== 0n)) this.dirty = true;
-    } else {
+      if (this.writes.some((m) => m !== 0n)) {
+        inst.write.set(pc, this.writes.slice());
+        this.dirty = true;
+      }
+    } else if (w) {
       for (let f = 0; f < w.length; f++) {
         const v = w[f]! & this.writes[f]!;
         if (v !== w[f]) {
@@ -116,8 +154,9 @@ export class StackLiveness {
     const d = st.frames.length - 1;
     const f = st.frames[d]!;
     const parentKey = d > 0 ? keyOf({ ...st, frames: st.frames.slice(0, d) }) : undefined;
-    inst = { key, parent: parentKey, callsite: f.callsite, callback: f.callback, subprog: f.subprog, depth: d, read: new Map(), write: new Map(), callees: new Map(), liveBefore: new Map() };
+    inst = { key, parent: parentKey, callsite: f.callsite, callback: f.callback, subprog: f.subprog, depth: d, visited: [], seen: new Uint8Array(this.insns.length), read: new Map(), write: new Map(), callees: new Map(), liveBefore: new Map() };
     this.instances.set(key, inst);
+    if (d === 0) this.main = inst;
     if (parentKey !== undefined) {
       const parent = this.instances.get(parentKey);
       if (parent) {
@@ -171,7 +210,7 @@ export class StackLiveness {
     this.dirty = false;
     for (const inst of this.instances.values()) inst.liveBefore = new Map();
     const order = [...this.instances.values()];
-    const visited = new Map(order.map((inst) => [inst, [...inst.read.keys()].sort((a, b) => b - a)]));
+    const visited = new Map(order.map((inst) => [inst, [...inst.visited].sort((a, b) => b - a)]));
     let changed = true;
     let rounds = 0;
     while (changed) {
@@ -214,6 +253,11 @@ function range(reg: Extract<RegState, { type: "stack" }>, off: number, size: num
   return [reg.off + Number(reg.var.smin) + off, reg.off + Number(reg.var.smax) + off + size];
 }
 
+function stackReg(regs: readonly RegState[], r: number): Extract<RegState, { type: "stack" }> | undefined {
+  const reg = regs[r];
+  return reg?.type === "stack" ? reg : undefined;
+}
+
 /**
  * Records the stack reads and full-slot writes instruction `insn` makes in state `st` (before
  * it runs): loads, stores, atomics, helper arguments pointing to the stack, and the iterator
@@ -221,24 +265,20 @@ function range(reg: Extract<RegState, { type: "stack" }>, off: number, size: num
  */
 export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, pc: number, live: StackLiveness): void {
   const regs = st.frames[st.frames.length - 1]!.regs;
-  const stackReg = (r: number): Extract<RegState, { type: "stack" }> | undefined => {
-    const reg = regs[r];
-    return reg?.type === "stack" ? reg : undefined;
-  };
   switch (insn.kind) {
     case "ldx": {
-      const p = stackReg(insn.src);
+      const p = stackReg(regs, insn.src);
       if (p) live.read(p.frame, ...range(p, insn.off, insn.size));
       return;
     }
     case "atomic": {
-      const p = stackReg(insn.dst);
+      const p = stackReg(regs, insn.dst);
       if (p) live.read(p.frame, ...range(p, insn.off, insn.size));
       return;
     }
     case "st":
     case "stx": {
-      const p = stackReg(insn.dst);
+      const p = stackReg(regs, insn.dst);
       if (!p || p.var.tnum.mask !== 0n || insn.size !== 8) return;
       const [lo] = range(p, insn.off, 8);
       if (lo % 8 === 0) live.write(p.frame, lo);
@@ -258,7 +298,7 @@ export function recordAccesses(env: Env, st: VerifierState, insn: Instruction, p
         const regno = i + 1;
         const reg = regs[regno];
         if (kind === "map_ptr" && reg?.type === "map_ptr") map = env.maps[reg.map];
-        const p = stackReg(regno);
+        const p = stackReg(regs, regno);
         if (!p) return;
         let size: number | undefined;
         if (kind === "map_key") size = map?.keySize;

@@ -23,20 +23,26 @@ interface Visit {
   backedges: Backedge[];
 }
 
-/** The call sites leading to the loop a state at `insn` is in, and the loop (compute_scc_callchain). */
-export function loopKey(cfg: Cfg, st: VerifierState, insn: number): string | undefined {
-  const sites: number[] = [];
-  for (let i = 0; i < st.frames.length; i++) {
-    const at = i < st.frames.length - 1 ? st.frames[i + 1]!.callsite : insn;
+/**
+ * The call sites leading to the loop a state at `insn` is in, and the loop (compute_scc_callchain):
+ * the loop's number alone when no call site leads to it (no string built on this hot path).
+ */
+export function loopKey(cfg: Cfg, st: VerifierState, insn: number): string | number | undefined {
+  const n = st.frames.length;
+  for (let i = 0; i < n; i++) {
+    const at = i < n - 1 ? st.frames[i + 1]!.callsite : insn;
     const scc = cfg.scc[at]!;
-    if (scc !== 0) return `${sites.join(",")}:${scc}`;
-    if (i < st.frames.length - 1) sites.push(at);
+    if (scc === 0) continue;
+    if (i === 0) return scc;
+    const sites: number[] = [];
+    for (let j = 0; j < i; j++) sites.push(st.frames[j + 1]!.callsite);
+    return `${sites.join(",")}:${scc}`;
   }
   return undefined;
 }
 
 export class Loops {
-  private readonly visits = new Map<string, Visit>();
+  private readonly visits = new Map<string | number, Visit>();
 
   constructor(
     private readonly cfg: Cfg,
@@ -51,6 +57,7 @@ export class Loops {
 
   /** maybe_exit_scc: the loop's entry checkpoint has no path left. */
   exit(sl: StoredState): void {
+    if (this.visits.size === 0) return;
     const key = loopKey(this.cfg, sl.state, sl.insn);
     if (key === undefined) return;
     const visit = this.visits.get(key);
@@ -61,6 +68,7 @@ export class Loops {
 
   /** incomplete_read_marks: a checkpoint in a loop with pending backedges. */
   incomplete(sl: StoredState): boolean {
+    if (this.visits.size === 0) return false;
     const key = loopKey(this.cfg, sl.state, sl.insn);
     return key !== undefined && (this.visits.get(key)?.backedges.length ?? 0) > 0;
   }

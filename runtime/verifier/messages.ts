@@ -7,26 +7,34 @@ import { formatScalar, type Scalar } from "./scalar.js";
 import type { RegState } from "./state.js";
 import { hintFor } from "./hints.js";
 
+// Rejections are verdicts, not bugs: they are built without a stack trace (capturing one was
+// most of their cost, and a rejected program raises a couple).
+
 /** A rejection raised inside the walk; `regs` are the registers the message is about. */
 export class Reject extends Error {
-  constructor(
-    message: string,
-    readonly insn: number,
-    readonly regs: readonly number[] = [],
-  ) {
+  readonly insn: number;
+  readonly regs: readonly number[];
+  constructor(message: string, insn: number, regs: readonly number[] = []) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "Reject";
+    this.insn = insn;
+    this.regs = regs;
   }
 }
 
 /** A rejection raised by a rule that does not know the instruction index; the walk adds it. */
 export class RuleError extends Error {
-  constructor(
-    message: string,
-    readonly regs: readonly number[] = [],
-  ) {
+  readonly regs: readonly number[];
+  constructor(message: string, regs: readonly number[] = []) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "RuleError";
+    this.regs = regs;
   }
 }
 

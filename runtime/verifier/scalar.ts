@@ -71,10 +71,21 @@ export const mutable = (s: Scalar): MutScalar => ({
 
 /** The value v (mod 2^64) exactly (the kernel's __mark_reg_known). */
 export function scalarConst(v: bigint): Scalar {
+  if (v >= 0n && v < 256n) return SMALL_CONSTS[Number(v)]!;
+  return exactConst(v);
+}
+
+function exactConst(v: bigint): Scalar {
   const u = u64(v);
   const lo = u32(u);
-  return { tnum: tnumConst(u), smin: s64(u), smax: s64(u), umin: u, umax: u, s32min: s32(lo), s32max: s32(lo), u32min: lo, u32max: lo };
+  // Bigints are immutable: one of each is shared by the bounds that equal it.
+  const s = u >= 0x8000_0000_0000_0000n ? s64(u) : u;
+  const s32v = sx32(lo);
+  return { tnum: { value: u, mask: 0n }, smin: s, smax: s, umin: u, umax: u, s32min: s32v, s32max: s32v, u32min: lo, u32max: lo };
 }
+
+/** 0..255 built once: most immediates and counters are small, and Scalars are never mutated. */
+const SMALL_CONSTS: readonly Scalar[] = Array.from({ length: 256 }, (_, i) => exactConst(BigInt(i)));
 
 /** Any 64-bit value (the kernel's __mark_reg_unknown). */
 export const scalarUnknown = (): Scalar => UNKNOWN;
