@@ -14,7 +14,7 @@ import type { Cfg } from "./cfg.js";
 import type { Env } from "./env.js";
 import { helperProto } from "./helpers.js";
 import { iterSlotsRead } from "./iter.js";
-import { successors } from "./scc.js";
+import { successorTable, type SuccessorTable } from "./scc.js";
 import type { RegState, VerifierState } from "./state.js";
 
 const ALL = (1n << 64n) - 1n;
@@ -51,6 +51,8 @@ export class StackLiveness {
   private cur: Instance | undefined;
   /** The instance of single-frame states, once created (looked up once a walk, not per insn). */
   private main: Instance | undefined;
+  /** Successors of every slot, built at the first solve. */
+  private succ: SuccessorTable | undefined;
 
   constructor(
     private readonly insns: readonly (Instruction | undefined)[],
@@ -197,7 +199,10 @@ export class StackLiveness {
 
   private afterSucc(inst: Instance, i: number): bigint[] {
     const out = new Array<bigint>(inst.depth + 1).fill(0n);
-    for (const s of successors(this.insns, i)) {
+    const succ = (this.succ ??= successorTable(this.insns));
+    for (let k = 0; k < 2; k++) {
+      const s = k === 0 ? succ.first[i]! : succ.second[i]!;
+      if (s === -1) break;
       const lb = inst.liveBefore.get(s);
       if (!lb) continue;
       for (let f = 0; f <= inst.depth; f++) out[f] = out[f]! | (lb[f] ?? 0n);

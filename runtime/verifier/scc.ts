@@ -5,26 +5,9 @@
 
 import type { Instruction } from "../isa/index.js";
 
-/** Successors of slot `i` inside its subprogram (calls continue at the next slot). */
-export function successors(insns: readonly (Instruction | undefined)[], i: number): number[] {
-  const insn = insns[i];
-  if (insn === undefined) return [];
-  const next = i + (insn.kind === "lddw" ? 2 : 1);
-  switch (insn.kind) {
-    case "exit":
-      return [];
-    case "ja":
-      return [i + 1 + insn.off];
-    case "jcond":
-    case "may_goto":
-      return [next, i + 1 + insn.off];
-    default:
-      return next < insns.length ? [next] : [];
-  }
-}
-
 /**
- * successors() of every slot in two flat arrays (-1: none): the first and second successor.
+ * The successors of every slot inside its subprogram (calls continue at the next slot), in two
+ * flat arrays (-1: none): the first and second successor.
  * Built once per program for the static passes (no array per instruction).
  */
 export interface SuccessorTable {
