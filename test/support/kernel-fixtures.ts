@@ -18,6 +18,8 @@ export interface RecordedVerdict {
   readonly message?: string;
   /** Instructions processed, as the kernel's log or prog info reports them. */
   readonly processed?: number;
+  /** The log's "stack depth" line ("8+16"), for suites that compare it. */
+  readonly stackDepth?: string;
 }
 
 interface FixtureFile<T> {
@@ -38,11 +40,11 @@ export const fixtureDir = join(projectRoot, "test", "fixtures", "kernel");
 const maskNumbers = (s: string): string => s.replace(/-?\d+/g, "N");
 
 export const describeRecorded = (v: RecordedVerdict): string =>
-  v.verdict === "accept" ? `accepted (${v.processed ?? "?"} insns)` : v.verdict === "refused" ? `refused before verification: ${v.message ?? "?"}` : `rejected: ${v.message ?? "?"}${v.processed !== undefined ? ` (${v.processed} insns)` : ""}`;
+  v.verdict === "accept" ? `accepted (${v.processed ?? "?"} insns${v.stackDepth !== undefined ? `, stack depth ${v.stackDepth}` : ""})` : v.verdict === "refused" ? `refused before verification: ${v.message ?? "?"}` : `rejected: ${v.message ?? "?"}${v.processed !== undefined ? ` (${v.processed} insns)` : ""}`;
 
-/** Whether two verdicts of the kernel differ (verdict, complaint up to numbers, processed insns). */
+/** Whether two verdicts of the kernel differ (verdict, complaint up to numbers, processed insns, stack depth). */
 export function verdictsDiffer(a: RecordedVerdict, b: RecordedVerdict): boolean {
-  return a.verdict !== b.verdict || maskNumbers(a.message ?? "") !== maskNumbers(b.message ?? "") || a.processed !== b.processed;
+  return a.verdict !== b.verdict || maskNumbers(a.message ?? "") !== maskNumbers(b.message ?? "") || a.processed !== b.processed || a.stackDepth !== b.stackDepth;
 }
 
 const VERDICT: RecordKind<RecordedVerdict> = { differ: verdictsDiffer, describe: describeRecorded };

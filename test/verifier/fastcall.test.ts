@@ -45,4 +45,4 @@ SEC("xdp") int prog(struct xdp_md *ctx) { return sub(3) & 1; }`,
   },
 };
 
-cProbeSuite("bpf_fastcall patterns agree with the kernel", probes);
+cProbeSuite("bpf_fastcall patterns agree with the kernel", probes, "verifier-fastcall", "test/verifier/fastcall.test.ts");

@@ -61,4 +61,4 @@ SEC("xdp") int prog(struct xdp_md *ctx) { return outer(ctx->rx_queue_index) & 1;
   },
 };
 
-cProbeSuite("global subprograms agree with the kernel", probes);
+cProbeSuite("global subprograms agree with the kernel", probes, "verifier-global-subprogs", "test/verifier/global-subprogs.test.ts");

@@ -35,4 +35,4 @@ const probes: Record<string, CProbe> = {
   }),
 };
 
-cProbeSuite("kfuncs returning kernel objects agree with the kernel", probes);
+cProbeSuite("kfuncs returning kernel objects agree with the kernel", probes, "verifier-kfunc-objects", "test/verifier/kfunc-objects.test.ts");

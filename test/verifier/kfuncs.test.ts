@@ -45,7 +45,7 @@ SEC("xdp") int prog(struct xdp_md *ctx) {
   },
 };
 
-cProbeSuite("kfunc calls agree with the kernel", probes);
+cProbeSuite("kfunc calls agree with the kernel", probes, "verifier-kfuncs", "test/verifier/kfuncs.test.ts");
 
 const ITER = `struct bpf_iter_num { __u64 __opaque[1]; } __attribute__((aligned(8)));
 extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
@@ -84,7 +84,7 @@ SEC("xdp") int prog(struct xdp_md *ctx) { return gsum(ctx->rx_queue_index & 7) &
   "reading past the element": iterProbe("struct bpf_iter_num it; int *v; int s = 0; bpf_iter_num_new(&it, 0, 10); v = bpf_iter_num_next(&it); if (v) s = v[1]; bpf_iter_num_destroy(&it); return s & 1;"),
 };
 
-cProbeSuite("open-coded iterators agree with the kernel", iterProbes);
+cProbeSuite("open-coded iterators agree with the kernel", iterProbes, "verifier-iterators", "test/verifier/kfuncs.test.ts");
 
 describe("kfunc table", () => {
   const btf = readVmlinuxBtf();
@@ -122,4 +122,4 @@ const rcuProbes: Record<string, CProbe> = {
   "bpf_loop inside the region": rcuProbe("bpf_rcu_read_lock(); bpf_loop(4, cb, 0, 0); bpf_rcu_read_unlock(); return 0;"),
 };
 
-cProbeSuite("bpf_rcu_read_lock regions agree with the kernel", rcuProbes);
+cProbeSuite("bpf_rcu_read_lock regions agree with the kernel", rcuProbes, "verifier-rcu", "test/verifier/kfuncs.test.ts");
