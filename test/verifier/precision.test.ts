@@ -10,6 +10,7 @@ import { compileSource } from "../../compiler/compile.js";
 import { KernelObject, VerifierRejection } from "../../runtime/kernel/index.js";
 import { verifyObject } from "../../runtime/verifier/index.js";
 import { kernelAccess } from "../support/kernel.js";
+import { KernelFixture, recordingKernel, type RecordedVerdict } from "../support/kernel-fixtures.js";
 import { BIG, LOOKUP, OK, PAD, RAND } from "./adversarial-common.js";
 import { buildRuleObject, type RuleProgram } from "./rule-object.js";
 
@@ -98,15 +99,38 @@ function kernelRun(object: Uint8Array, name: string): { processed?: number; reas
   }
 }
 
+const DSL = [
+  ["tcp-options.ts", "xdp_tcp_options"],
+  ["loop-sum.ts", "xdp_loop_sum"],
+] as const;
+// The kernel's counts recorded with its release: the expectation without a kernel, and a live
+// count that differs from its record fails as drift.
+const fixture = new KernelFixture("verifier-precision", "test/verifier/precision.test.ts", [...Object.keys(probes), ...DSL.map(([f]) => `DSL ${f}`)]);
+if (recordingKernel && !k) throw new Error("TSBPF_RECORD_KERNEL=1 needs the running kernel (root, bpftool, bpffs)");
+const toRecorded = (v: { processed?: number; reason?: string }): RecordedVerdict => (v.reason !== undefined ? { verdict: "reject", message: v.reason } : { verdict: "accept", ...(v.processed !== undefined ? { processed: v.processed } : {}) });
+/** Live when the kernel can be used (recorded for the drift check), else the recorded verdict. */
+function kernelVerdict(key: string, object: Uint8Array, program: string): { processed?: number; reason?: string } {
+  if (!k) {
+    const r = fixture.expected(key);
+    return r.verdict === "accept" ? { ...(r.processed !== undefined ? { processed: r.processed } : {}) } : { reason: r.message ?? "" };
+  }
+  const live = kernelRun(object, program);
+  fixture.observe(key, toRecorded(live));
+  return live;
+}
+
 const rows: string[] = [];
 
-describe.skipIf(!k)("pruning as the kernel's", () => {
-  afterAll(() => console.log(["probe: ours / kernel", ...rows].join("\n")));
+describe("pruning as the kernel's", () => {
+  afterAll(() => {
+    console.log([`probe: ours / kernel (${k ? "live" : `recorded on Linux ${fixture.release ?? "?"}`})`, ...rows].join("\n"));
+    if (recordingKernel) fixture.save();
+  });
 
   it.each(Object.keys(probes))("%s", (name) => {
     const object = buildRuleObject(probes[name]!);
     const [ours] = verifyObject(object);
-    const kernel = kernelRun(object, "rule");
+    const kernel = kernelVerdict(name, object, "rule");
     rows.push(`${name}: ${ours!.accepted ? ours!.processed : `rejected: ${ours!.error!.message}`} / ${kernel.reason ?? kernel.processed}`);
     expect(ours!.accepted, ours!.error?.message).toBe(kernel.reason === undefined);
     if (kernel.reason === undefined) expect(ours!.processed).toBe(kernel.processed);
@@ -114,17 +138,22 @@ describe.skipIf(!k)("pruning as the kernel's", () => {
 
   // The issue's two DSL programs: a TCP-options walk over ctx.header bytes with break and
   // continue, and a bpf_loop callback summing its index into a caller's stack struct.
-  it.each([
-    ["tcp-options.ts", "xdp_tcp_options"],
-    ["loop-sum.ts", "xdp_loop_sum"],
-  ])("DSL %s", (file, program) => {
+  it.each(DSL)("DSL %s", (file, program) => {
     const path = join(import.meta.dirname, "fixtures", file);
     const object = compileSource(path, readFileSync(path, "utf8"), { displayName: file }).object;
     const [ours] = verifyObject(object);
-    const kernel = kernelRun(object, program);
+    const kernel = kernelVerdict(`DSL ${file}`, object, program);
     rows.push(`${file}: ${ours!.accepted ? ours!.processed : `rejected: ${ours!.error!.message}`} / ${kernel.reason ?? kernel.processed}`);
     expect(ours!.error?.message).toBeUndefined();
     expect(kernel.reason).toBeUndefined();
     expect(ours!.processed).toBe(kernel.processed);
+  });
+
+  it.skipIf(!k || recordingKernel)("the running kernel gives the counts recorded in verifier-precision.json (drift)", () => {
+    expect(fixture.drift(), `kernel drift against Linux ${fixture.release ?? "?"}; if the new verdicts are right, ${fixture.howToRecord}`).toEqual([]);
+  });
+
+  it("every verdict recorded in verifier-precision.json names a probe", () => {
+    expect(fixture.stale(), fixture.howToRecord).toEqual([]);
   });
 });
