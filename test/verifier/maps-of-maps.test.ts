@@ -2,11 +2,12 @@
 // with the bundled verifier on (buildSource): a lookup in the outer map gives the inner map (or
 // null), whose own lookups, updates and queue operations are then checked against the inner
 // definition. The kernel's verdict on the same object is the expectation.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildSource } from "../../compiler/build.js";
 import { KernelObject, VerifierRejection } from "../../runtime/kernel/index.js";
 import { verifyObject } from "../../runtime/verifier/index.js";
 import { kernelAccess } from "../support/kernel.js";
+import { KernelFixture, recordingKernel } from "../support/kernel-fixtures.js";
 
 const header = `import { ArrayMap, ArrayOfMaps, HashMap, HashOfMaps, QueueMap, UpdateFlags, u32, u64, type XdpContext } from "tsbpf";
 export const LICENSE = "GPL";
@@ -51,24 +52,49 @@ export function prog(ctx: XdpContext): u32 {
 };
 
 const k = kernelAccess();
+if (recordingKernel && !k) throw new Error("TSBPF_RECORD_KERNEL=1 needs the running kernel (root, bpftool, bpffs)");
+// The kernel's verdicts recorded with its release: the expectation without a kernel; live, a
+// verdict that differs from its record fails as drift.
+const fixture = new KernelFixture("verifier-maps-of-maps", "test/verifier/maps-of-maps.test.ts", Object.keys(cases));
 
-describe.skipIf(!k)("maps of maps: tsbpf programs get the kernel's verdict", () => {
+describe("maps of maps: tsbpf programs get the kernel's verdict", () => {
+  afterAll(() => {
+    if (recordingKernel) fixture.save();
+  });
+
   it.each(Object.keys(cases))("%s", (name) => {
     // `tsbpf build` with the verifier on (it throws a CompileError if the verifier refuses).
     const { object } = buildSource(`/virtual/mom.ts`, header + cases[name]!, { displayName: "mom.ts", target: "kernel" });
     const [ours] = verifyObject(object);
     let kernelAccepts = true;
     let processed: number | undefined;
-    try {
-      const loaded = KernelObject.load(object, { name: "mom" });
-      processed = loaded.program(ours!.program).stats?.processedInsns;
-      loaded.close();
-    } catch (e) {
-      if (!(e instanceof VerifierRejection)) throw e;
-      kernelAccepts = false;
+    if (k) {
+      let message: string | undefined;
+      try {
+        const loaded = KernelObject.load(object, { name: "mom" });
+        processed = loaded.program(ours!.program).stats?.processedInsns;
+        loaded.close();
+      } catch (e) {
+        if (!(e instanceof VerifierRejection)) throw e;
+        kernelAccepts = false;
+        message = e.reason;
+      }
+      fixture.observe(name, kernelAccepts ? { verdict: "accept", ...(processed !== undefined ? { processed } : {}) } : { verdict: "reject", message: message ?? "" });
+    } else {
+      const r = fixture.expected(name);
+      kernelAccepts = r.verdict === "accept";
+      processed = r.processed;
     }
     expect(ours!.accepted, ours!.error?.message).toBe(kernelAccepts);
     expect(kernelAccepts, "each case is a program Linux loads").toBe(true);
     console.log(`${name}: ours ${ours!.processed} insns, kernel ${processed ?? "-"}`);
+  });
+
+  it.skipIf(!k || recordingKernel)("the running kernel gives the verdicts recorded in verifier-maps-of-maps.json (drift)", () => {
+    expect(fixture.drift(), `kernel drift against Linux ${fixture.release ?? "?"}; ${fixture.howToRecord}`).toEqual([]);
+  });
+
+  it("every verdict recorded in verifier-maps-of-maps.json names a case", () => {
+    expect(fixture.stale(), fixture.howToRecord).toEqual([]);
   });
 });
