@@ -86,6 +86,11 @@ interface LinkTables {
   readonly byStart: Map<number, ObjectFunction>;
   readonly relocs: Map<number, Map<number, ElfRelocation>>;
   readonly decoded: Map<ObjectFunction, Map<number, Instruction>>;
+  /** Each function's func_info type id (null: none) and line_info records, in .BTF.ext order. */
+  readonly funcTypeIds: Map<ObjectFunction, number | null>;
+  readonly lineRecords: Map<ObjectFunction, readonly LineInfoRecord[]>;
+  /** Whether each section's line_info records are in ascending offset order (then searched by bisection). */
+  readonly lineSorted: Map<string, boolean>;
 }
 
 const tablesOf = new WeakMap<ObjectFile, LinkTables>();
@@ -101,7 +106,7 @@ function linkTables(obj: ObjectFile): LinkTables {
     const k = startKey(f.sectionIndex, f.slot);
     if (!byStart.has(k)) byStart.set(k, f);
   }
-  t = { functions, byStart, relocs: new Map(), decoded: new Map() };
+  t = { functions, byStart, relocs: new Map(), decoded: new Map(), funcTypeIds: new Map(), lineRecords: new Map(), lineSorted: new Map() };
   tablesOf.set(obj, t);
   return t;
 }
@@ -129,6 +134,44 @@ function sectionRelocs(obj: ObjectFile, t: LinkTables, sectionIndex: number): Ma
   for (const r of obj.elf.relocations.get(sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
   t.relocs.set(sectionIndex, relocs);
   return relocs;
+}
+
+function funcTypeId(obj: ObjectFile, t: LinkTables, fn: ObjectFunction): number | undefined {
+  let id = t.funcTypeIds.get(fn);
+  if (id === undefined) {
+    const rec = obj.btfExt?.funcInfo.find((f) => f.section === fn.section)?.records.find((r) => r.insnOff === fn.slot * SLOT_BYTES);
+    t.funcTypeIds.set(fn, (id = rec ? rec.typeId : null));
+  }
+  return id ?? undefined;
+}
+
+/** The line_info records inside the function, in their .BTF.ext order. */
+function lineRecordsOf(obj: ObjectFile, t: LinkTables, fn: ObjectFunction): readonly LineInfoRecord[] {
+  let out = t.lineRecords.get(fn);
+  if (out) return out;
+  const records = obj.btfExt?.lineInfo.find((l) => l.section === fn.section)?.records ?? [];
+  const lo = fn.slot * SLOT_BYTES;
+  const hi = (fn.slot + fn.slots) * SLOT_BYTES;
+  let sorted = t.lineSorted.get(fn.section);
+  if (sorted === undefined) {
+    sorted = records.every((r, i) => i === 0 || records[i - 1]!.insnOff <= r.insnOff);
+    t.lineSorted.set(fn.section, sorted);
+  }
+  out = sorted ? records.slice(lowerBound(records, lo), lowerBound(records, hi)) : records.filter((r) => r.insnOff >= lo && r.insnOff < hi);
+  t.lineRecords.set(fn, out);
+  return out;
+}
+
+/** First index whose insnOff is at least `off` (records in ascending order). */
+function lowerBound(records: readonly LineInfoRecord[], off: number): number {
+  let a = 0;
+  let b = records.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (records[m]!.insnOff < off) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 /**
@@ -216,21 +259,15 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
     }
   }
 
-  const funcInfo = obj.btfExt?.funcInfo ?? [];
-  const lineInfo = obj.btfExt?.lineInfo ?? [];
   return {
     name: entry.name,
     section: entry.section,
     insns: out,
     functions: placed.map(({ fn, at }) => {
-      const rec = funcInfo.find((f) => f.section === fn.section)?.records.find((r) => r.insnOff === fn.slot * SLOT_BYTES);
-      return { name: fn.name, slot: at, ...(rec ? { funcTypeId: rec.typeId } : {}) };
+      const typeId = funcTypeId(obj, tables, fn);
+      return { name: fn.name, slot: at, ...(typeId !== undefined ? { funcTypeId: typeId } : {}) };
     }),
-    lineInfo: placed.flatMap(({ fn, at }) =>
-      (lineInfo.find((l) => l.section === fn.section)?.records ?? [])
-        .filter((r) => r.insnOff >= fn.slot * SLOT_BYTES && r.insnOff < (fn.slot + fn.slots) * SLOT_BYTES)
-        .map((r) => ({ ...r, slot: at + r.insnOff / SLOT_BYTES - fn.slot })),
-    ),
+    lineInfo: placed.flatMap(({ fn, at }) => lineRecordsOf(obj, tables, fn).map((r) => ({ ...r, slot: at + r.insnOff / SLOT_BYTES - fn.slot }))),
     ...(linkedKfuncs.length > 0 ? { kfuncs: linkedKfuncs } : {}),
   };
 }
