@@ -49,9 +49,12 @@ export class InstructionDecodeError extends Error {
 
 export function readSlot(bytes: Uint8Array, slot: number): RawSlot {
   const at = slot * SLOT_BYTES;
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at, SLOT_BYTES);
-  const regs = view.getUint8(1);
-  return { opcode: view.getUint8(0), dst: regs & 0x0f, src: regs >> 4, off: view.getInt16(2, true), imm: view.getInt32(4, true) };
+  // Read byte by byte, little-endian (a DataView per slot was most of decoding's cost).
+  if (!Number.isInteger(at) || at < 0 || at + SLOT_BYTES > bytes.length) throw new RangeError(`slot ${slot} is outside the ${bytes.length}-byte code`);
+  const regs = bytes[at + 1]!;
+  const off = ((bytes[at + 2]! | (bytes[at + 3]! << 8)) << 16) >> 16;
+  const imm = bytes[at + 4]! | (bytes[at + 5]! << 8) | (bytes[at + 6]! << 16) | (bytes[at + 7]! << 24);
+  return { opcode: bytes[at]!, dst: regs & 0x0f, src: regs >> 4, off, imm };
 }
 
 const aluCodeNames = new Map<number, AluOp>();

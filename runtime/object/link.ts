@@ -74,10 +74,104 @@ export function objectPrograms(obj: ObjectFile): ObjectFunction[] {
   return objectFunctions(obj).filter((f) => f.section !== ".text" && f.global);
 }
 
-interface SectionCode {
-  /** Decoded instructions of the placed functions, by slot in the section. */
-  readonly insns: Map<number, Instruction>;
-  readonly relocs: Map<number, ElfRelocation>;
+/**
+ * What linking needs from an object, independent of the program linked: its function table,
+ * the functions by start, each code section's relocations by slot and each function's decoded
+ * code. Computed once per object (the object is never mutated after reading) and kept in a
+ * WeakMap keyed by it, so linking every program of an object does not redo it.
+ */
+interface LinkTables {
+  readonly functions: readonly ObjectFunction[];
+  /** The first function starting at (section, slot), keyed by sectionIndex * 2^32 + slot. */
+  readonly byStart: Map<number, ObjectFunction>;
+  readonly relocs: Map<number, Map<number, ElfRelocation>>;
+  readonly decoded: Map<ObjectFunction, Map<number, Instruction>>;
+  /** Each function's func_info type id (null: none) and line_info records, in .BTF.ext order. */
+  readonly funcTypeIds: Map<ObjectFunction, number | null>;
+  readonly lineRecords: Map<ObjectFunction, readonly LineInfoRecord[]>;
+  /** Whether each section's line_info records are in ascending offset order (then searched by bisection). */
+  readonly lineSorted: Map<string, boolean>;
+}
+
+const tablesOf = new WeakMap<ObjectFile, LinkTables>();
+
+const startKey = (sectionIndex: number, slot: number): number => sectionIndex * 0x1_0000_0000 + slot;
+
+function linkTables(obj: ObjectFile): LinkTables {
+  let t = tablesOf.get(obj);
+  if (t) return t;
+  const functions = objectFunctions(obj);
+  const byStart = new Map<number, ObjectFunction>();
+  for (const f of functions) {
+    const k = startKey(f.sectionIndex, f.slot);
+    if (!byStart.has(k)) byStart.set(k, f);
+  }
+  t = { functions, byStart, relocs: new Map(), decoded: new Map(), funcTypeIds: new Map(), lineRecords: new Map(), lineSorted: new Map() };
+  tablesOf.set(obj, t);
+  return t;
+}
+
+/** The function's decoded instructions by slot in its section (decode errors are not cached). */
+function decodedCode(obj: ObjectFile, t: LinkTables, fn: ObjectFunction): Map<number, Instruction> {
+  let insns = t.decoded.get(fn);
+  if (insns) return insns;
+  const s = obj.elf.sections[fn.sectionIndex]!;
+  insns = new Map();
+  try {
+    for (const { slot, insn } of decodeProgram(s.data.subarray(fn.slot * SLOT_BYTES, (fn.slot + fn.slots) * SLOT_BYTES))) insns.set(fn.slot + slot, insn);
+  } catch (e) {
+    if (e instanceof InstructionDecodeError) throw new ObjectFormatError(loc(s.name, fn.slot + e.slot), e.problem);
+    throw e;
+  }
+  t.decoded.set(fn, insns);
+  return insns;
+}
+
+function sectionRelocs(obj: ObjectFile, t: LinkTables, sectionIndex: number): Map<number, ElfRelocation> {
+  let relocs = t.relocs.get(sectionIndex);
+  if (relocs) return relocs;
+  relocs = new Map();
+  for (const r of obj.elf.relocations.get(sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
+  t.relocs.set(sectionIndex, relocs);
+  return relocs;
+}
+
+function funcTypeId(obj: ObjectFile, t: LinkTables, fn: ObjectFunction): number | undefined {
+  let id = t.funcTypeIds.get(fn);
+  if (id === undefined) {
+    const rec = obj.btfExt?.funcInfo.find((f) => f.section === fn.section)?.records.find((r) => r.insnOff === fn.slot * SLOT_BYTES);
+    t.funcTypeIds.set(fn, (id = rec ? rec.typeId : null));
+  }
+  return id ?? undefined;
+}
+
+/** The line_info records inside the function, in their .BTF.ext order. */
+function lineRecordsOf(obj: ObjectFile, t: LinkTables, fn: ObjectFunction): readonly LineInfoRecord[] {
+  let out = t.lineRecords.get(fn);
+  if (out) return out;
+  const records = obj.btfExt?.lineInfo.find((l) => l.section === fn.section)?.records ?? [];
+  const lo = fn.slot * SLOT_BYTES;
+  const hi = (fn.slot + fn.slots) * SLOT_BYTES;
+  let sorted = t.lineSorted.get(fn.section);
+  if (sorted === undefined) {
+    sorted = records.every((r, i) => i === 0 || records[i - 1]!.insnOff <= r.insnOff);
+    t.lineSorted.set(fn.section, sorted);
+  }
+  out = sorted ? records.slice(lowerBound(records, lo), lowerBound(records, hi)) : records.filter((r) => r.insnOff >= lo && r.insnOff < hi);
+  t.lineRecords.set(fn, out);
+  return out;
+}
+
+/** First index whose insnOff is at least `off` (records in ascending order). */
+function lowerBound(records: readonly LineInfoRecord[], off: number): number {
+  let a = 0;
+  let b = records.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (records[m]!.insnOff < off) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 /**
@@ -85,30 +179,12 @@ interface SectionCode {
  * snapshot); it is only consulted when the program calls a kfunc.
  */
 export function linkProgram(obj: ObjectFile, programName: string, maps: readonly MapDefinition[], kfuncs?: KfuncTable | (() => KfuncTable)): LinkedProgram {
-  const functions = objectFunctions(obj);
-  const entry = functions.find((f) => f.name === programName && f.section !== ".text");
+  const tables = linkTables(obj);
+  const entry = tables.functions.find((f) => f.name === programName && f.section !== ".text");
   if (!entry) throw new ObjectFormatError({ section: ".symtab", offset: 0 }, `no program named '${programName}'`);
-  const codeCache = new Map<number, SectionCode>();
   // Only the functions the program places are decoded (a section may hold many programs, and
   // the kernel never sees the others).
-  const code = (fn: ObjectFunction): SectionCode => {
-    let c = codeCache.get(fn.sectionIndex);
-    if (!c) {
-      const relocs = new Map<number, ElfRelocation>();
-      for (const r of obj.elf.relocations.get(fn.sectionIndex) ?? []) relocs.set(Number(r.offset) / SLOT_BYTES, r);
-      codeCache.set(fn.sectionIndex, (c = { insns: new Map(), relocs }));
-    }
-    const s = obj.elf.sections[fn.sectionIndex]!;
-    try {
-      for (const { slot, insn } of decodeProgram(s.data.subarray(fn.slot * SLOT_BYTES, (fn.slot + fn.slots) * SLOT_BYTES))) c.insns.set(fn.slot + slot, insn);
-    } catch (e) {
-      if (e instanceof InstructionDecodeError) throw new ObjectFormatError(loc(s.name, fn.slot + e.slot), e.problem);
-      throw e;
-    }
-    return c;
-  };
-  const functionAt = (sectionIndex: number, slot: number): ObjectFunction | undefined =>
-    functions.find((f) => f.sectionIndex === sectionIndex && f.slot === slot);
+  const functionAt = (sectionIndex: number, slot: number): ObjectFunction | undefined => tables.byStart.get(startKey(sectionIndex, slot));
 
   // Layout: entry first, then subprograms in the order they are first reached.
   const placed: { fn: ObjectFunction; at: number }[] = [{ fn: entry, at: 0 }];
@@ -127,7 +203,8 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
   const out: (Instruction | undefined)[] = [];
   for (let i = 0; i < placed.length; i++) {
     const { fn, at } = placed[i]!;
-    const { insns, relocs } = code(fn);
+    const insns = decodedCode(obj, tables, fn);
+    const relocs = sectionRelocs(obj, tables, fn.sectionIndex);
     for (let k = 0; k < fn.slots; k++) {
       const slot = fn.slot + k;
       const insn = insns.get(slot);
@@ -182,21 +259,15 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
     }
   }
 
-  const funcInfo = obj.btfExt?.funcInfo ?? [];
-  const lineInfo = obj.btfExt?.lineInfo ?? [];
   return {
     name: entry.name,
     section: entry.section,
     insns: out,
     functions: placed.map(({ fn, at }) => {
-      const rec = funcInfo.find((f) => f.section === fn.section)?.records.find((r) => r.insnOff === fn.slot * SLOT_BYTES);
-      return { name: fn.name, slot: at, ...(rec ? { funcTypeId: rec.typeId } : {}) };
+      const typeId = funcTypeId(obj, tables, fn);
+      return { name: fn.name, slot: at, ...(typeId !== undefined ? { funcTypeId: typeId } : {}) };
     }),
-    lineInfo: placed.flatMap(({ fn, at }) =>
-      (lineInfo.find((l) => l.section === fn.section)?.records ?? [])
-        .filter((r) => r.insnOff >= fn.slot * SLOT_BYTES && r.insnOff < (fn.slot + fn.slots) * SLOT_BYTES)
-        .map((r) => ({ ...r, slot: at + r.insnOff / SLOT_BYTES - fn.slot })),
-    ),
+    lineInfo: placed.flatMap(({ fn, at }) => lineRecordsOf(obj, tables, fn).map((r) => ({ ...r, slot: at + r.insnOff / SLOT_BYTES - fn.slot }))),
     ...(linkedKfuncs.length > 0 ? { kfuncs: linkedKfuncs } : {}),
   };
 }

@@ -89,10 +89,13 @@ function invalidRegister(obj: ObjectFile, program: string, e: unknown): ProgramV
   return { program, section: fn.section, accepted: false, processed: 0, error, stackDepth: [0] };
 }
 
+/** One decoder for every program (constructing a TextDecoder per program showed in profiles). */
+const utf8 = new TextDecoder();
+
 /** license_is_gpl_compatible on the object's `license` section (none: not compatible). */
 function gplCompatible(obj: ObjectFile): boolean {
   const s = findSection(obj.elf, "license")?.section;
-  const license = s ? new TextDecoder().decode(s.data).replace(/\0[\s\S]*$/, "") : "";
+  const license = s ? utf8.decode(s.data).replace(/\0[\s\S]*$/, "") : "";
   return GPL_COMPATIBLE.has(license);
 }
 

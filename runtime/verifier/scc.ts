@@ -87,8 +87,14 @@ export function computeScc(insns: readonly (Instruction | undefined)[], callsCal
         low[u] = Math.min(low[u]!, low[v]!);
       }
       if (low[v] !== index[v]) continue;
-      const members: number[] = [];
-      let w: number;
+      let w = stack.pop()!;
+      onStack[w] = 0;
+      // Most components are one straight-line slot: no member list for those.
+      if (w === v) {
+        if (first[v] === v || second[v] === v || callsCallback[v] === 1) scc[v] = nextId++;
+        continue;
+      }
+      const members: number[] = [w];
       do {
         w = stack.pop()!;
         onStack[w] = 0;

@@ -157,11 +157,9 @@ function readSectionHeaders(bytes: Uint8Array, view: DataView, shoff: number, sh
     const size = view.getBigUint64(at + SHDR.size, true);
     const addralign = view.getBigUint64(at + SHDR.addralign, true);
     if (type !== SHT_NOBITS) {
-      expectFormat(
-        offset + size <= BigInt(bytes.length),
-        loc(SHDR.offset),
-        `section [${i}] data at ${hex(offset)} of size ${hex(size)} runs past the end of the ${bytes.length}-byte file`,
-      );
+      if (offset + size > BigInt(bytes.length)) {
+        throw new ObjectFormatError(loc(SHDR.offset), `section [${i}] data at ${hex(offset)} of size ${hex(size)} runs past the end of the ${bytes.length}-byte file`);
+      }
     }
     expectFormat(
       (addralign & (addralign - 1n)) === 0n,
@@ -190,13 +188,10 @@ function readSectionHeaders(bytes: Uint8Array, view: DataView, shoff: number, sh
  * `ref` locates the field that holds the offset, for the out-of-range message.
  */
 function readString(table: Uint8Array, tableName: string, offset: number, ref: FormatLocation): string {
-  expectFormat(
-    offset < table.length,
-    ref,
-    `name offset ${hex(offset)} is outside ${tableName} (size ${hex(table.length)})`,
-  );
+  // Per-entry checks build their message only on failure (they run for every string).
+  if (offset >= table.length) throw new ObjectFormatError(ref, `name offset ${hex(offset)} is outside ${tableName} (size ${hex(table.length)})`);
   const end = table.indexOf(0, offset);
-  expectFormat(end >= 0, { section: tableName, offset }, `string at ${hex(offset)} is not NUL-terminated`);
+  if (end < 0) throw new ObjectFormatError({ section: tableName, offset }, `string at ${hex(offset)} is not NUL-terminated`);
   try {
     return utf8.decode(table.subarray(offset, end));
   } catch {
@@ -241,11 +236,9 @@ function readSymbols(
   for (let k = 0; k < count; k++) {
     const at = s.offset + k * SYM_SIZE;
     const shndx = view.getUint16(at + SYM.shndx, true);
-    expectFormat(
-      shndx < raw.length || shndx >= SHN_LORESERVE,
-      { section: name, offset: k * SYM_SIZE + SYM.shndx },
-      `symbol ${k} st_shndx is ${shndx}, but there are only ${raw.length} sections`,
-    );
+    if (!(shndx < raw.length || shndx >= SHN_LORESERVE)) {
+      throw new ObjectFormatError({ section: name, offset: k * SYM_SIZE + SYM.shndx }, `symbol ${k} st_shndx is ${shndx}, but there are only ${raw.length} sections`);
+    }
     const info = view.getUint8(at + SYM.info);
     symbols.push({
       name: readString(strings, stringsName, view.getUint32(at + SYM.name, true), {
@@ -300,19 +293,14 @@ function readRelocations(
     const offset = view.getBigUint64(at, true);
     const type = view.getUint32(at + 8, true);
     const symbol = view.getUint32(at + 12, true);
+    // Messages are built only on failure (this runs for every relocation).
     const loc = (field: number): FormatLocation => ({ section: name, offset: k * REL_SIZE + field });
     const width = RELOCATION_WIDTHS.get(type);
-    expectFormat(width !== undefined, loc(8), `relocation ${k} has unknown BPF relocation type ${type}`);
-    expectFormat(
-      symbol < symbolCount,
-      loc(12),
-      `relocation ${k} refers to symbol ${symbol}, but the symbol table has ${symbolCount} entries`,
-    );
-    expectFormat(
-      offset + BigInt(width) <= target.size,
-      loc(0),
-      `relocation ${k} (${RELOCATION_TYPE_NAMES.get(type)}) at ${hex(offset)} needs ${width} bytes, past the end of ${targetName} (size ${hex(target.size)})`,
-    );
+    if (width === undefined) throw new ObjectFormatError(loc(8), `relocation ${k} has unknown BPF relocation type ${type}`);
+    if (symbol >= symbolCount) throw new ObjectFormatError(loc(12), `relocation ${k} refers to symbol ${symbol}, but the symbol table has ${symbolCount} entries`);
+    if (offset + BigInt(width) > target.size) {
+      throw new ObjectFormatError(loc(0), `relocation ${k} (${RELOCATION_TYPE_NAMES.get(type)}) at ${hex(offset)} needs ${width} bytes, past the end of ${targetName} (size ${hex(target.size)})`);
+    }
     relocations.push({ offset, type, symbol });
   }
   return relocations;
