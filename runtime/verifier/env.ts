@@ -34,6 +34,8 @@ export interface Env {
   readonly globals?: ReadonlyMap<number, GlobalSubprog>;
   /** Global subprograms some verified path calls, still to be verified. */
   readonly globalsCalled?: Set<number>;
+  /** Per subprogram, whether it may change packet data (pkt-changes.ts; computed on first use). */
+  pktChanges?: boolean[];
 }
 
 /** The program's maps followed by the inner map definitions of maps of maps. */

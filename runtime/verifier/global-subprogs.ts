@@ -17,6 +17,8 @@ import { RuleError } from "./messages.js";
 import { scalarUnknown } from "./scalar.js";
 import { newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
 import { helperMem } from "./calls.js";
+import { mapAllRegs } from "./jumps.js";
+import { subprogChangesPkt } from "./pkt-changes.js";
 
 export type GlobalArg =
   | { readonly kind: "scalar" }
@@ -136,6 +138,11 @@ export function callGlobal(env: Env, st: VerifierState, g: GlobalSubprog, insnId
   });
   for (let r = 1; r <= 5; r++) frame.regs[r] = NOT_INIT;
   frame.regs[0] = { type: "scalar", s: scalarUnknown(), id: 0 };
+  // A global that may change packet data (a tail call included) invalidates the caller's
+  // packet pointers (check_func_call).
+  if (subprogChangesPkt(env, g.subprog)) {
+    mapAllRegs(st, (r) => (r.type === "pkt" || r.type === "pkt_meta" || r.type === "pkt_end" ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
+  }
   env.globalsCalled?.add(g.subprog);
   return insnIdx + 1;
 }

@@ -1,6 +1,7 @@
 // Tail calls inside static subprograms in C probes (clang-19), each loaded in the running kernel:
 // Linux 6.18 walks such a tail call both as a failed call (the subprogram goes on) and as an
-// exit of the subprogram (r0 unknown, packet pointers invalidated in every frame).
+// exit of the subprogram (r0 unknown, packet pointers invalidated in every frame); a global
+// subprogram that may tail-call (or change packet data) invalidates its caller's packet pointers.
 import { cProbeSuite, type CProbe } from "./c-probe.js";
 
 const PA = "struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } pa SEC(\".maps\");";
@@ -63,6 +64,49 @@ SEC("xdp") int prog(struct xdp_md *ctx) {
   if (data + 1 > end) return XDP_DROP;
   bpf_tail_call(ctx, &pa, 0);
   return *data & 1;
+}`,
+  },
+  "packet pointer of the caller used after a global subprogram's tail call": {
+    c: `${PA}
+__noinline int sub(struct xdp_md *ctx) { bpf_tail_call(ctx, &pa, 0); return 0; }
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  unsigned char *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 1 > end) return XDP_DROP;
+  int r = sub(ctx);
+  asm volatile("" : "+r"(data));
+  return *data + r;
+}`,
+  },
+  "packet pointer of the caller used after a global subprogram's static callee's tail call": {
+    c: `${PA}
+static __noinline int leaf(struct xdp_md *ctx) { bpf_tail_call(ctx, &pa, 0); return 0; }
+__noinline int sub(struct xdp_md *ctx) { return leaf(ctx) + 1; }
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  unsigned char *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 1 > end) return XDP_DROP;
+  int r = sub(ctx);
+  asm volatile("" : "+r"(data));
+  return *data + r;
+}`,
+  },
+  "packet pointer of the caller used after a global subprogram that adjusts the head": {
+    c: `__noinline int sub(struct xdp_md *ctx) { return bpf_xdp_adjust_head(ctx, 0); }
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  unsigned char *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 1 > end) return XDP_DROP;
+  int r = sub(ctx);
+  asm volatile("" : "+r"(data));
+  return *data + r;
+}`,
+  },
+  "packet pointer of the caller used after a global subprogram without tail calls": {
+    c: `__noinline int sub(struct xdp_md *ctx) { return ctx->ingress_ifindex; }
+SEC("xdp") int prog(struct xdp_md *ctx) {
+  unsigned char *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 1 > end) return XDP_DROP;
+  int r = sub(ctx);
+  asm volatile("" : "+r"(data));
+  return *data + r;
 }`,
   },
   "tail call in a nested subprogram": {
