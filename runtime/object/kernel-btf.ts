@@ -32,6 +32,19 @@ export interface KernelBtfIndex {
   proto(funcId: number): KfuncProto | undefined;
   /** "struct X" / "union X" for a STRUCT or UNION type id (no modifiers skipped), else undefined. */
   structName(id: number): string | undefined;
+  /**
+   * The member of `struct name` whose bytes hold `off` (top level only): its offset, byte size,
+   * whether it is an integer or enum (not a bitfield) and its name; undefined when none does.
+   */
+  memberAt(name: string, off: number): KernelMember | undefined;
+}
+
+export interface KernelMember {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  /** An INT or ENUM member that is not a bitfield. */
+  readonly scalar: boolean;
 }
 
 /** Indexes raw .BTF bytes (little endian, as the kernel exposes it). */
@@ -50,6 +63,7 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
   };
   const offsets: number[] = [0]; // id 0 is void
   const funcs = new Map<string, number>();
+  const structs = new Map<string, number>();
   const tagged: number[] = [];
   for (let p = typeStart; p < typeEnd; ) {
     const id = offsets.length;
@@ -58,6 +72,11 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
     const kind = (info >>> 24) & 0x1f;
     const vlen = info & 0xffff;
     if (kind === BtfKind.FUNC) funcs.set(str(dv.getUint32(p, true)), id);
+    // The first STRUCT of a name: vmlinux has one of each (modules are not read).
+    if (kind === BtfKind.STRUCT && vlen > 0) {
+      const name = str(dv.getUint32(p, true));
+      if (name !== "" && !structs.has(name)) structs.set(name, id);
+    }
     if (kind === BtfKind.DECL_TAG && dv.getInt32(p + 12, true) === -1 && str(dv.getUint32(p, true)) === "bpf_kfunc") tagged.push(dv.getUint32(p + 8, true));
     p += 12 + (KIND_EXTRA_BYTES[kind] ?? 0) + vlen * (KIND_VLEN_BYTES[kind] ?? 0);
     void id;
@@ -118,6 +137,27 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
       const t = head(id);
       if (!t || (t.kind !== BtfKind.STRUCT && t.kind !== BtfKind.UNION)) return undefined;
       return `${t.kind === BtfKind.STRUCT ? "struct" : "union"} ${t.name}`;
+    },
+    memberAt(name: string, off: number): KernelMember | undefined {
+      const id = structs.get(name);
+      const t = id === undefined ? undefined : head(id);
+      if (!t) return undefined;
+      const bitfields = ((dv.getUint32(t.at + 4, true) >>> 31) & 1) === 1;
+      for (let i = 0; i < t.vlen; i++) {
+        const at = t.at + 12 + i * 12;
+        const type = dv.getUint32(at + 4, true);
+        const raw = dv.getUint32(at + 8, true);
+        const bitSize = bitfields ? raw >>> 24 : 0;
+        const bitOff = bitfields ? raw & 0xffffff : raw;
+        const size = sizeOf(type);
+        if (size === undefined || bitOff % 8 !== 0) continue;
+        const offset = bitOff / 8;
+        if (off < offset || off >= offset + size) continue;
+        const m = head(skip(type));
+        const scalar = bitSize === 0 && m !== undefined && (m.kind === BtfKind.INT || m.kind === BtfKind.ENUM || m.kind === BtfKind.ENUM64);
+        return { name: str(dv.getUint32(at, true)), offset, size, scalar };
+      }
+      return undefined;
     },
     proto(funcId: number): KfuncProto | undefined {
       const f = head(funcId);

@@ -3,6 +3,7 @@
 // maps, whose constant-offset loads give the map's bytes), stack, ring buffer memory.
 // Alignment: privileged x86-64 programs only get strict alignment on the stack (and atomics).
 
+import { taskAccess } from "./task.js";
 import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, type MapDefinition } from "../object/map-defs.js";
 import { MapType } from "../object/map-types.js";
 import { xdpCtxAccess } from "./ctx-xdp.js";
@@ -195,6 +196,7 @@ export function checkMemAccess(env: Env, st: VerifierState, a: Access): RegState
     case "sock_common_or_null":
       return sockAccess(reg, regno, a.off, size, kind === "write", a.signed === true);
     case "ptr_":
+      if (reg.btf === "task_struct") return taskAccess(env, reg, regno, a.off, size, kind === "write", a.signed === true);
       throw new RuleError(`R${regno} ${kind === "read" ? "reads" : "writes"} of a BTF-typed struct ${reg.btf} are not supported by tsbpf's verifier`, [regno]);
     case "map_ptr":
       return mapPtrAccess(env, reg, a);

@@ -366,6 +366,9 @@ export function checkHelperCall(env: Env, st: VerifierState, id: number, insnIdx
     case "ptr_or_null_":
       r0 = { type: "ptr_or_null_", btf: proto.retBtf!, id: freshId(env), ref: castRef };
       break;
+    case "trusted_task":
+      r0 = { type: "ptr_", btf: "task_struct", id: 0, ref: 0 };
+      break;
     case "ringbuf_mem_or_null": {
       const ref = freshId(env);
       st.refs = [...st.refs, { id: ref, insn: insnIdx }];

@@ -2,6 +2,7 @@
 // analysis, options, the id generator and per-subprogram stack depths. One Env per program;
 // nothing here is shared between runs.
 
+import type { KernelBtfIndex } from "../object/kernel-btf.js";
 import type { LinkedProgram } from "../object/link.js";
 import type { MapDefinition } from "../object/map-defs.js";
 import type { Cfg } from "./cfg.js";
@@ -34,6 +35,10 @@ export interface Env {
   readonly globals?: ReadonlyMap<number, GlobalSubprog>;
   /** Global subprograms some verified path calls, still to be verified. */
   readonly globalsCalled?: Set<number>;
+  /** Per subprogram, whether it may change packet data (pkt-changes.ts; computed on first use). */
+  pktChanges?: boolean[];
+  /** The running kernel's BTF (task.ts reads struct layouts from it; null: not readable). */
+  kernelBtf?: KernelBtfIndex | null;
 }
 
 /** The program's maps followed by the inner map definitions of maps of maps. */

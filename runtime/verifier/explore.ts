@@ -10,7 +10,7 @@ import { checkMemAccess, sameInsnPointer } from "./access.js";
 import { checkAlu, idBeforeCopy, readReg, writeReg } from "./alu.js";
 import { checkExit, checkHelperCall, enterSubprog } from "./calls.js";
 import type { Env } from "./env.js";
-import { condJump } from "./jumps.js";
+import { condJump, mapAllRegs } from "./jumps.js";
 import { iterAtNext, iterDepthsDiffer, isIterNext } from "./iter.js";
 import { checkKfuncCall } from "./kfunc.js";
 import { Reject, RuleError } from "./messages.js";
@@ -21,13 +21,14 @@ import { Loops, widenImprecise } from "./loops.js";
 import { Backtrack, markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
 import { aluMarks, condHistory, condMarks, helperMarks, loadHistory, storeHistory, storeZeroMarks } from "./precision-sites.js";
 import { liveRegs, statesEqual } from "./prune.js";
-import { scalarConst, scalarLoad } from "./scalar.js";
+import { scalarConst, scalarLoad, scalarUnknown } from "./scalar.js";
 import { formatTnum } from "./tnum.js";
 import { emptySlot } from "./stack.js";
 import { copyState, newFrame, NOT_INIT, ZERO, type HistEntry, type RegState, type StoredState, type VerifierState } from "./state.js";
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
 const MAX_JMP_SEQ = 8192;
+const BPF_FUNC_TAIL_CALL = 12;
 /** A path segment longer than this gets a checkpoint (the kernel bounds its jump history). */
 const MAX_HIST = 40;
 
@@ -398,6 +399,15 @@ export class Explorer {
           }
           frame.callbackDepth = 0;
         }
+        if (insn.imm === BPF_FUNC_TAIL_CALL && st.frames.length > 1) {
+          // A tail call inside a subprogram may end it (check_helper_call, Linux 6.18): the
+          // failed call goes on here (queued), the taken one leaves the subprogram with r0
+          // unknown and the packet pointers invalidated.
+          this.push(copyState(st), pc + 1, pc);
+          mapAllRegs(st, (r) => (r.type === "pkt" || r.type === "pkt_meta" || r.type === "pkt_end" ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
+          st.frames[st.frames.length - 1]!.regs[0] = { type: "scalar", s: scalarUnknown(), id: 0 };
+          return this.leave(st, pc);
+        }
         return pc + 1;
       }
       case "callx": {
@@ -411,19 +421,23 @@ export class Explorer {
         }
         return enterSubprog(env, st, reg.targets[0]!, pc);
       }
-      case "exit": {
+      case "exit":
         this.jmps++;
-        const callee = st.frames[st.frames.length - 1]!;
-        // A callback's return value decides whether iteration goes on: it must be precise.
-        if (callee.callback && callee.regs[0]!.type === "scalar") this.mark(st, pc, [0]);
-        const next = checkExit(st);
-        if (callee.callback && next !== undefined) {
-          const prev = this.prevEntry(st, next);
-          if (prev) widenImprecise(prev.state, st);
-        }
-        return next;
-      }
+        return this.leave(st, pc);
     }
+  }
+
+  /** Leaves the current frame at `pc` (an exit, or a tail call in a subprogram): the slot to continue at. */
+  private leave(st: VerifierState, pc: number): number | undefined {
+    const callee = st.frames[st.frames.length - 1]!;
+    // A callback's return value decides whether iteration goes on: it must be precise.
+    if (callee.callback && callee.regs[0]!.type === "scalar") this.mark(st, pc, [0]);
+    const next = checkExit(st);
+    if (callee.callback && next !== undefined) {
+      const prev = this.prevEntry(st, next);
+      if (prev) widenImprecise(prev.state, st);
+    }
+    return next;
   }
 
   private lddw(insn: Extract<Instruction, { kind: "lddw" }>, pc: number): RegState {

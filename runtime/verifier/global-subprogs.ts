@@ -3,8 +3,9 @@
 // caller's arguments are checked against the prototype (btf_check_subprog_call) and the call
 // returns an unknown scalar. Argument kinds modelled: scalars (int/enum), the context (a
 // pointer to struct xdp_md, or any pointer tagged arg:ctx), and pointers to memory of the
-// pointee's BTF size (nullable unless tagged arg:nonnull). Other kinds (arg:trusted BTF
-// pointers, dynptrs, arenas, untyped pointers) are refused as not supported.
+// pointee's BTF size (nullable unless tagged arg:nonnull), and arg:trusted pointers to struct
+// task_struct (nullable when tagged arg:nullable). Other kinds (other arg:trusted BTF pointers,
+// dynptrs, arenas, untyped pointers) are refused as not supported.
 
 import type { LinkedProgram } from "../object/link.js";
 import { resolveType, sizeOf } from "../object/btf/sizes.js";
@@ -17,11 +18,15 @@ import { RuleError } from "./messages.js";
 import { scalarUnknown } from "./scalar.js";
 import { newFrame, NOT_INIT, typeName, ZERO, type RegState, type VerifierState } from "./state.js";
 import { helperMem } from "./calls.js";
+import { mapAllRegs } from "./jumps.js";
+import { subprogChangesPkt } from "./pkt-changes.js";
 
 export type GlobalArg =
   | { readonly kind: "scalar" }
   | { readonly kind: "ctx" }
   | { readonly kind: "mem"; readonly size: number; readonly nullable: boolean }
+  /** arg:trusted pointer to a kernel struct (only struct task_struct is modelled). */
+  | { readonly kind: "trusted"; readonly btf: string; readonly nullable: boolean }
   | { readonly kind: "unsupported"; readonly why: string };
 
 export interface GlobalSubprog {
@@ -38,7 +43,11 @@ const MAX_BPF_FUNC_REG_ARGS = 5;
 function argKind(btf: Btf, typeId: number, tags: readonly string[], index: number): GlobalArg | { kind: "invalid"; why: string } {
   const t = resolveType(btf, typeId);
   if (tags.includes("arg:arena")) return { kind: "unsupported", why: "arena pointer arguments" };
-  if (tags.includes("arg:trusted")) return { kind: "unsupported", why: "trusted (BTF-typed) pointer arguments" };
+  if (tags.includes("arg:trusted")) {
+    const pointee = t?.kind === "PTR" ? resolveType(btf, t.type) : undefined;
+    if (pointee?.kind !== "STRUCT" || pointee.name !== "task_struct") return { kind: "unsupported", why: "trusted (BTF-typed) pointer arguments other than struct task_struct" };
+    return { kind: "trusted", btf: "task_struct", nullable: tags.includes("arg:nullable") };
+  }
   if (!t) return { kind: "unsupported", why: "a void argument" };
   if (t.kind === "INT" || t.kind === "ENUM" || t.kind === "ENUM64") return { kind: "scalar" };
   if (t.kind !== "PTR") return { kind: "unsupported", why: `${t.kind.toLowerCase()} arguments` };
@@ -130,12 +139,28 @@ export function callGlobal(env: Env, st: VerifierState, g: GlobalSubprog, insnId
         }
         break;
       }
+      case "trusted": {
+        const isNull = reg.type === "scalar" && reg.s.tnum.mask === 0n && reg.s.tnum.value === 0n;
+        if (isNull && arg.nullable) break;
+        if (reg.type === "ptr_or_null_" && reg.btf === arg.btf && arg.nullable) break;
+        if (reg.type === "ptr_or_null_") fail(`R${regno} type=ptr_or_null_ expected=ptr_, trusted_ptr_, rcu_ptr_`, regno);
+        // A scalar or the context (probed on 6.18.44) is no trusted pointer.
+        if (reg.type === "scalar" || reg.type === "ctx") fail(`R${regno} must be referenced or trusted`, regno);
+        // Trusted tasks: the current task or a referenced one (untrusted casts carry another name).
+        if (reg.type !== "ptr_" || reg.btf !== arg.btf) throw new RuleError(`R${regno} passed to a trusted struct ${arg.btf} argument of ${g.name} is not supported by tsbpf's verifier`, [regno]);
+        break;
+      }
       case "unsupported":
         break;
     }
   });
   for (let r = 1; r <= 5; r++) frame.regs[r] = NOT_INIT;
   frame.regs[0] = { type: "scalar", s: scalarUnknown(), id: 0 };
+  // A global that may change packet data (a tail call included) invalidates the caller's
+  // packet pointers (check_func_call).
+  if (subprogChangesPkt(env, g.subprog)) {
+    mapAllRegs(st, (r) => (r.type === "pkt" || r.type === "pkt_meta" || r.type === "pkt_end" ? { type: "scalar", s: scalarUnknown(), id: 0 } : r));
+  }
   env.globalsCalled?.add(g.subprog);
   return insnIdx + 1;
 }
@@ -156,6 +181,9 @@ export function globalEntryState(env: Env, g: GlobalSubprog): VerifierState {
         break;
       case "mem":
         r = arg.nullable ? { type: "mem_or_null", size: arg.size, off: 0, var: ZERO, id: freshId(env), ref: 0 } : { type: "mem", size: arg.size, off: 0, var: ZERO, id: 0, ref: 0 };
+        break;
+      case "trusted":
+        r = arg.nullable ? { type: "ptr_or_null_", btf: arg.btf, id: freshId(env), ref: 0 } : { type: "ptr_", btf: arg.btf, id: 0, ref: 0 };
         break;
       case "unsupported":
         r = NOT_INIT;

@@ -37,7 +37,7 @@ export const UNMODELLED_ARGS: ReadonlyMap<string, number> = new Map([
   ["timer_init", 3], ["timer_set_callback", 2], ["timer_start", 3], ["timer_cancel", 1],
   ["kptr_xchg", 2], ["dynptr_from_mem", 4], ["ringbuf_reserve_dynptr", 4], ["ringbuf_submit_dynptr", 2],
   ["ringbuf_discard_dynptr", 2], ["dynptr_read", 5], ["dynptr_write", 5], ["dynptr_data", 3],
-  ["for_each_map_elem", 4], ["find_vma", 5], ["user_ringbuf_drain", 4], ["get_current_task_btf", 0],
+  ["for_each_map_elem", 4], ["find_vma", 5], ["user_ringbuf_drain", 4],
   
   ["skc_to_mptcp_sock", 1], 
   ["get_task_stack", 4], ["snprintf_btf", 5], ["per_cpu_ptr", 2],

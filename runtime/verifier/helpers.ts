@@ -55,7 +55,7 @@ export type ArgKind =
   /** A second fixed-size read argument, of `fixedSize2` bytes. */
   | "fixed_ro2";
 
-export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null" | "ptr_or_null_";
+export type RetKind = "integer" | "void" | "map_value_or_null" | "ringbuf_mem_or_null" | "sock_or_null" | "sock_common_or_null" | "ptr_or_null_" | "trusted_task";
 
 export interface HelperProto {
   readonly id: number;
@@ -116,6 +116,8 @@ const protos: readonly Omit<HelperProto, "id">[] = [
   { name: "ringbuf_query", args: ["map_ptr", "anything"], ret: "integer", mapTypes: RINGBUF },
   // From bpf_base_func_proto for a CAP_BPF + CAP_PERFMON loader.
   { name: "get_current_pid_tgid", args: [], ret: "integer" },
+  // RET_PTR_TO_BTF_ID_TRUSTED: the current task, never NULL, holding no reference.
+  { name: "get_current_task_btf", args: [], ret: "trusted_task" },
   { name: "get_current_uid_gid", args: [], ret: "integer" },
   { name: "get_current_comm", args: ["mem_uninit", "size"], ret: "integer" },
   { name: "get_cgroup_classid", args: [], ret: "integer" },

@@ -18,6 +18,7 @@ import { successorTable, type SuccessorTable } from "./scc.js";
 import type { RegState, VerifierState } from "./state.js";
 
 const ALL = (1n << 64n) - 1n;
+const BPF_FUNC_TAIL_CALL = 12;
 
 interface Instance {
   readonly key: string;
@@ -194,7 +195,15 @@ export class StackLiveness {
       }
       return out;
     }
-    return this.afterSucc(inst, i);
+    const out2 = this.afterSucc(inst, i);
+    if (insn?.kind === "call" && insn.target === "helper" && insn.imm === BPF_FUNC_TAIL_CALL && inst.depth > 0) {
+      // A tail call may also leave the subprogram: the callers' frames may continue after the
+      // call site too (kept alive, never fewer than the exit would).
+      const parent = inst.parent === undefined ? undefined : this.instances.get(inst.parent);
+      const after = parent ? (inst.callback ? (parent.liveBefore.get(inst.callsite) ?? []) : this.afterSucc(parent, inst.callsite)) : [];
+      for (let f = 0; f < inst.depth; f++) out2[f] = out2[f]! | (parent ? (after[f] ?? 0n) : ALL);
+    }
+    return out2;
   }
 
   private afterSucc(inst: Instance, i: number): bigint[] {

@@ -12,6 +12,7 @@ import type { HistEntry, StoredState, VerifierState } from "./state.js";
 const ARGS = 0b111110; // r1-r5
 const FP = 10;
 const MAX_FRAMES = 8;
+const BPF_FUNC_TAIL_CALL = 12;
 
 /** Registers and stack slots still waiting for their origin, per frame (the kernel's backtrack_state). */
 export class Backtrack {
@@ -147,6 +148,13 @@ function backtrackInsn(insns: readonly (Instruction | undefined)[], callsCallbac
       }
       bt.clearReg(0);
       if ((bt.regs[bt.frame]! & ARGS) !== 0) return "fallback";
+      if (insn.kind === "call" && insn.target === "helper" && insn.imm === BPF_FUNC_TAIL_CALL && idx !== subseq - 1) {
+        // A tail call that left its subprogram (the walk went on in the caller): back into it.
+        if (bt.frame === MAX_FRAMES - 1) return "fallback";
+        bt.frame++;
+        bt.regs[bt.frame] = 0;
+        bt.slots[bt.frame] = 0n;
+      }
       break;
     }
     case "exit": {

@@ -4,6 +4,13 @@
 import { cProbeSuite, type CProbe } from "./c-probe.js";
 
 const PAIR = "struct pair { int a; int b; };";
+// arg:trusted task arguments; pid and tgid at Linux 6.18.44's offsets (1264, 1268).
+const TASK = `struct task_struct { char pad[1264]; int pid; int tgid; };
+extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+static struct task_struct *(*current_task)(void) = (void *)158;
+#define TRUSTED __attribute__((btf_decl_tag("arg:trusted")))
+#define NULLABLE __attribute__((btf_decl_tag("arg:nullable")))`;
 
 const probes: Record<string, CProbe> = {
   "scalar argument, result used as an unknown scalar": {
@@ -58,6 +65,37 @@ SEC("xdp") int prog(struct xdp_md *ctx) { return at(1); }`,
     c: `__noinline int inner(int x) { return x + 1; }
 __noinline int outer(int x) { return inner(x) * 2; }
 SEC("xdp") int prog(struct xdp_md *ctx) { return outer(ctx->rx_queue_index) & 1; }`,
+  },
+  "arg:trusted task argument given the current task": {
+    c: `${TASK}
+__noinline int pid(struct task_struct *t TRUSTED) { return t->pid; }
+SEC("xdp") int prog(struct xdp_md *ctx) { return pid(current_task()) & 1; }`,
+  },
+  "arg:trusted task argument given NULL": {
+    c: `${TASK}
+__noinline int pid(struct task_struct *t TRUSTED) { return t->pid; }
+SEC("xdp") int prog(struct xdp_md *ctx) { struct task_struct *volatile n = 0; return pid(n) & 1; }`,
+  },
+  "arg:trusted task argument given the context": {
+    c: `${TASK}
+__noinline int pid(struct task_struct *t TRUSTED) { return t->pid; }
+SEC("xdp") int prog(struct xdp_md *ctx) { return pid((struct task_struct *)ctx) & 1; }`,
+  },
+  "arg:trusted task argument given a maybe-NULL acquired task": {
+    c: `${TASK}
+__noinline int pid(struct task_struct *t TRUSTED) { return t->pid; }
+SEC("xdp") int prog(struct xdp_md *ctx) { struct task_struct *t = bpf_task_acquire(current_task()); int r = pid(t); if (t) bpf_task_release(t); return r & 1; }`,
+  },
+  "arg:trusted arg:nullable task argument given a maybe-NULL acquired task": {
+    c: `${TASK}
+__noinline int pid(struct task_struct *t TRUSTED NULLABLE) { return t ? t->tgid : 0; }
+SEC("xdp") int prog(struct xdp_md *ctx) { struct task_struct *t = bpf_task_acquire(current_task()); int r = pid(t) + pid(0); if (t) bpf_task_release(t); return r & 1; }`,
+  },
+  "arg:trusted arg:nullable task read without a NULL check": {
+    c: `${TASK}
+__noinline int pid(struct task_struct *t TRUSTED NULLABLE) { return t->tgid; }
+SEC("xdp") int prog(struct xdp_md *ctx) { return pid(current_task()) & 1; }`,
+    otherReason: "the kernel names the register trusted_ptr_or_null_, we ptr_or_null_",
   },
 };
 
