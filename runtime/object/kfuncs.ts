@@ -21,6 +21,8 @@ export interface KfuncTable {
   readonly complete: boolean;
   /** The kernel BTF's struct or union with type id `id` ("struct X"); absent without a kernel BTF. */
   readonly structName?: (id: number) => string | undefined;
+  /** The kernel BTF index the table reads (absent for the snapshot), shared with other lookups. */
+  readonly btf?: KernelBtfIndex;
 }
 
 const SNAPSHOT_BY_NAME = new Map(XDP_KFUNCS.map((p) => [p.name, p] as const));
@@ -42,6 +44,7 @@ export function kfuncTable(btf: KernelBtfIndex | undefined | "snapshot" = readVm
     xdpAllowed,
     sleepable,
     structName: (id) => btf.structName(id),
+    btf,
   };
 }
 

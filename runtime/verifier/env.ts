@@ -39,6 +39,8 @@ export interface Env {
   pktChanges?: boolean[];
   /** The running kernel's BTF (task.ts reads struct layouts from it; null: not readable). */
   kernelBtf?: KernelBtfIndex | null;
+  /** Where `kernelBtf` comes from when first needed (the caller's shared reader). */
+  readonly kernelBtfSource?: () => KernelBtfIndex | null;
 }
 
 /** The program's maps followed by the inner map definitions of maps of maps. */

@@ -2,6 +2,7 @@
 // verifyProgram (one program with the object's maps), per docs/verifier.md.
 
 import { kfuncTable, type KfuncTable } from "../object/kfuncs.js";
+import type { KernelBtfIndex } from "../object/kernel-btf.js";
 import { ObjectFormatError } from "../object/format-error.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
 import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
@@ -39,6 +40,11 @@ export interface VerifyOptions {
   readonly gplCompatible?: boolean;
   /** The kernel BTF's struct or union by type id, for bpf_rdonly_cast (verifyProgram sets it from the kfunc table). */
   readonly kernelStruct?: (id: number) => string | undefined;
+  /**
+   * The running kernel's BTF index (null: unreadable), read at most once when a program reads
+   * a kernel struct's fields; verifyObject/verifyProgram share the kfunc table's.
+   */
+  readonly kernelBtf?: () => KernelBtfIndex | null;
 }
 
 export interface ProgramVerdict {
@@ -71,7 +77,8 @@ export function verifyProgram(obj: ObjectFile, maps: readonly MapDefinition[], p
   }
   const table = linked.kfuncs ? (typeof kfuncs === "function" ? kfuncs() : (kfuncs ?? kfuncTable())) : undefined;
   const kernelStruct = opts.kernelStruct ?? table?.structName;
-  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj), ...(kernelStruct ? { kernelStruct } : {}) }, obj.btf);
+  const kernelBtf = opts.kernelBtf ?? (() => (typeof kfuncs === "function" ? kfuncs() : (kfuncs ?? kfuncTable())).btf ?? null);
+  return verifyLinked(linked, maps, { ...opts, gplCompatible: opts.gplCompatible ?? gplCompatible(obj), kernelBtf, ...(kernelStruct ? { kernelStruct } : {}) }, obj.btf);
 }
 
 /**
@@ -116,7 +123,7 @@ export function verifyLinked(prog: LinkedProgram, maps: readonly MapDefinition[]
     return { ...base, accepted: false, processed: 0, error: buildError(prog, e, undefined), stackDepth: [0] };
   }
   const globals = globalSubprogs(btf, prog, cfg);
-  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set(), mayGoto: new Set(), ...(opts.kernelStruct ? { kernelStruct: opts.kernelStruct } : {}) };
+  const env: Env = { prog, ...withInnerMaps(maps), accessTypes: new Map(), gplCompatible: opts.gplCompatible ?? true, cfg, target, section: prog.section, stackDepth: cfg.subprogs.map(() => 0), idGen: 0, globals, globalsCalled: new Set(), mayGoto: new Set(), ...(opts.kernelStruct ? { kernelStruct: opts.kernelStruct } : {}), ...(opts.kernelBtf ? { kernelBtfSource: opts.kernelBtf } : {}) };
   const progress = opts.onProgress ? new ProgressClock(prog.name, opts.onProgress, opts.progressIntervalMs) : undefined;
   const result = walkAll(env, opts.maxInsns ?? DEFAULT_MAX_INSNS, progress);
   const stackDepth = env.stackDepth.slice();

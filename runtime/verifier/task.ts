@@ -18,7 +18,7 @@ const notSupported = (what: string, regno: number): never => {
 export function taskAccess(env: Env, reg: BtfSockPtr, regno: number, off: number, size: number, write: boolean, signed: boolean): RegState {
   if (write) return notSupported("writes into struct task_struct", regno);
   if (signed) return notSupported("sign-extending loads from struct task_struct", regno);
-  if (env.kernelBtf === undefined) env.kernelBtf = readVmlinuxBtf() ?? null;
+  if (env.kernelBtf === undefined) env.kernelBtf = env.kernelBtfSource ? env.kernelBtfSource() : (readVmlinuxBtf() ?? null);
   const m = env.kernelBtf?.memberAt("task_struct", off);
   if (!m) return notSupported(`a read of struct task_struct at off=${off} (no member there in the kernel BTF known here)`, regno);
   if (!m.scalar) return notSupported(`a read of struct task_struct member ${m.name} (not an integer)`, regno);
