@@ -39,7 +39,8 @@ const frame = haveShared("reference/packets") ? join(sharedDir, "reference", "pa
 
 describe.skipIf(!frame)("tracePrintk and xdp.frags", () => {
   const { object } = compileSource("/virtual/trace.ts", source, { displayName: "trace.ts" });
-  const vmTrace = runXdp(loadObject(object), "frags", new Uint8Array(readFileSync(frame!))).trace;
+  // describe.skipIf still runs this body: read the frame only when it exists.
+  const vmTrace = frame ? runXdp(loadObject(object), "frags", new Uint8Array(readFileSync(frame))).trace : "";
 
   it("puts the program in section xdp.frags", () => {
     expect(readObject(object).elf.sections.some((s) => s.name === "xdp.frags")).toBe(true);

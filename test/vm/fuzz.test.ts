@@ -85,7 +85,7 @@ describe("VM fuzz", () => {
     expect(faults.get("memory") ?? 0).toBeGreaterThan(100);
   });
 
-  it("reports an out-of-bounds packet read with the instruction, address and region", () => {
+  it.skipIf(objects.length === 0)("reports an out-of-bounds packet read with the instruction, address and region", () => {
     // r2 = data; r0 = *(u8 *)(r2 + 100) on a 14-byte frame: 86 bytes past data_end.
     const obj = loadObject(new Uint8Array(readFileSync(objects.find((p) => p.endsWith("xdp_pass.o"))!)));
     const prog = obj.programs.get("xdp_pass")!;
