@@ -1,6 +1,7 @@
 // tsbpf's standard declarations: what an XDP program written in TypeScript imports from
-// "tsbpf". Declarations only — programs are compiled to eBPF by `tsbpf build`, never run as
-// JavaScript. See docs/language.md for the language these types describe.
+// "tsbpf". Programs are compiled to eBPF by `tsbpf build`, never run as JavaScript; the enums,
+// integer conversions and byte-order functions also exist at run time (lib/index.cjs) for
+// tests. See docs/language.md for the language these types describe.
 
 declare const width: unique symbol;
 
@@ -38,14 +39,18 @@ export declare function ntohs(v: be16): u16;
 export declare function htonl(v: number): be32;
 export declare function ntohl(v: be32): u32;
 
-/** A fixed-size array field or local, laid out like a C array. */
-export interface FixedArray<T, N extends number> {
-  readonly length: N;
-  [index: number]: T;
-}
+/** The indices 0 .. N-1 of a FixedArray, as a union of number literals. */
+type Indices<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc[number] : Indices<N, [...Acc, Acc["length"]]>;
+
+/**
+ * A fixed-size array field or local, laid out like a C array. Constant indices below N are
+ * properties of type T (so `noUncheckedIndexedAccess` accepts `a[0]`); a run-time index goes
+ * through the index signature (`a[i]!` under `noUncheckedIndexedAccess`).
+ */
+export type FixedArray<T, N extends number> = { readonly length: N; [index: number]: T } & { [I in Indices<N>]: T };
 
 /** What an XDP program returns. */
-export declare const enum XdpAction {
+export declare enum XdpAction {
   ABORTED = 0,
   DROP = 1,
   PASS = 2,
@@ -92,7 +97,7 @@ export interface XdpFragsContext extends XdpContext {}
 export type Ref<V> = V extends number ? { value: V } : V;
 
 /** Flags of map updates. */
-export declare const enum UpdateFlags {
+export declare enum UpdateFlags {
   ANY = 0,
   NOEXIST = 1,
   EXIST = 2,
@@ -241,13 +246,13 @@ export declare function csumDiff<F, T>(from: F | null, to: T | null, seed?: numb
 export declare function csumFold(sum: number | i64): be16;
 
 /** Address families of a fib lookup. */
-export declare const enum AddressFamily {
+export declare enum AddressFamily {
   INET = 2,
   INET6 = 10,
 }
 
 /** Flags of fibLookup (BPF_FIB_LOOKUP_*). */
-export declare const enum FibLookupFlags {
+export declare enum FibLookupFlags {
   NONE = 0,
   /** Look up the table directly, skipping policy rules. */
   DIRECT = 1,
@@ -262,7 +267,7 @@ export declare const enum FibLookupFlags {
 }
 
 /** What fibLookup returns when it does not fail (BPF_FIB_LKUP_RET_*). */
-export declare const enum FibResult {
+export declare enum FibResult {
   SUCCESS = 0,
   BLACKHOLE = 1,
   UNREACHABLE = 2,
@@ -348,7 +353,7 @@ export declare class XskMap {
 }
 
 /** BPF_F_CURRENT_CPU: the perf buffer of the CPU running the program. */
-export declare const enum PerfFlags {
+export declare enum PerfFlags {
   CURRENT_CPU = 0xffffffff,
 }
 

@@ -4,7 +4,7 @@
 
 import type { be16, be32, FixedArray, u8 } from "./index.js";
 
-export declare const enum EtherType {
+export declare enum EtherType {
   IPV4 = 0x0800,
   ARP = 0x0806,
   VLAN = 0x8100,
@@ -12,7 +12,7 @@ export declare const enum EtherType {
   IPV6 = 0x86dd,
 }
 
-export declare const enum IpProto {
+export declare enum IpProto {
   HOPOPTS = 0,
   ICMP = 1,
   TCP = 6,
@@ -24,7 +24,7 @@ export declare const enum IpProto {
   DSTOPTS = 60,
 }
 
-export declare const enum HeaderSize {
+export declare enum HeaderSize {
   ETH = 14,
   VLAN = 4,
   IPV4 = 20,

@@ -134,6 +134,8 @@ function select(x: ExprLowerer, idx: VReg, n: number, arm: (j: number) => void):
  * Undefined when the callee is not such an access.
  */
 export function lowerTableCall(x: ExprLowerer, callee: Node, args: readonly Node[], node: CallExpression): Value | undefined {
+  // `T[i]!(args)`, as `noUncheckedIndexedAccess` asks it to be written, is the same call.
+  while (Node.isNonNullExpression(callee) || Node.isParenthesizedExpression(callee)) callee = callee.getExpression();
   if (!Node.isElementAccessExpression(callee)) return undefined;
   const table = x.f.module.functionTables.get(callee.getExpression().getText());
   const arg = callee.getArgumentExpression();
