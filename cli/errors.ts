@@ -6,6 +6,7 @@ import { VmFault, VmLoadError, VmUsageError } from "../runtime/vm/errors.js";
 import { CaptureFormatError } from "../runtime/packet/capture/index.js";
 import { XdpInputError } from "../runtime/vm/xdp.js";
 import { VerifierRefusal } from "./verify.js";
+import { InputError, fsReason } from "./inputs.js";
 import { BpfSyscallError, BtfLoadError, KernelUsageError, UnsupportedProgramError, VerifierRejection } from "../runtime/kernel/index.js";
 
 export function describeError(file: string, e: unknown): string {
@@ -14,6 +15,8 @@ export function describeError(file: string, e: unknown): string {
   if (e instanceof VmLoadError || e instanceof VmFault || e instanceof XdpInputError || e instanceof VmUsageError || e instanceof CaptureFormatError) return `${file}: ${e.message}`;
   if (e instanceof BpfSyscallError || e instanceof VerifierRejection || e instanceof UnsupportedProgramError || e instanceof KernelUsageError || e instanceof BtfLoadError) return `${file}: ${e.message}`;
   if (e instanceof VerifierRefusal) return `${file}: ${e.message}`;
-  if (e instanceof Error && "code" in e && typeof e.code === "string" && "path" in e) return `${file}: ${e.message}`;
+  if (e instanceof InputError) return `${e.file}: ${e.message}`;
+  // Any other file the command opened (an output it writes …) is named itself, not the object.
+  if (e instanceof Error && "path" in e && fsReason(e) !== undefined) return `${String(e.path)}: ${fsReason(e)}${"syscall" in e ? ` (${String(e.syscall)})` : ""}`;
   throw e;
 }

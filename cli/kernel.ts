@@ -6,13 +6,13 @@
 // Invariant: every command closes every fd it opened before returning, on success and on
 // error; what must outlive the command (programs, maps, links) survives through pins.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BpfSyscallError, KernelObject, detachXdp, interfaceIndex, objectNameFromPath, pinName, type TestRunResult, type XdpMode } from "../runtime/kernel/index.js";
-import { readCapture } from "../runtime/packet/capture/index.js";
 import { VmUsageError } from "../runtime/vm/errors.js";
-import { XdpInputError, xdpActionName } from "../runtime/vm/xdp.js";
-import type { RunCommand } from "./run.js";
+import { XdpInputError } from "../runtime/vm/xdp.js";
+import { chooseProgram, readInputFile, readObjectInput } from "./inputs.js";
+import { replay, resultLines, type RunCommand } from "./run.js";
 
 /** Where `tsbpf attach` pins the link when no --pin is given. */
 export const defaultLinkPin = (dev: string): string => `/sys/fs/bpf/tsbpf/xdp-${dev}`;
@@ -20,7 +20,7 @@ export const defaultLinkPin = (dev: string): string => `/sys/fs/bpf/tsbpf/xdp-${
 const ETH_HLEN = 14;
 
 function withObject<T>(file: string, programs: readonly string[] | undefined, body: (obj: KernelObject) => T): T {
-  const obj = KernelObject.load(new Uint8Array(readFileSync(file)), { name: objectNameFromPath(file), ...(programs ? { programs } : {}) });
+  const obj = KernelObject.load(readObjectInput(file), { name: objectNameFromPath(file), ...(programs ? { programs } : {}) });
   // What the loader changed on purpose (callx lowered) goes to stderr: stdout keeps bpftool's format.
   for (const note of obj.notes) process.stderr.write(`tsbpf: note: ${note}\n`);
   try {
@@ -52,26 +52,10 @@ export function loadCommand(cmd: LoadCommand): string {
 /** `tsbpf run --kernel`: the same output as the VM's run, from BPF_PROG_TEST_RUN. */
 export function kernelRunCommand(cmd: RunCommand): string {
   return withObject(cmd.file, undefined, (obj) => {
-    const prog = obj.program(cmd.prog);
-    if (cmd.pcap !== undefined) {
-      const packets = readCapture(new Uint8Array(readFileSync(cmd.pcap)));
-      const counts = new Map<string, number>();
-      let refused = 0;
-      for (const p of packets) {
-        if (p.data.length < ETH_HLEN) {
-          refused++;
-          continue;
-        }
-        const action = xdpActionName(prog.testRun(p.data, { cpu: cmd.cpu }).retval);
-        counts.set(action, (counts.get(action) ?? 0) + 1);
-      }
-      const lines = [`packets: ${packets.length}`];
-      for (const [action, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
-      if (refused > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${refused}`);
-      return lines.join("\n") + "\n";
-    }
+    const prog = obj.program(chooseProgram(cmd.file, [...obj.programs.keys()], cmd.prog));
+    if (cmd.pcap !== undefined) return replay(cmd, (data) => prog.testRun(data, { cpu: cmd.cpu }).retval);
     if (cmd.dataIn === undefined) throw new VmUsageError("give --data-in FILE or --pcap FILE");
-    const frame = new Uint8Array(readFileSync(cmd.dataIn));
+    const frame = readInputFile(cmd.dataIn, "--data-in");
     let result: TestRunResult;
     try {
       result = prog.testRun(frame, { repeat: cmd.repeat, cpu: cmd.cpu });
@@ -83,13 +67,14 @@ export function kernelRunCommand(cmd: RunCommand): string {
       throw e;
     }
     if (cmd.dataOut !== undefined) writeFileSync(cmd.dataOut, result.packet);
-    return `Return value: ${result.retval}, duration${cmd.repeat > 1 ? " (average)" : ""}: ${result.duration}ns\n`;
+    return resultLines(result.retval, result.duration, cmd.repeat);
   });
 }
 
 export interface AttachCommand {
   readonly file: string;
-  readonly prog: string;
+  /** The program; optional when the object has only one. */
+  readonly prog?: string;
   readonly dev: string;
   readonly mode?: XdpMode;
   readonly pin?: string;
@@ -100,7 +85,7 @@ export function attachCommand(cmd: AttachCommand): string {
   const ifindex = interfaceIndex(cmd.dev);
   const pin = cmd.pin ?? defaultLinkPin(cmd.dev);
   return withObject(cmd.file, undefined, (obj) => {
-    const prog = obj.program(cmd.prog);
+    const prog = obj.program(chooseProgram(cmd.file, [...obj.programs.keys()], cmd.prog));
     const pinned: string[] = [];
     if (cmd.pinMaps !== undefined) {
       mkdirSync(cmd.pinMaps, { recursive: true });

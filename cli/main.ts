@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The tsbpf command line: argument parsing and printing only; the work lives in runtime/ and compiler/.
-import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { renderObjdump } from "./objdump.js";
 import { renderBtf } from "./btf.js";
@@ -9,11 +8,14 @@ import { attachCommand, defaultLinkPin, detachCommand, loadCommand } from "./ker
 import type { XdpMode } from "../runtime/kernel/index.js";
 import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
-import { parseTarget, printProgress, progressIntervalMs, VerifierRefusal, verifyBytes } from "./verify.js";
+import { parseTarget, printProgress, VerifierRefusal, verifyBytes } from "./verify.js";
+import { buildCommand } from "./build.js";
+import { chooseProgram, readObjectInput } from "./inputs.js";
+import { buildPacket, PacketSpecError } from "./packet-spec.js";
+import { PacketBuildError } from "../runtime/packet/index.js";
+import { writeFileSync } from "node:fs";
 
-function readInput(file: string): Uint8Array {
-  return new Uint8Array(readFileSync(file));
-}
+const readInput = readObjectInput;
 
 /** Runs a command body; a known error prints one diagnostic line and exits 1 (others are internal errors, below). */
 function guarded(file: string, body: () => string): void {
@@ -33,42 +35,25 @@ program.name("tsbpf").description("TypeScript to eBPF compiler, verifier and VM"
 
 program
   .command("build")
-  .description("compile a TypeScript XDP program to a BPF object")
-  .argument("<file>", "TypeScript source")
-  .requiredOption("-o, --output <file>", "object file to write")
+  .description("compile TypeScript XDP programs to BPF objects (many files share one start-up of the compiler)")
+  .argument("<files...>", "TypeScript sources")
+  .option("-o, --output <file>", "object file to write (one source only; default: next to the source, x.ts -> x.o)")
+  .option("--out-dir <dir>", "write each object into this directory (created if missing) as NAME.o")
   .option("--target <target>", "where the object runs: kernel (indirect calls become direct-call ladders; stock Linux rejects callx) or vm (callx)", (v: string) => {
     if (v !== "kernel" && v !== "vm") throw new InvalidArgumentError("expected kernel or vm");
     return v;
   }, "kernel")
-  .option("--no-verify", "do not run the bundled verifier on the object")
-  .action(async (file: string, o: { output: string; target: "kernel" | "vm"; verify: boolean }) => {
-    // Loaded on demand: the compiler (and the TypeScript API under it) costs about a second
-    // of start-up that the other commands do not need.
-    const { buildSource } = await import("../compiler/build.js");
-    const { CompileError, formatDiagnostic } = await import("../compiler/diagnostics/diagnostic.js");
-    let result: ReturnType<typeof buildSource>;
-    try {
-      // The kernel's rules, at build time: a verifier rejection is reported at the TypeScript line.
-      result = buildSource(file, readFileSync(file, "utf8"), { target: o.target, verify: o.verify, onProgress: printProgress, progressIntervalMs: progressIntervalMs() });
-    } catch (e) {
-      if (e instanceof CompileError) {
-        process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");
-        process.stderr.write(`Found ${e.diagnostics.length} error${e.diagnostics.length === 1 ? "" : "s"}.\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stderr.write(`tsbpf: error: ${describeError(file, e)}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    writeFileSync(o.output, result.object);
+  .option("--no-verify", "do not run the bundled verifier on the objects")
+  .action(async (files: string[], o: { output?: string; outDir?: string; target: "kernel" | "vm"; verify: boolean }) => {
+    const failed = await buildCommand({ files, ...(o.output !== undefined ? { output: o.output } : {}), ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), target: o.target, verify: o.verify });
+    if (failed > 0) process.exitCode = 1;
   });
 
 program
   .command("verify")
   .description("run the bundled verifier (the Linux 6.18 rules for a privileged loader) on every program of an object")
   .argument("<file>", "BPF ELF object")
-  .option("--target <target>", "vm (callx allowed, as the VM runs it) or kernel (as Linux loads it)", "vm")
+  .option("--target <target>", "kernel (as Linux loads it; the default, as for build) or vm (callx allowed, as the VM runs it)", "kernel")
   .option("--json", "print the verdicts as JSON")
   .action((file: string, o: { target: string; json?: boolean }) => {
     let report: ReturnType<typeof verifyBytes>;
@@ -116,7 +101,7 @@ program
   .command("run")
   .description("run a program in the VM (or with --kernel in the running kernel) like `bpftool prog run`")
   .argument("<file>", "BPF ELF object")
-  .requiredOption("--prog <name>", "program (function) name")
+  .option("--prog <name>", "program (function) name (default: the object's only program)")
   .option("--kernel", "load the object into the running kernel and use BPF_PROG_TEST_RUN")
   .option("--data-in <file>", "input frame")
   .option("--data-out <file>", "write the frame after the program here")
@@ -125,17 +110,18 @@ program
   .option("--cpu <n>", "CPU the program runs on (VM default 0; with --kernel the thread is pinned there)")
   .option("--cpus <n>", "possible CPUs, for per-CPU maps (VM only)", "1")
   .option("--no-verify", "VM: do not run the bundled verifier before running")
-  .action((file: string, o: { prog: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu?: string; cpus: string; verify: boolean }) =>
+  .action((file: string, o: { prog?: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu?: string; cpus: string; verify: boolean }) =>
     guarded(file, () => {
       if (!o.kernel && o.verify) {
         // The VM runs only what the verifier proves safe, as the kernel would.
         const report = verifyBytes(readInput(file), { target: "vm", json: false, onProgress: printProgress });
-        const bad = report.verdicts.find((v) => v.program === o.prog && !v.accepted);
-        if (bad) throw new VerifierRefusal(report.text.split(/\n(?=\S)/).find((t) => t.startsWith(`${o.prog}:`)) ?? report.text);
+        const prog = o.prog ?? chooseProgram(file, report.verdicts.map((v) => v.program), undefined);
+        const bad = report.verdicts.find((v) => v.program === prog && !v.accepted);
+        if (bad) throw new VerifierRefusal(report.text.split(/\n(?=\S)/).find((t) => t.startsWith(`${prog}:`)) ?? report.text);
       }
       return runCommand({
         file,
-        prog: o.prog,
+        ...(o.prog !== undefined ? { prog: o.prog } : {}),
         kernel: o.kernel === true,
         ...(o.dataIn !== undefined ? { dataIn: o.dataIn } : {}),
         ...(o.dataOut !== undefined ? { dataOut: o.dataOut } : {}),
@@ -162,16 +148,16 @@ program
   .command("attach")
   .description("load an object and attach one XDP program to a network interface through a pinned BPF link")
   .argument("<file>", "BPF ELF object")
-  .requiredOption("--prog <name>", "program (function) name")
+  .option("--prog <name>", "program (function) name (default: the object's only program)")
   .requiredOption("--dev <ifname>", "network interface (in this network namespace)")
   .option("--mode <mode>", "skb (generic) or drv (driver); default: the kernel's choice")
   .option("--pin <path>", `bpffs path of the link (default: ${defaultLinkPin("IFNAME")})`)
   .option("--pin-maps <dir>", "also pin the object's maps in this bpffs directory")
-  .action((file: string, o: { prog: string; dev: string; mode?: string; pin?: string; pinMaps?: string }) =>
+  .action((file: string, o: { prog?: string; dev: string; mode?: string; pin?: string; pinMaps?: string }) =>
     guarded(file, () =>
       attachCommand({
         file,
-        prog: o.prog,
+        ...(o.prog !== undefined ? { prog: o.prog } : {}),
         dev: o.dev,
         ...(o.mode !== undefined ? { mode: xdpMode(o.mode) } : {}),
         ...(o.pin !== undefined ? { pin: o.pin } : {}),
@@ -186,6 +172,27 @@ program
   .requiredOption("--dev <ifname>", "network interface (in this network namespace)")
   .option("--pin <path>", `bpffs path of the link (default: ${defaultLinkPin("IFNAME")})`)
   .action((o: { dev: string; pin?: string }) => guarded(o.dev, () => detachCommand({ dev: o.dev, ...(o.pin !== undefined ? { pin: o.pin } : {}) })));
+
+program
+  .command("packet")
+  .description("write a frame described by SPEC, e.g. 'eth/ipv4/udp dport=53/data text=q' (layers, keys and defaults: docs/cli.md)")
+  .argument("<spec>", "layers from the outside in, separated by /, each a name and key=value words")
+  .requiredOption("-o, --output <file>", "file to write the frame to (for run --data-in)")
+  .action((spec: string, o: { output: string }) => {
+    let frame: Uint8Array;
+    try {
+      frame = buildPacket(spec);
+    } catch (e) {
+      if (!(e instanceof PacketSpecError || e instanceof PacketBuildError)) throw e;
+      process.stderr.write(`tsbpf: error: packet '${spec}': ${e.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    guarded(o.output, () => {
+      writeFileSync(o.output, frame);
+      return "";
+    });
+  });
 
 function xdpMode(text: string): XdpMode {
   if (text !== "skb" && text !== "drv") throw new InvalidArgumentError(`--mode takes skb or drv, not '${text}'`);

@@ -1,18 +1,20 @@
 // `tsbpf run`: runs a program of an object in the VM the way `bpftool prog run` runs it in
 // the kernel, printing the same line (`Return value: R, duration: Tns`, with " (average)"
-// when repeating) so the two can be compared line for line; or replays a capture and
+// when repeating) so the two can be compared line for line, followed by the action's name
+// (`XDP_DROP`) on a line of its own; or replays a capture and
 // counts the packets that got each action. With --kernel the same is done in the running
 // kernel through BPF_PROG_TEST_RUN (cli/kernel.ts), printing the same lines.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { loadObject } from "../runtime/vm/loader.js";
 import { runXdp, xdpActionName } from "../runtime/vm/xdp.js";
 import { VmUsageError } from "../runtime/vm/errors.js";
-import { readCapture } from "../runtime/packet/capture/index.js";
+import { chooseProgram, readCaptureInput, readInputFile, readObjectInput } from "./inputs.js";
 import { kernelRunCommand } from "./kernel.js";
 
 export interface RunCommand {
   readonly file: string;
-  readonly prog: string;
+  /** The program; optional when the object has only one. */
+  readonly prog?: string;
   /** Run in the running kernel (BPF_PROG_TEST_RUN) instead of the VM. */
   readonly kernel?: boolean;
   readonly dataIn?: string;
@@ -26,20 +28,27 @@ export interface RunCommand {
 
 export function runCommand(cmd: RunCommand): string {
   if (cmd.kernel) return kernelRunCommand(cmd);
-  const obj = loadObject(new Uint8Array(readFileSync(cmd.file)), { cpus: cmd.cpus });
-  if (cmd.pcap !== undefined) return replay(cmd, obj);
+  const obj = loadObject(readObjectInput(cmd.file), { cpus: cmd.cpus });
+  const prog = chooseProgram(cmd.file, [...obj.programs.keys()], cmd.prog);
+  if (cmd.pcap !== undefined) return replay(cmd, (data) => runXdp(obj, prog, data, { cpu: cmd.cpu }).retval);
   if (cmd.dataIn === undefined) throw new VmUsageError("give --data-in FILE or --pcap FILE");
-  const frame = new Uint8Array(readFileSync(cmd.dataIn));
+  const frame = readInputFile(cmd.dataIn, "--data-in");
   const start = process.hrtime.bigint();
-  const result = runXdp(obj, cmd.prog, frame, { cpu: cmd.cpu, repeat: cmd.repeat });
+  const result = runXdp(obj, prog, frame, { cpu: cmd.cpu, repeat: cmd.repeat });
   const average = (process.hrtime.bigint() - start) / BigInt(cmd.repeat);
   if (cmd.dataOut !== undefined) writeFileSync(cmd.dataOut, result.packet);
   const trace = result.trace.map((t) => `trace: ${t}\n`).join("");
-  return `${trace}Return value: ${result.retval}, duration${cmd.repeat > 1 ? " (average)" : ""}: ${average}ns\n`;
+  return `${trace}${resultLines(result.retval, average, cmd.repeat)}`;
 }
 
-function replay(cmd: RunCommand, obj: ReturnType<typeof loadObject>): string {
-  const packets = readCapture(new Uint8Array(readFileSync(cmd.pcap!)));
+/** bpftool prog run's line, then the action's name. */
+export function resultLines(retval: number, duration: bigint | number, repeat: number): string {
+  return `Return value: ${retval}, duration${repeat > 1 ? " (average)" : ""}: ${duration}ns\n${xdpActionName(retval)}\n`;
+}
+
+/** Runs every packet of the capture (`run` gives the return value) and counts the actions. */
+export function replay(cmd: RunCommand, run: (data: Uint8Array) => number): string {
+  const packets = readCaptureInput(cmd.pcap!);
   const counts = new Map<string, number>();
   let refused = 0;
   for (const p of packets) {
@@ -47,7 +56,7 @@ function replay(cmd: RunCommand, obj: ReturnType<typeof loadObject>): string {
       refused++;
       continue;
     }
-    const action = xdpActionName(runXdp(obj, cmd.prog, p.data, { cpu: cmd.cpu }).retval);
+    const action = xdpActionName(run(p.data));
     counts.set(action, (counts.get(action) ?? 0) + 1);
   }
   const lines = [`packets: ${packets.length}`];

@@ -1,5 +1,5 @@
 // `tsbpf run` against `bpftool prog run`: the same line format (`Return value: R, duration: Tns`,
-// with " (average)" when repeating), the same return value and output frame; the kernel's
+// with " (average)" when repeating, then the action's name), the same return value and output frame; the kernel's
 // refusal of frames shorter than 14 bytes; and --pcap replay counting actions.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +31,9 @@ describe.skipIf(!present)("tsbpf run", () => {
       const theirs = bpftool(k!, ["prog", "run", "pinned", `${pins!.dir}/reflect/xdp_reflect`, "data_in", packet("ipv4_udp_dns"), "data_out", kernelOut, "repeat", repeat]).trim();
       const ours = tsbpf(["run", obj, "--prog", "xdp_reflect", "--data-in", packet("ipv4_udp_dns"), "--data-out", vmOut, "--repeat", repeat]);
       expect(ours.status).toBe(0);
-      const [t, o] = [LINE.exec(theirs), LINE.exec(ours.stdout.trim())];
+      // bpftool's line first; the action's name follows on its own line.
+      const [t, o] = [LINE.exec(theirs), LINE.exec(ours.stdout.split("\n")[0]!)];
+      expect(ours.stdout.split("\n")[1]).toBe("XDP_TX");
       expect(t, theirs).not.toBeNull();
       expect(o, ours.stdout).not.toBeNull();
       expect(o![1]).toBe(t![1]);

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileSource } from "../../compiler/compile.js";
 import { KernelObject, UnsupportedProgramError } from "../../runtime/kernel/index.js";
 import { loadObject } from "../../runtime/vm/loader.js";
-import { runXdp } from "../../runtime/vm/xdp.js";
+import { runXdp, xdpActionName } from "../../runtime/vm/xdp.js";
 import { tsbpf } from "../support/cli.js";
 import { bpftool, kernelAccess, kernelBackendUsable, pinDir } from "../support/kernel.js";
 import { referenceObjectPath } from "../support/reference-cases.js";
@@ -87,7 +87,7 @@ describe.skipIf(!withShared)("callx.o in the kernel, lowered", () => {
     const r = tsbpf(["run", "--kernel", referenceObjectPath("callx.o"), "--prog", "xdp_callx", "--data-in", join(packetDir, "ipv4_udp_dns.bin")]);
     expect(r.stderr).toBe("tsbpf: note: program xdp_callx: 1 indirect call (callx) lowered to direct-call ladders over verdict_for\n");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^Return value: ${record?.vm_expected_retval}, duration: \\d+ns\\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^Return value: ${record?.vm_expected_retval}, duration: \\d+ns\\n${xdpActionName(Number(record?.vm_expected_retval))}\\n$`));
   });
 
   it("tsbpf load pins it, with the note", () => {

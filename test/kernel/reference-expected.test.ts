@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BpfSyscallError, KernelObject, numPossibleCpus, type KernelMap } from "../../runtime/kernel/index.js";
 import { MapType } from "../../runtime/object/map-types.js";
+import { xdpActionName } from "../../runtime/vm/xdp.js";
 import { tsbpf } from "../support/cli.js";
 import { kernelBackendUsable } from "../support/kernel.js";
 import { caseName, expectedCases, hex, referenceObjectPath, referencePacket, type ExpectedCase, type ExpectedMapEntry } from "../support/reference-cases.js";
@@ -136,7 +137,7 @@ describe.skipIf(cases.length === 0)("tsbpf run --kernel reproduces expected.json
     const out = join(dir, `${c.program}.bin`);
     const r = tsbpf(["run", "--kernel", referenceObjectPath(c.object), "--prog", c.program, "--data-in", packetFile(c.packets[0]!), "--data-out", out]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(new RegExp(`^Return value: ${c.results[0]!.retval}, duration: \\d+ns\\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^Return value: ${c.results[0]!.retval}, duration: \\d+ns\\n${xdpActionName(Number(c.results[0]!.retval))}\\n$`));
     expect(readFileSync(out).toString("hex")).toBe(c.results[0]!.data_out_hex);
   });
 
@@ -148,6 +149,6 @@ describe.skipIf(cases.length === 0)("tsbpf run --kernel reproduces expected.json
 
   it("averages over --repeat like bpftool", () => {
     const r = tsbpf(["run", "--kernel", referenceObjectPath("xdp_drop.o"), "--prog", "xdp_drop", "--data-in", packetFile("ipv4_udp_dns"), "--repeat", "100"]);
-    expect(r.stdout).toMatch(/^Return value: 1, duration \(average\): \d+ns\n$/);
+    expect(r.stdout).toMatch(/^Return value: 1, duration \(average\): \d+ns\nXDP_DROP\n$/);
   });
 });

@@ -67,9 +67,10 @@ describe("tsbpf verify", () => {
     expect(v).toMatchObject([{ program: "rule", accepted: false, error: { insn: 2 } }]);
   });
 
-  it.skipIf(!haveShared("reference/obj"))("--target kernel refuses callx with the kernel's message and the C source line", () => {
+  it.skipIf(!haveShared("reference/obj"))("--target kernel (the default) refuses callx with the kernel's message and the C source line", () => {
     const obj = join(referenceObjDir, "callx.o");
-    expect(tsbpf(["verify", obj]).status).toBe(0);
+    expect(tsbpf(["verify", obj, "--target", "vm"]).status).toBe(0);
+    expect(tsbpf(["verify", obj]).stdout).toBe(tsbpf(["verify", obj, "--target", "kernel"]).stdout);
     const r = tsbpf(["verify", obj, "--target", "kernel"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("xdp_callx: rejected: unknown opcode 8d\n  at ./callx.c:");
