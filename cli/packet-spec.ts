@@ -30,7 +30,7 @@ const LAYERS: Record<string, { keys: readonly string[]; build: Builder; innermos
     keys: ["sport", "dport", "seq", "ack", "flags", "window"],
     build: (o, p) => tcp({ sport: num(o, "tcp", "sport").sport ?? 1024, dport: req(num(o, "tcp", "dport").dport, "tcp", "dport"), ...num(o, "tcp", "seq"), ...num(o, "tcp", "ack"), ...num(o, "tcp", "window"), ...(o.has("flags") ? { flags: tcpFlags(o.get("flags")!) } : {}) }, p),
   },
-  icmp: { keys: ["type", "code", "id", "seq"], build: (o, p) => icmp({ type: num(o, "icmp", "type").type ?? 8, ...num(o, "icmp", "code"), rest: (((num(o, "icmp", "id").id ?? 0) << 16) | (num(o, "icmp", "seq").seq ?? 0)) >>> 0 }, p) },
+  icmp: { keys: ["type", "code", "id", "seq"], build: (o, p) => icmp({ type: num(o, "icmp", "type").type ?? 8, ...num(o, "icmp", "code"), rest: ((word16(o, "id") << 16) | word16(o, "seq")) >>> 0 }, p) },
   data: { keys: ["text", "hex", "zeros"], build: (o) => payload(o), innermost: true },
 };
 
@@ -44,6 +44,13 @@ function num(o: Options, layer: string, key: string): Record<string, number> {
   if (v === undefined) return {};
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new PacketSpecError(`${layer} ${key}=${v}: expected a number (decimal or 0x hex)`);
   return { [key]: Number(v) };
+}
+
+/** An icmp id or seq: one 16-bit half of the rest-of-header word. */
+function word16(o: Options, key: string): number {
+  const v = num(o, "icmp", key)[key] ?? 0;
+  if (v > 0xffff) throw new PacketSpecError(`icmp ${key}=${v}: does not fit in 16 bits`);
+  return v;
 }
 
 function req(v: number | undefined, layer: string, key: string): number {

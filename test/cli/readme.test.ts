@@ -12,7 +12,7 @@ import { projectRoot } from "../support/shared.js";
 describe("README set-up command", () => {
   it("names commands that exist in the README", () => {
     const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-    expect(readme).toContain("npm install && npx tsbpf build examples/udp53.ts -o udp53.o && npx tsbpf run udp53.o --prog xdp_udp53 --data-in examples/packets/dns-query.bin");
+    expect(readme).toContain("npm install && npx tsbpf build examples/udp53.ts -o udp53.o && npx tsbpf run udp53.o --data-in examples/packets/dns-query.bin");
   });
 
   it("npx tsbpf build + run an example from the project root (nothing beside the clone needed)", () => {
@@ -21,10 +21,10 @@ describe("README set-up command", () => {
     const built = npx(["build", "examples/udp53.ts", "-o", out]);
     expect(built.stderr.replace(/npm warn .*\n/g, ""), "build").toBe("");
     expect(built.status).toBe(0);
-    const run = npx(["run", out, "--prog", "xdp_udp53", "--data-in", "examples/packets/dns-query.bin"]);
+    const run = npx(["run", out, "--data-in", "examples/packets/dns-query.bin"]);
     expect(run.status, run.stderr).toBe(0);
     // udp53 drops DNS; the kernel gives 1 for this packet too (tsbpf run --kernel).
-    expect(run.stdout).toMatch(/^Return value: 1, duration: \d+ns/);
+    expect(run.stdout).toMatch(/^Return value: 1, duration: \d+ns\nXDP_DROP\n$/);
   }, 60_000);
 
   it("its packet is the README's vitest frame, as tsbpf/packet builds it", () => {
