@@ -73,5 +73,5 @@ export function xdp_dispatch(ctx: XdpContext): XdpAction {
   if (dropEverything !== 0) return dropAll(ip);
   const slot = slotOf(u32(ip.protocol));
   if (slot >= handlers.length) return XdpAction.ABORTED;
-  return handlers[slot]!(ip);
+  return handlers[slot](ip);
 }

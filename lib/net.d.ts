@@ -1,6 +1,7 @@
 // Network headers for XDP programs ("tsbpf/net"): Ethernet, 802.1Q, IPv4, IPv6 and its
 // extension headers, UDP, TCP, ICMP — laid out exactly as on the wire, with network-order
-// (big-endian) field types, plus the protocol numbers as const enums that fold to constants.
+// (big-endian) field types, plus the protocol numbers as enums that fold to constants (their
+// run-time values, for tests, are in lib/net.cjs).
 
 import type { be16, be32, FixedArray, u8 } from "./index.js";
 
