@@ -25,9 +25,18 @@ export function cTypedefName(t: IntType): string {
   return `__${t.signed ? "s" : "u"}${t.bits}`;
 }
 
+/** Types the object builder also uses (map definitions), made once for both. */
+export interface SharedTypes {
+  int(): TypeId;
+  arraySizeType(): TypeId;
+}
+
 export class BtfTypes {
   private readonly cache = new Map<string, TypeId>();
-  constructor(readonly btf: BtfBuilder) {}
+  constructor(
+    readonly btf: BtfBuilder,
+    private readonly shared: SharedTypes,
+  ) {}
 
   private cached(key: string, make: () => TypeId): TypeId {
     let id = this.cache.get(key);
@@ -41,6 +50,7 @@ export class BtfTypes {
   }
 
   private base(signed: boolean, bits: number): TypeId {
+    if (signed && bits === 32) return this.shared.int();
     const name = C_BASE[`${signed ? "s" : "u"}${bits}`]!;
     return this.cached(name, () => this.btf.addInt(name, bits / 8, signed ? IntEncoding.SIGNED : IntEncoding.NONE));
   }
@@ -62,7 +72,7 @@ export class BtfTypes {
         return this.cached("_Bool", () => this.btf.addInt("_Bool", 1, IntEncoding.BOOL));
       case "array": {
         const elem = this.of(t.elem);
-        const index = this.cached("__ARRAY_SIZE_TYPE__", () => this.btf.addInt("__ARRAY_SIZE_TYPE__", 4));
+        const index = this.shared.arraySizeType();
         return this.cached(`[${elem}x${t.length}]`, () => this.btf.addArray(elem, index, t.length));
       }
       case "struct": {

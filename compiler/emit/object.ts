@@ -20,7 +20,7 @@ const le = (v: bigint, size: number): Uint8Array => {
 
 export function emitObject(module: ModuleInfo, functions: readonly MachineFunction[], fileName: string): Uint8Array {
   const ob = new ObjectBuilder(fileName);
-  const types = new BtfTypes(ob.btf);
+  const types = new BtfTypes(ob.btf, ob);
   const intT = types.cInt();
   const u64T = types.of({ kind: "int", bits: 64, signed: false, be: false, name: "u64" });
   for (const m of module.maps.values()) {
@@ -31,6 +31,7 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
       ...(m.value ? { value: types.of(m.value) } : {}),
       maxEntries: m.maxEntries,
       ...(m.flags ? { flags: m.flags } : {}),
+      ...(m.pinning ? { pinning: m.pinning } : {}),
       ...(m.initialSlots && m.initialSlots.length > 0 ? { initialSlots: m.initialSlots } : {}),
       ...(m.inner
         ? {

@@ -9,6 +9,7 @@ import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import { INT_NAMES, intTypeOf, sizeOf, valueTypeOf, type ArrayType, type IntType, type StructType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
+import { mapOptions } from "./map-options.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
 export interface MapDecl {
@@ -24,6 +25,8 @@ export interface MapDecl {
   readonly initialSlots?: readonly { readonly index: number; readonly symbol: string }[];
   /** Map-in-maps: the inner map template (a module-level map of this file). */
   readonly inner?: MapDecl;
+  /** libbpf's pinning (1 = LIBBPF_PIN_BY_NAME), from the declaration's options. */
+  readonly pinning?: number;
 }
 
 export interface GlobalDecl {
@@ -147,7 +150,13 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     info.license = init.getLiteralValue();
     return;
   }
-  if (init && Node.isNewExpression(init)) return scanMap(decl, init, info, sink);
+  if (init && Node.isNewExpression(init)) {
+    const options = mapOptions(init.getExpression().getText(), init.getArguments(), info.constants, sink);
+    scanMap(decl, init, info, sink);
+    const map = info.maps.get(name);
+    if (map && options?.pinning) info.maps.set(name, { ...map, pinning: options.pinning });
+    return;
+  }
   if (isConst && init && Node.isCallExpression(init) && init.getExpression().getText() === "config") {
     const type = intTypeOf(decl.getType());
     const arg = init.getArguments()[0];
