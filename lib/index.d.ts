@@ -146,6 +146,13 @@ export declare class HashMap<K, V> implements MapBase<K, V> {
 /** Names a module-level `const` as a read-only (.rodata) setting the loader may change before load. */
 export declare function config<T extends number>(initial: T): T;
 
+/**
+ * Names a module-level `const` as an integer in ELF section `name` of its own, for user-space
+ * tools that read the object file (like xdp-filter's `__u32 _features SEC("features")`).
+ * libbpf does not load the section, so programs cannot use the value.
+ */
+export declare function section<T extends number>(name: string, initial: T): T;
+
 /** BPF_MAP_TYPE_PERCPU_HASH: a hash with one value per CPU; lookups see this CPU's. */
 export declare class PerCpuHashMap<K, V> implements MapBase<K, V> {
   constructor(maxEntries: number, options?: MapOptions);

@@ -87,7 +87,8 @@ export type DataSection = ".data" | ".rodata" | ".bss";
 
 export interface VariableSpec {
   readonly name: string;
-  readonly section: DataSection;
+  /** .data/.rodata/.bss, or any other name: a writable PROGBITS section of its own (clang's `SEC("name")` global). */
+  readonly section: DataSection | (string & {});
   readonly type: TypeId;
   /** Initial bytes; their length is the variable's size. Zero-filled for .bss. */
   readonly init: Uint8Array;
@@ -172,7 +173,8 @@ export class ObjectBuilder {
     }
 
     if (this.maps.length > 0) sections.push(this.mapsSection(symbols, relocations));
-    for (const name of [".data", ".rodata", ".bss"] as const) {
+    const own = [...new Set(this.variables.map((v) => v.section))].filter((s) => !(s in dataFlags));
+    for (const name of [".data", ".rodata", ".bss", ...own]) {
       const vars = this.variables.filter((v) => v.section === name);
       if (vars.length > 0) sections.push(this.dataSection(name, vars, symbols));
     }
@@ -307,7 +309,7 @@ export class ObjectBuilder {
     return { name: ".maps", flags: SHF_ALLOC | SHF_WRITE, align: 8, data: new Uint8Array(offset) };
   }
 
-  private dataSection(name: DataSection, vars: readonly VariableSpec[], symbols: ElfSymbolSpec[]): ElfSectionSpec {
+  private dataSection(name: string, vars: readonly VariableSpec[], symbols: ElfSymbolSpec[]): ElfSectionSpec {
     let offset = 0;
     let maxAlign = 1;
     const placed: Placed<VariableSpec>[] = [];
@@ -328,8 +330,8 @@ export class ObjectBuilder {
     });
     this.btf.addDatasec(name, secinfo, offset);
     return name === ".bss"
-      ? { name, type: SHT_NOBITS, flags: dataFlags[name], align: maxAlign, size: offset }
-      : { name, flags: dataFlags[name], align: maxAlign, data };
+      ? { name, type: SHT_NOBITS, flags: dataFlags[".bss"], align: maxAlign, size: offset }
+      : { name, flags: dataFlags[name as DataSection] ?? SHF_ALLOC | SHF_WRITE, align: maxAlign, data };
   }
 
   private licenseSection(symbols: ElfSymbolSpec[]): ElfSectionSpec {
