@@ -4,7 +4,7 @@
 // and a second load reuses it (same kernel map, value kept), for our object as for clang's;
 // the map without the option is not pinned. Our VM and kernel loader accept the attribute.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,7 +85,7 @@ describe("map pinning: the object", () => {
   });
 
   it.skipIf(!clang)("has the map definitions clang-19 emits for the C twin", () => {
-    const twin = shape(new Uint8Array(execFileSync("cat", [clangTwin()])));
+    const twin = shape(new Uint8Array(readFileSync(clangTwin())));
     expect(shape(ours)).toEqual(twin);
   });
 
@@ -133,10 +133,10 @@ describe.skipIf(!k)("map pinning: libbpf pins by name and reuses the pin", () =>
   it.each([
     ["ours", () => ourPath],
     ["clang's twin", () => clangTwin()],
-  ])("%s: pinned under pin_root_path, reused by the next load; the plain map is neither", (_who, path) => {
+  ])("%s: pinned under pin_root_path, reused by the next load; the plain map is neither", (who, path) => {
     build();
-    const root = join(pins.dir, _who === "ours" ? "ours" : "clang");
-    execFileSync("mkdir", [root]);
+    const root = join(pins.dir, who === "ours" ? "ours" : "clang");
+    mkdirSync(root);
     const obj = path();
     expect(twice(obj, root, "pin_hits")).toEqual(["pinned=1 path=ROOT/pin_hits id=first value=0", "pinned=1 path=ROOT/pin_hits id=first value=42"]);
     expect(twice(obj, root, "plain").map((s) => s.replace(/ value=\d+/, ""))).toEqual(["pinned=0 path=- id=first", "pinned=0 path=- id=other"]);
