@@ -103,6 +103,23 @@ export declare enum UpdateFlags {
   EXIST = 2,
 }
 
+/** libbpf's map pinning (enum libbpf_pin_type). */
+export declare const enum Pinning {
+  NONE = 0,
+  /**
+   * LIBBPF_PIN_BY_NAME: libbpf pins the map at `<pin root>/<map name>` (pin root
+   * /sys/fs/bpf unless the loader sets `pin_root_path`); a later load that finds a
+   * compatible map pinned there reuses it instead of creating one.
+   */
+  BY_NAME = 1,
+}
+
+/** Options of a map declaration: the last constructor argument of every map class. */
+export interface MapOptions {
+  /** Emitted as `__uint(pinning, …)` in the map's BTF definition. */
+  readonly pinning?: Pinning;
+}
+
 interface MapBase<K, V> {
   /** bpf_map_lookup_elem: the value, or null when the key is absent. */
   lookup(key: K): Ref<V> | null;
@@ -112,19 +129,19 @@ interface MapBase<K, V> {
 
 /** BPF_MAP_TYPE_ARRAY: `maxEntries` zero-initialised values, keyed by index. */
 export declare class ArrayMap<K extends u32, V> implements MapBase<K, V> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   lookup(key: K): Ref<V> | null;
   update(key: K, value: V, flags?: UpdateFlags): i64;
 }
 /** BPF_MAP_TYPE_PERCPU_ARRAY: an array with one value per CPU; lookups see this CPU's. */
 export declare class PerCpuArrayMap<K extends u32, V> implements MapBase<K, V> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   lookup(key: K): Ref<V> | null;
   update(key: K, value: V, flags?: UpdateFlags): i64;
 }
 /** BPF_MAP_TYPE_HASH. */
 export declare class HashMap<K, V> implements MapBase<K, V> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   lookup(key: K): Ref<V> | null;
   update(key: K, value: V, flags?: UpdateFlags): i64;
   /** bpf_map_delete_elem: 0 or a negative errno. */
@@ -134,16 +151,23 @@ export declare class HashMap<K, V> implements MapBase<K, V> {
 /** Names a module-level `const` as a read-only (.rodata) setting the loader may change before load. */
 export declare function config<T extends number>(initial: T): T;
 
+/**
+ * Names a module-level `const` as an integer in ELF section `name` of its own, for user-space
+ * tools that read the object file (like xdp-filter's `__u32 _features SEC("features")`).
+ * libbpf does not load the section, so programs cannot use the value.
+ */
+export declare function section<T extends number>(name: string, initial: T): T;
+
 /** BPF_MAP_TYPE_PERCPU_HASH: a hash with one value per CPU; lookups see this CPU's. */
 export declare class PerCpuHashMap<K, V> implements MapBase<K, V> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   lookup(key: K): Ref<V> | null;
   update(key: K, value: V, flags?: UpdateFlags): i64;
   delete(key: K): i64;
 }
 /** BPF_MAP_TYPE_LRU_HASH: a hash that evicts the least recently used entry when full. */
 export declare class LruHashMap<K, V> implements MapBase<K, V> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   lookup(key: K): Ref<V> | null;
   update(key: K, value: V, flags?: UpdateFlags): i64;
   delete(key: K): i64;
@@ -153,14 +177,14 @@ export declare class LruHashMap<K, V> implements MapBase<K, V> {
  * `prefixlen: u32` (in bits), followed by the address bytes in network order.
  */
 export declare class LpmTrieMap<K extends { prefixlen: u32 }, V> implements MapBase<K, V> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   lookup(key: K): Ref<V> | null;
   update(key: K, value: V, flags?: UpdateFlags): i64;
   delete(key: K): i64;
 }
 /** BPF_MAP_TYPE_DEVMAP: interfaces to redirect frames to, by index. */
 export declare class DevMap {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   /**
    * bpf_redirect_map: send the frame to the interface in slot `key`. Returns XDP_REDIRECT, or
    * `fallback` when the slot is empty.
@@ -187,7 +211,7 @@ export declare function atomicAdd(target: u32 | u64 | i32 | i64, delta: number):
 
 /** BPF_MAP_TYPE_RINGBUF: records for user space, `sizeBytes` a power of two >= 4096. */
 export declare class RingBuf {
-  constructor(sizeBytes: number);
+  constructor(sizeBytes: number, options?: MapOptions);
   /** bpf_ringbuf_output: copies `record` (an integer or a struct) into the ring; 0 or a negative errno. */
   output<T>(record: T): i64;
 }
@@ -197,7 +221,7 @@ export declare class RingBuf {
  * (libbpf's declarative `.values`), e.g. `new ProgArray(4, { 1: stage2 })`.
  */
 export declare class ProgArray {
-  constructor(maxEntries: number, initial?: { readonly [slot: number]: (ctx: XdpContext) => XdpAction });
+  constructor(maxEntries: number, initial?: { readonly [slot: number]: (ctx: XdpContext) => XdpAction }, options?: MapOptions);
   /**
    * bpf_tail_call: continues in the program in slot `index` and never comes back. When the
    * slot is empty (or 33 tail calls already happened), execution goes on after the call.
@@ -312,7 +336,7 @@ export declare function fibLookup(ctx: XdpContext, params: FibLookupParams, flag
 
 /** BPF_MAP_TYPE_QUEUE: a FIFO of `maxEntries` values of type T, without keys. */
 export declare class QueueMap<T> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   /**
    * bpf_map_push_elem: appends `value`; 0 or a negative errno (-E2BIG when full, unless
    * `flags` is UpdateFlags.EXIST, which drops the oldest value to make room).
@@ -326,7 +350,7 @@ export declare class QueueMap<T> {
 
 /** BPF_MAP_TYPE_STACK: a LIFO of `maxEntries` values of type T, without keys. */
 export declare class StackMap<T> {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   /** bpf_map_push_elem: pushes `value`; with UpdateFlags.EXIST a full stack drops its oldest value. */
   push(value: T, flags?: UpdateFlags): i64;
   /** bpf_map_pop_elem: removes the newest value and returns a copy of it, or null when empty. */
@@ -340,14 +364,14 @@ export declare class StackMap<T> {
  * a slot with struct bpf_cpumap_val (queue size, optional program fd).
  */
 export declare class CpuMap {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   /** bpf_redirect_map: send the frame to the CPU in slot `cpu`; XDP_REDIRECT, or `fallback` when the slot is empty. */
   redirect(cpu: u32, fallback?: XdpAction): XdpAction;
 }
 
 /** BPF_MAP_TYPE_XSKMAP: AF_XDP sockets, by index (usually the rx queue). */
 export declare class XskMap {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   /** bpf_redirect_map: send the frame to the socket in slot `index`; XDP_REDIRECT, or `fallback` when there is none. */
   redirect(index: u32, fallback?: XdpAction): XdpAction;
 }
@@ -363,7 +387,7 @@ export declare enum PerfFlags {
  * `maxEntries` should be at least the number of CPUs.
  */
 export declare class PerfEventArray {
-  constructor(maxEntries: number);
+  constructor(maxEntries: number, options?: MapOptions);
   /**
    * bpf_perf_event_output: copies `record` (an integer or a struct) and then the first
    * `packetBytes` bytes of the frame (default 0) into the perf buffer in slot `index`
@@ -381,14 +405,14 @@ export type InnerMap = ArrayMap<any, any> | HashMap<any, any> | PerCpuArrayMap<a
  * `new ArrayOfMaps(4, tableA, { 0: tableA, 1: tableB })`.
  */
 export declare class ArrayOfMaps<M extends InnerMap> {
-  constructor(maxEntries: number, template: M, initial?: { readonly [slot: number]: M });
+  constructor(maxEntries: number, template: M, initial?: { readonly [slot: number]: M }, options?: MapOptions);
   /** bpf_map_lookup_elem: the map in slot `key`, or null when the slot is empty. */
   lookup(key: u32): M | null;
 }
 
 /** BPF_MAP_TYPE_HASH_OF_MAPS: maps like `template` by key. `initial` keys are u32 slots. */
 export declare class HashOfMaps<K, M extends InnerMap> {
-  constructor(maxEntries: number, template: M, initial?: { readonly [slot: number]: M });
+  constructor(maxEntries: number, template: M, initial?: { readonly [slot: number]: M }, options?: MapOptions);
   /** bpf_map_lookup_elem: the map stored under `key`, or null. */
   lookup(key: K): M | null;
 }

@@ -2,53 +2,11 @@
 // subprograms in `.text`), maps and globals with BTF for every type, func_info and
 // line_info pointing at the TypeScript source, and the license.
 
-import { BtfBuilder, FuncLinkage, IntEncoding, type TypeId } from "../../runtime/object/btf/index.js";
 import { ObjectBuilder, type SourceLine as ObjLine } from "../../runtime/object/builder.js";
 import type { MachineFunction } from "../codegen/isel.js";
 import type { ModuleInfo } from "../frontend/module.js";
-import { sizeOf, type ValueType } from "../frontend/types.js";
-
-class BtfTypes {
-  private readonly cache = new Map<string, TypeId>();
-  private arraySizeType: TypeId | undefined;
-  constructor(readonly btf: BtfBuilder) {}
-
-  private cached(key: string, make: () => TypeId): TypeId {
-    let id = this.cache.get(key);
-    if (id === undefined) this.cache.set(key, (id = make()));
-    return id;
-  }
-
-  of(t: ValueType): TypeId {
-    switch (t.kind) {
-      case "int":
-        return this.cached(t.name, () => this.btf.addInt(t.name, t.bits / 8, t.signed ? IntEncoding.SIGNED : IntEncoding.NONE));
-      case "bool":
-        return this.cached("bool", () => this.btf.addInt("bool", 1, IntEncoding.BOOL));
-      case "array": {
-        const elem = this.of(t.elem);
-        this.arraySizeType ??= this.btf.addInt("__ARRAY_SIZE_TYPE__", 4);
-        return this.cached(`[${elem}x${t.length}]`, () => this.btf.addArray(elem, this.arraySizeType!, t.length));
-      }
-      case "struct": {
-        const key = `struct ${t.name}:${t.fields.map((f) => `${f.name}@${f.offset}`).join(",")}`;
-        return this.cached(key, () => {
-          const members = t.fields.map((f) => ({ name: f.name, type: this.of(f.type), bitsOffset: f.offset * 8 }));
-          return this.btf.addStruct(t.name, t.size, members);
-        });
-      }
-    }
-  }
-
-  /** `struct xdp_md`, the ctx type the kernel checks a program's BTF against. */
-  xdpMd(): TypeId {
-    return this.cached("xdp_md", () => {
-      const u32 = this.of({ kind: "int", bits: 32, signed: false, be: false, name: "u32" });
-      const names = ["data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"];
-      return this.btf.addStruct("xdp_md", 24, names.map((name, i) => ({ name, type: u32, bitsOffset: i * 32 })));
-    });
-  }
-}
+import { sizeOf } from "../frontend/types.js";
+import { BtfTypes } from "./btf-types.js";
 
 const le = (v: bigint, size: number): Uint8Array => {
   const out = new Uint8Array(size);
@@ -62,8 +20,8 @@ const le = (v: bigint, size: number): Uint8Array => {
 
 export function emitObject(module: ModuleInfo, functions: readonly MachineFunction[], fileName: string): Uint8Array {
   const ob = new ObjectBuilder(fileName);
-  const types = new BtfTypes(ob.btf);
-  const intT = types.of({ kind: "int", bits: 32, signed: true, be: false, name: "i32" });
+  const types = new BtfTypes(ob.btf, ob);
+  const intT = types.cInt();
   const u64T = types.of({ kind: "int", bits: 64, signed: false, be: false, name: "u64" });
   for (const m of module.maps.values()) {
     ob.addMap({
@@ -73,6 +31,7 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
       ...(m.value ? { value: types.of(m.value) } : {}),
       maxEntries: m.maxEntries,
       ...(m.flags ? { flags: m.flags } : {}),
+      ...(m.pinning ? { pinning: m.pinning } : {}),
       ...(m.initialSlots && m.initialSlots.length > 0 ? { initialSlots: m.initialSlots } : {}),
       ...(m.inner
         ? {

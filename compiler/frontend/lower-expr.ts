@@ -18,6 +18,7 @@ import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
+import { sectionGlobalUse } from "./section-globals.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -166,6 +167,7 @@ export class ExprLowerer {
     const constant = this.f.module.constants.get(name);
     if (constant !== undefined) return { kind: "int", ty: undefined, op: imm(constant) };
     const global = this.f.module.globals.get(name);
+    if (global?.named) this.f.fail(node, Code.BadGlobal, ...sectionGlobalUse(global));
     if (global) {
       const addr = this.b.lddw({ kind: "global", name, offset: 0 });
       if (global.type.kind !== "int") return { kind: "ptr", to: global.type, base: addr, off: 0, nullable: false, space: "map_value" };
@@ -458,6 +460,7 @@ export class ExprLowerer {
       }
       const global = this.f.module.globals.get(node.getText());
       if (global && !binding) {
+        if (global.named) this.f.fail(node, Code.BadGlobal, ...sectionGlobalUse(global));
         if (global.section === ".rodata") this.f.fail(node, Code.BadGlobal, `'${global.name}' is a read-only config value`);
         const type = global.type;
         if (type.kind !== "int") return this.f.fail(node, Code.Unsupported, `'${global.name}' is a ${typeName(type)}; assign its fields or elements, or assign(${global.name}, src)`);

@@ -1,6 +1,7 @@
 // What a tsbpf source file declares at module level: programs (exported functions taking an
 // XdpContext), subprograms (other functions), maps (`const m = new ArrayMap<K, V>(n)`),
-// globals (`let` → .data/.bss, `const x = config<T>(v)` → .rodata), folded numeric
+// globals (`let` → .data/.bss, `const x = config<T>(v)` → .rodata, `section<T>(name, v)` → its
+// own section), folded numeric
 // constants, and the license. Anything else at module level is a diagnostic.
 
 import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
@@ -9,6 +10,8 @@ import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import { INT_NAMES, intTypeOf, sizeOf, valueTypeOf, type ArrayType, type IntType, type StructType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
+import { mapOptions } from "./map-options.js";
+import { scanSectionGlobal } from "./section-globals.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
 export interface MapDecl {
@@ -24,11 +27,16 @@ export interface MapDecl {
   readonly initialSlots?: readonly { readonly index: number; readonly symbol: string }[];
   /** Map-in-maps: the inner map template (a module-level map of this file). */
   readonly inner?: MapDecl;
+  /** libbpf's pinning (1 = LIBBPF_PIN_BY_NAME), from the declaration's options. */
+  readonly pinning?: number;
 }
 
 export interface GlobalDecl {
   readonly name: string;
-  readonly section: ".data" | ".bss" | ".rodata";
+  /** .data, .bss, .rodata, or (with `named`) a section of its own for user space. */
+  readonly section: string;
+  /** `section<T>(name, v)`: in section `section`, which programs cannot reach (libbpf does not map it). */
+  readonly named?: boolean;
   /** An integer, or a struct/FixedArray (zero-initialised, in .bss) reached through its fields. */
   readonly type: IntType | StructType | ArrayType;
   readonly init: bigint;
@@ -147,7 +155,13 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     info.license = init.getLiteralValue();
     return;
   }
-  if (init && Node.isNewExpression(init)) return scanMap(decl, init, info, sink);
+  if (init && Node.isNewExpression(init)) {
+    const options = mapOptions(init.getExpression().getText(), init.getArguments(), info.constants, sink);
+    scanMap(decl, init, info, sink);
+    const map = info.maps.get(name);
+    if (map && options?.pinning) info.maps.set(name, { ...map, pinning: options.pinning });
+    return;
+  }
   if (isConst && init && Node.isCallExpression(init) && init.getExpression().getText() === "config") {
     const type = intTypeOf(decl.getType());
     const arg = init.getArguments()[0];
@@ -156,6 +170,7 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     info.globals.set(name, { name, section: ".rodata", type, init: value, node: decl });
     return;
   }
+  if (isConst && init && Node.isCallExpression(init) && init.getExpression().getText() === "section") return scanSectionGlobal(decl, init, info, sink);
   const table = isConst && init ? functionTableEntries(init) : undefined;
   if (table) return scanFunctionTable(decl, table, info, sink);
   if (isConst) {

@@ -74,18 +74,21 @@ export interface MapSpec {
   /** Explicit key/value sizes (__uint(key_size), __uint(value_size)) for maps without key/value types. */
   readonly keySize?: number;
   readonly valueSize?: number;
+  /** libbpf's __uint(pinning, …): 1 (LIBBPF_PIN_BY_NAME) pins the map by its name. Not for inner maps (libbpf refuses). */
+  readonly pinning?: number;
   /**
    * Map-in-maps: the inner map template, emitted as libbpf's `__array(values, struct { … })`
    * (the `values` member points to the inner definition even when no slot is filled).
    */
-  readonly innerMap?: Omit<MapSpec, "name" | "initialSlots" | "innerMap">;
+  readonly innerMap?: Omit<MapSpec, "name" | "initialSlots" | "innerMap" | "pinning">;
 }
 
 export type DataSection = ".data" | ".rodata" | ".bss";
 
 export interface VariableSpec {
   readonly name: string;
-  readonly section: DataSection;
+  /** .data/.rodata/.bss, or any other name: a writable PROGBITS section of its own (clang's `SEC("name")` global). */
+  readonly section: DataSection | (string & {});
   readonly type: TypeId;
   /** Initial bytes; their length is the variable's size. Zero-filled for .bss. */
   readonly init: Uint8Array;
@@ -170,7 +173,8 @@ export class ObjectBuilder {
     }
 
     if (this.maps.length > 0) sections.push(this.mapsSection(symbols, relocations));
-    for (const name of [".data", ".rodata", ".bss"] as const) {
+    const own = [...new Set(this.variables.map((v) => v.section))].filter((s) => !(s in dataFlags));
+    for (const name of [".data", ".rodata", ".bss", ...own]) {
       const vars = this.variables.filter((v) => v.section === name);
       if (vars.length > 0) sections.push(this.dataSection(name, vars, symbols));
     }
@@ -246,17 +250,19 @@ export class ObjectBuilder {
     return insns;
   }
 
-  private int(): TypeId {
+  /** The BTF `int` of map definitions (shared with the caller's types, so it is emitted once). */
+  int(): TypeId {
     this.intId ??= this.btf.addInt("int", 4, IntEncoding.SIGNED);
     return this.intId;
   }
 
-  private arraySizeType(): TypeId {
+  /** `__ARRAY_SIZE_TYPE__`, the index type of every BTF array, as clang emits it once. */
+  arraySizeType(): TypeId {
     this.arraySizeTypeId ??= this.btf.addInt("__ARRAY_SIZE_TYPE__", 4);
     return this.arraySizeTypeId;
   }
 
-  /** `.maps` with one libbpf map definition struct per map: __uint(type), __uint(max_entries), __type(key), __type(value), __uint(map_flags). */
+  /** `.maps` with one libbpf map definition struct per map: __uint(type), __uint(max_entries), __type(key), __type(value), __uint(map_flags), __uint(pinning). */
   private mapsSection(symbols: ElfSymbolSpec[], relocations: ElfRelocationSpec[]): ElfSectionSpec {
     const btf = this.btf;
     const uintField = (value: number): TypeId => btf.addPtr(btf.addArray(this.int(), this.arraySizeType(), value));
@@ -270,6 +276,7 @@ export class ObjectBuilder {
       if (m.flags) fields.push({ name: "map_flags", type: uintField(m.flags) });
       if (m.keySize !== undefined) fields.push({ name: "key_size", type: uintField(m.keySize) });
       if (m.valueSize !== undefined) fields.push({ name: "value_size", type: uintField(m.valueSize) });
+      if (m.pinning) fields.push({ name: "pinning", type: uintField(m.pinning) });
       return fields;
     };
     const vars = [];
@@ -302,7 +309,7 @@ export class ObjectBuilder {
     return { name: ".maps", flags: SHF_ALLOC | SHF_WRITE, align: 8, data: new Uint8Array(offset) };
   }
 
-  private dataSection(name: DataSection, vars: readonly VariableSpec[], symbols: ElfSymbolSpec[]): ElfSectionSpec {
+  private dataSection(name: string, vars: readonly VariableSpec[], symbols: ElfSymbolSpec[]): ElfSectionSpec {
     let offset = 0;
     let maxAlign = 1;
     const placed: Placed<VariableSpec>[] = [];
@@ -323,8 +330,8 @@ export class ObjectBuilder {
     });
     this.btf.addDatasec(name, secinfo, offset);
     return name === ".bss"
-      ? { name, type: SHT_NOBITS, flags: dataFlags[name], align: maxAlign, size: offset }
-      : { name, flags: dataFlags[name], align: maxAlign, data };
+      ? { name, type: SHT_NOBITS, flags: dataFlags[".bss"], align: maxAlign, size: offset }
+      : { name, flags: dataFlags[name as DataSection] ?? SHF_ALLOC | SHF_WRITE, align: maxAlign, data };
   }
 
   private licenseSection(symbols: ElfSymbolSpec[]): ElfSectionSpec {
