@@ -20,6 +20,7 @@ function integer(name, v) {
 
 exports.XdpAction = numericEnum({ ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 });
 exports.UpdateFlags = numericEnum({ ANY: 0, NOEXIST: 1, EXIST: 2 });
+exports.Pinning = numericEnum({ NONE: 0, BY_NAME: 1 });
 exports.AddressFamily = numericEnum({ INET: 2, INET6: 10 });
 exports.FibLookupFlags = numericEnum({ NONE: 0, DIRECT: 1, OUTPUT: 2, SKIP_NEIGH: 4, TBID: 8, SRC: 16, MARK: 32 });
 exports.FibResult = numericEnum({

@@ -104,7 +104,7 @@ export declare enum UpdateFlags {
 }
 
 /** libbpf's map pinning (enum libbpf_pin_type). */
-export declare const enum Pinning {
+export declare enum Pinning {
   NONE = 0,
   /**
    * LIBBPF_PIN_BY_NAME: libbpf pins the map at `<pin root>/<map name>` (pin root
