@@ -53,7 +53,8 @@ program
     } catch (e) {
       if (e instanceof CompileError) {
         process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");
-        process.stderr.write(`Found ${e.diagnostics.length} error${e.diagnostics.length === 1 ? "" : "s"}.\n`);
+        const errors = e.diagnostics.filter((d) => d.category === "error").length;
+        process.stderr.write(`Found ${errors} error${errors === 1 ? "" : "s"}.\n`);
         process.exitCode = 1;
         return;
       }
@@ -61,6 +62,7 @@ program
       process.exitCode = 1;
       return;
     }
+    if (result.warnings.length > 0) process.stderr.write(result.warnings.map(formatDiagnostic).join("\n") + "\n");
     writeFileSync(o.output, result.object);
   });
 

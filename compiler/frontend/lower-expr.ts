@@ -18,6 +18,7 @@ import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
+import { checkOperands, checkSwapArgument, constantNetworkType, conversionError, lowerRaw } from "./byte-order.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -86,11 +87,10 @@ export class ExprLowerer {
   convert(v: Value, to: IntType, node: Node): Value & { kind: "int" } {
     if (v.kind === "bool") return { kind: "int", ty: to, op: v.op };
     if (v.kind !== "int") this.f.fail(node, Code.UnsupportedType, `expected an integer (${to.name}) here`);
+    const order = conversionError(v, to);
+    if (order) this.f.fail(node, Code.ByteOrder, order.message, order.hint);
     if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(wrapConstant(v.op.value, to)) };
     const from = v.ty ?? to;
-    if (from.be !== to.be && from.bits !== 8 && to.bits !== 8) {
-      this.f.fail(node, Code.MixedWidths, `converting ${from.name} to ${to.name} changes byte order`, to.be ? `use htons/htonl` : `use ntohs/ntohl`);
-    }
     const r = v.op.reg;
     if (to.bits === 64) {
       // 32-bit signed values are kept zero-extended; widening them sign-extends.
@@ -108,7 +108,7 @@ export class ExprLowerer {
   /** Lowers an expression; `want` types untyped literals. */
   lower(node: Node, want?: IntType): Value {
     const k = constantValue(node, this.f.module.constants);
-    if (k !== undefined && !Node.isIdentifier(node)) return { kind: "int", ty: undefined, op: imm(k) };
+    if (k !== undefined && !Node.isIdentifier(node)) return { kind: "int", ty: constantNetworkType(node), op: imm(k) };
     if (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) return this.lower(node.getExpression(), want);
     if (Node.isAsExpression(node)) {
       const t = intTypeOf(node.getType());
@@ -149,7 +149,7 @@ export class ExprLowerer {
         case "ctx":
           return { kind: "ctx", reg: binding.reg };
         case "const":
-          return { kind: "int", ty: undefined, op: imm(binding.value) };
+          return { kind: "int", ty: constantNetworkType(node), op: imm(binding.value) };
         case "fn":
           return { kind: "fn", sig: binding.sig, reg: binding.reg, name: binding.name };
         case "map":
@@ -164,7 +164,7 @@ export class ExprLowerer {
     }
     if (this.f.module.functionTables.has(name)) this.f.fail(node, Code.Unsupported, `function table '${name}' can only be indexed, e.g. ${name}[i]`);
     const constant = this.f.module.constants.get(name);
-    if (constant !== undefined) return { kind: "int", ty: undefined, op: imm(constant) };
+    if (constant !== undefined) return { kind: "int", ty: constantNetworkType(node), op: imm(constant) };
     const global = this.f.module.globals.get(name);
     if (global) {
       const addr = this.b.lddw({ kind: "global", name, offset: 0 });
@@ -237,6 +237,7 @@ export class ExprLowerer {
       return this.convert(this.lower(args[0]!, t), t, node);
     }
     if (["htons", "htonl", "ntohs", "ntohl"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
+    if (name === "raw" && !this.f.module.functions.has(name)) return lowerRaw(this, args, node);
     if (name === "redirect" && !this.f.module.functions.has(name)) return lowerRedirect(this, args, node);
     if (Node.isIdentifier(callee) && !this.f.module.functions.has(name)) {
       const simple = SIMPLE_HELPERS[name];
@@ -381,6 +382,7 @@ export class ExprLowerer {
     const to = INT_NAMES[name.startsWith("h") ? `be${bits}` : `u${bits}`]!;
     const from = INT_NAMES[name.startsWith("h") ? `u${bits}` : `be${bits}`]!;
     const v = this.lower(arg, from);
+    checkSwapArgument(this, name, v, arg);
     if (v.kind !== "int") this.f.fail(arg, Code.UnsupportedType, `${name} takes an integer`);
     if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(swapConstant(wrapConstant(v.op.value, from), bits)) };
     return { kind: "int", ty: to, op: reg(this.b.bswap(v.op.reg, bits)) };
@@ -393,6 +395,8 @@ export class ExprLowerer {
     const toInt = (v: Value, n: Node): Value & { kind: "int" } => (v.kind === "bool" ? { kind: "int", ty: INT_NAMES.u8, op: v.op } : v.kind === "int" ? v : this.f.fail(n, Code.UnsupportedType, "expected an integer"));
     const a = toInt(lv, l);
     const b = toInt(rv, r);
+    const parent = l.getParent()!;
+    if (Node.isBinaryExpression(parent)) checkOperands(this, l, a, r, b, parent, parent.getOperatorToken().getText());
     const common = commonType(a.ty, b.ty ?? (a.ty ? undefined : want));
     if (typeof common === "string") this.f.fail(l.getParent()!, Code.MixedWidths, common);
     if (!common) return { a, b, ty: undefined };

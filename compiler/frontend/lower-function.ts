@@ -9,6 +9,7 @@ import type { Block, IrFunction, VReg } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import type { ModuleInfo } from "./module.js";
+import { checkOperands } from "./byte-order.js";
 import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
@@ -384,6 +385,7 @@ export class FunctionLowerer {
       }
       const caseValue = this.expr.lower(c.getExpression(), subject.ty);
       if (caseValue.kind !== "int" || caseValue.op.kind !== "imm") this.fail(c.getExpression(), Code.NotConstant, "case labels must be constants");
+      checkOperands(this.expr, stmt.getExpression(), subject, c.getExpression(), caseValue, c, "case");
       const next = this.b.newBlock();
       this.b.br("jeq", subject.ty && subject.ty.bits < 64 ? 32 : 64, s, caseValue.op, bodies[i]!, next);
       this.b.enter(next);
