@@ -78,6 +78,10 @@ function orderOf(v: IntValue, otherBits: number): "network" | "host" | "none" {
  * operand, naming both fixes: convert the number, or convert the header field.
  */
 export function checkOperands(x: ExprLowerer, l: Node, a: IntValue, r: Node, b: IntValue, node: Node, op: string): void {
+  if (a.ty?.be && b.ty?.be && a.ty.bits !== b.ty.bits) {
+    const host = (n: Node, t: IntType) => `${toHost(t.bits) ?? "ntoh"}(${text(n)})`;
+    x.f.fail(node, Code.ByteOrder, `\`${text(node)}\` mixes network-order ${a.ty.name} and ${b.ty.name}: their bytes do not line up`, `convert both to host order, e.g. \`${host(l, a.ty)} ${op} ${host(r, b.ty)}\``);
+  }
   const bitsOf = (v: IntValue, other: IntValue) => v.ty?.bits ?? other.ty?.bits ?? 64;
   const oa = orderOf(a, bitsOf(b, a));
   const ob = orderOf(b, bitsOf(a, b));
@@ -86,19 +90,32 @@ export function checkOperands(x: ExprLowerer, l: Node, a: IntValue, r: Node, b: 
   const be = netV.ty!;
   const hton = toNetwork(be.bits);
   const ntoh = toHost(be.bits);
-  const side = (n: string, h: string) => (oa === "network" ? `${n} ${op} ${h}` : `${h} ${op} ${n}`);
+  const hostText = text(uncast(host));
   const fixes: string[] = [];
-  if (hton && hostV.op.kind === "imm") fixes.push(`\`${side(text(net), `${hton}(${text(host)})`)}\``);
-  if (ntoh) fixes.push(`\`${side(`${ntoh}(${text(net)})`, text(host))}\``);
+  if (op === "case") {
+    if (hton) fixes.push(`\`case ${hton}(${hostText}):\``);
+    if (ntoh) fixes.push(`\`switch (${ntoh}(${text(net)}))\``);
+  } else {
+    const side = (n: string, h: string) => (oa === "network" ? `${n} ${op} ${h}` : `${h} ${op} ${n}`);
+    if (hton && hostV.op.kind === "imm" && !ARITHMETIC.has(op)) fixes.push(`\`${side(text(net), `${hton}(${hostText})`)}\``);
+    if (ntoh) fixes.push(`\`${side(`${ntoh}(${text(net)})`, hostText)}\``);
+  }
   const what = COMPARISONS.has(op) ? "compares raw network bytes with a host-order number" : "mixes network and host byte order";
   x.f.fail(
     node,
     Code.ByteOrder,
-    `\`${text(node)}\` ${what}: \`${text(net)}\` is network-order ${be.name}, \`${text(host)}\` is host-order`,
+    `\`${op === "case" ? `case ${text(node)}` : text(node)}\` ${what}: \`${text(net)}\` is network-order ${be.name}, \`${hostText}\` is host-order`,
     fixes.length > 0 ? `write ${fixes.join(" or ")}` : "convert the host-order side to network order first",
   );
 }
 
+/** The expression under casts: `22 as be16` is still the host-order 22. */
+function uncast(node: Node): Node {
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isTypeAssertion(node)) return uncast(node.getExpression());
+  return node;
+}
+
+const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "<<", ">>", ">>>"]);
 const COMPARISONS = new Set(["===", "==", "!==", "!=", "<", "<=", ">", ">=", "case"]);
 
 /**

@@ -385,7 +385,7 @@ export class FunctionLowerer {
       }
       const caseValue = this.expr.lower(c.getExpression(), subject.ty);
       if (caseValue.kind !== "int" || caseValue.op.kind !== "imm") this.fail(c.getExpression(), Code.NotConstant, "case labels must be constants");
-      checkOperands(this.expr, stmt.getExpression(), subject, c.getExpression(), caseValue, c, "case");
+      checkOperands(this.expr, stmt.getExpression(), subject, c.getExpression(), caseValue, c.getExpression(), "case");
       const next = this.b.newBlock();
       this.b.br("jeq", subject.ty && subject.ty.bits < 64 ? 32 : 64, s, caseValue.op, bodies[i]!, next);
       this.b.enter(next);
