@@ -6,8 +6,11 @@
 
 import { Node, type Type } from "ts-morph";
 import { Code } from "../diagnostics/codes.js";
+import { imm, reg, type IrBuilder } from "../ir/builder.js";
+import type { Operand, VReg } from "../ir/ir.js";
+import type { PtrSpace, Value } from "./values.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import { sizeOf, typeName, type StructType, type ValueType } from "./types.js";
+import { sizeOf, typeName, type IntType, type StructType, type ValueType } from "./types.js";
 
 /** Whether the type's declaration carries the JSDoc tag `@packed`. */
 export function isPacked(type: Type): boolean {
@@ -51,4 +54,44 @@ export function packedStruct(name: string, fields: readonly { name: string; type
     return { name: f.name, type: f.type, offset: at };
   });
   return { kind: "struct", name, size: offset, align: 1, fields: laid, packed: true };
+}
+
+/**
+ * Whether an integer of `size` bytes at `off` from a reference into `space` must be accessed
+ * byte by byte, as clang does for packed structs: the kernel refuses misaligned stack access
+ * (and BPF has no unaligned loads to rely on elsewhere); packet access may be misaligned.
+ */
+export function needsBytewise(space: PtrSpace, off: number, size: number): boolean {
+  return space !== "packet" && size > 1 && off % size !== 0;
+}
+
+/** A little-endian integer assembled from its bytes (each load zero-extends; shifted and or-ed). */
+export function loadBytewise(b: IrBuilder, base: VReg, off: number, size: number): VReg {
+  let acc = b.load(base, off, 1);
+  for (let i = 1; i < size; i++) {
+    const byte = b.alu("lsh", b.load(base, off + i, 1), imm(8 * i), 64);
+    acc = b.alu("or", acc, reg(byte), 64);
+  }
+  return acc;
+}
+
+/** Stores the low `size` bytes of `value` one at a time, little-endian. */
+export function storeBytewise(b: IrBuilder, base: VReg, off: number, size: number, value: Operand): void {
+  for (let i = 0; i < size; i++) {
+    if (value.kind === "imm") b.store(base, off + i, 1, imm((value.value >> BigInt(8 * i)) & 0xffn));
+    else b.store(base, off + i, 1, i === 0 ? value : reg(b.alu("rsh", b.mov(value, 64), imm(8 * i), 64)));
+  }
+}
+
+/** An integer field read byte by byte (sign-extended for narrow signed types, like loadInt). */
+export function loadIntBytewise(b: IrBuilder, base: VReg, off: number, t: IntType): Value {
+  const v = loadBytewise(b, base, off, t.bits / 8);
+  if (t.signed && t.bits < 32) return { kind: "int", ty: t, op: reg(b.ext(v, t.bits as 16, true, 32)) };
+  return { kind: "int", ty: t, op: reg(v) };
+}
+
+/** A store of `size` bytes at base+off into `space`: one instruction, or bytes where it would be misaligned. */
+export function storeField(b: IrBuilder, space: PtrSpace, base: VReg, off: number, size: 1 | 2 | 4 | 8, value: Operand): void {
+  if (needsBytewise(space, off, size)) storeBytewise(b, base, off, size, value);
+  else b.store(base, off, size, value);
 }

@@ -18,6 +18,7 @@ import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
+import { loadIntBytewise, needsBytewise, storeField } from "./layout.js";
 import { checkOperands, checkSwapArgument, constantNetworkType, conversionError, lowerRaw } from "./byte-order.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
@@ -184,7 +185,7 @@ export class ExprLowerer {
 
   /** Reads what a reference points to: integers load, structs and arrays stay references. */
   deref(p: Value & { kind: "ptr" }, t: ValueType, off: number): Value {
-    if (t.kind === "int") return this.loadInt(p.base, off, t);
+    if (t.kind === "int") return needsBytewise(p.space, off, t.bits / 8) ? loadIntBytewise(this.b, p.base, off, t) : this.loadInt(p.base, off, t);
     if (t.kind === "bool") return { kind: "bool", op: reg(this.b.load(p.base, off, 1)) };
     return { kind: "ptr", to: t, base: p.base, off, nullable: false, space: p.space };
   }
@@ -496,7 +497,7 @@ export class ExprLowerer {
       return {
         type: t.kind === "bool" ? "bool" : t,
         get: () => this.deref(ref, t, off),
-        set: (v) => this.b.store(ref.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
+        set: (v) => storeField(this.b, ref.space, ref.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
       };
     }
     return this.f.fail(node, Code.Unsupported, "this cannot be assigned");
@@ -631,7 +632,7 @@ export class ExprLowerer {
       }
       const v = this.lower(prop.getInitializerOrThrow(), field.type.kind === "int" ? field.type : undefined);
       const op = field.type.kind === "int" ? this.convert(v, field.type, prop).op : v.kind === "bool" || v.kind === "int" ? v.op : imm(0);
-      this.b.store(base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);
+      storeField(this.b, "stack", base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);
     }
     return { kind: "ptr", to: t, base, off: 0, nullable: false, space: "stack" };
   }

@@ -17,7 +17,7 @@ import { compileC, compileTs, runInKernel, runInVm } from "../support/c-twin.js"
 import { kernelBackendUsable } from "../support/kernel.js";
 import { requireTool } from "../support/tools.js";
 
-const tsArp = `import { ArrayMap, HashMap, XdpAction, assign, htonl, htons, type XdpContext, type be32, type u32 } from "tsbpf";
+const tsArp = `import { ArrayMap, HashMap, XdpAction, assign, copy, htonl, htons, type XdpContext, type be32, type u32 } from "tsbpf";
 import { ArpHardware, ArpOp, EtherType, HeaderSize, type ArpHdr, type EthHdr } from "tsbpf/net";
 
 export const LICENSE = "GPL";
@@ -48,6 +48,22 @@ export function xdp_arp(ctx: XdpContext): XdpAction {
   eth.dst = eth.src;
   eth.src = a.sha;
   return XdpAction.TX;
+}
+
+const copies = new ArrayMap<u32, ArpHdr>(2);
+
+/** Packed fields on the stack, where the kernel refuses misaligned access: read and written byte by byte. */
+export function xdp_copy(ctx: XdpContext): XdpAction {
+  const a = ctx.header<ArpHdr>(HeaderSize.ETH);
+  if (!a) return XdpAction.PASS;
+  const c = copy(a);
+  c.tip = htonl(0xc0000263);
+  const d: ArpHdr = { ...a, sip: c.tip };
+  const s0 = copies.lookup(0);
+  if (s0) assign(s0, c);
+  const s1 = copies.lookup(1);
+  if (s1) assign(s1, d);
+  return c.sip === htonl(0xc0000207) ? XdpAction.DROP : XdpAction.PASS;
 }
 `;
 
@@ -95,6 +111,25 @@ SEC("xdp") int xdp_arp(struct xdp_md *ctx) {
   __builtin_memcpy(eth->h_source, a->sha, 6);
   return XDP_TX;
 }
+
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, __u32); __type(value, struct ArpHdr); __uint(max_entries, 2); } copies SEC(".maps");
+
+SEC("xdp") int xdp_copy(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  struct ArpHdr *a = data + 14;
+  if ((void *)(a + 1) > end) return XDP_PASS;
+  struct ArpHdr c;
+  __builtin_memcpy(&c, a, sizeof(c));
+  c.tip = bpf_htonl(0xc0000263);
+  struct ArpHdr d = *a;
+  d.sip = c.tip;
+  __u32 k0 = 0, k1 = 1;
+  struct ArpHdr *s0 = bpf_map_lookup_elem(&copies, &k0);
+  if (s0) __builtin_memcpy(s0, &c, sizeof(c));
+  struct ArpHdr *s1 = bpf_map_lookup_elem(&copies, &k1);
+  if (s1) __builtin_memcpy(s1, &d, sizeof(d));
+  return c.sip == bpf_htonl(0xc0000207) ? XDP_DROP : XDP_PASS;
+}
 char LICENSE[] SEC("license") = "GPL";
 `;
 
@@ -127,6 +162,15 @@ describe.skipIf(!usable || !clang)("an ARP responder over the packed ArpHdr, aga
     expect(cKernel.runs.map((r) => r.retval)).toEqual([3, 2, 2, 3, 3, 2, 2]);
     // … keyed by the sender address read at offset 14 (192.0.2.7 twice, 198.51.100.8 once).
     expect(cKernel.maps.requesters).toEqual(["c0000207=02000000", "c6336408=01000000"]);
+  });
+
+  it("copies packed headers to the stack and back like the C twin (byte-wise where misaligned)", () => {
+    const c = compileC(clang!, cArp);
+    const ours = compileTs(tsArp);
+    const cKernel = runInKernel(c, "xdp_copy", frames, ["copies"]);
+    expect(runInKernel(ours, "xdp_copy", frames, ["copies"])).toEqual(cKernel);
+    expect(runInVm(ours, "xdp_copy", frames, ["copies"])).toEqual(cKernel);
+    expect(cKernel.runs.map((r) => r.retval)).toContain(1);
   });
 
   it("passes the bundled verifier as `tsbpf build` runs it", () => {
