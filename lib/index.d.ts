@@ -6,8 +6,8 @@ declare const width: unique symbol;
 
 /**
  * Integer types. Each is a `number` branded with its width, so plain numbers (literals,
- * arithmetic results) flow into any of them, but one integer type never silently becomes
- * another: `const a: u32 = h` with `h: u16` is a type error; write `u32(h)`.
+ * arithmetic results) flow into any of the host-order ones, but one integer type never silently
+ * becomes another: `const a: u32 = h` with `h: u16` is a type error; write `u32(h)`.
  */
 export type u8 = number & { readonly [width]?: "u8" };
 export type u16 = number & { readonly [width]?: "u16" };
