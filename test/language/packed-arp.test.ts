@@ -5,7 +5,7 @@
 // C twin, in the kernel and in the VM. A header type whose natural layout has holes builds with
 // a TS90108 warning (clang's -Wpadded, for packet headers only).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { compileSource } from "../../compiler/compile.js";
 import { Code } from "../../compiler/diagnostics/codes.js";
 import { arp, arpReply, arpRequest, ethernet } from "../../runtime/packet/index.js";
 import { compileC, compileTs, runInKernel, runInVm } from "../support/c-twin.js";
+import { tsbpf } from "../support/cli.js";
 import { kernelBackendUsable } from "../support/kernel.js";
 import { requireTool } from "../support/tools.js";
 
@@ -216,6 +217,19 @@ export function prog(ctx: XdpContext): XdpAction {
     expect(r.warnings[0]!.message).toMatch(/2 bytes of padding before field 'sip' of Arp put it at offset 16, not 14/);
     expect(r.warnings[0]!.hint).toMatch(/mark Arp \/\*\* @packed \*\//);
     expect(r.warnings[0]!.span?.line).toBe(4);
+  });
+
+  it("is printed by `tsbpf build`, which still writes the object and exits 0", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsbpf-padded-"));
+    try {
+      writeFileSync(join(dir, "padded.ts"), program(`interface Arp ${fields}`));
+      const r = tsbpf(["build", join(dir, "padded.ts"), "-o", join(dir, "padded.o")]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(/padded\.ts:4:24 - warning TS90108: 2 bytes of padding before field 'sip'/);
+      expect(existsSync(join(dir, "padded.o"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports trailing padding too", () => {
