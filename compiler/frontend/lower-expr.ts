@@ -9,7 +9,7 @@ import type { Block, Operand, VReg, Width } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import { constantValue } from "./constants.js";
 import type { FunctionLowerer } from "./lower-function.js";
-import { MAX_ARGS } from "./lower-function.js";
+import { Abandon, MAX_ARGS } from "./lower-function.js";
 import { I64, INT_NAMES, U32, intTypeOf, sizeOf, typeName, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
 import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
@@ -157,6 +157,7 @@ export class ExprLowerer {
           return binding;
       }
     }
+    if (decl && this.f.failedDecls.has(decl.compilerNode)) throw new Abandon("reported at its declaration");
     const name = node.getText();
     const fn = moduleFunctionOf(node);
     if (fn) {

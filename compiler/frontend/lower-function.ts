@@ -37,6 +37,8 @@ export class FunctionLowerer {
   packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
   /** VRegs that hold a pointer known not to be null when set (for jump threading). */
   readonly nonNull = new Set<VReg>();
+  /** Variables whose declaration failed (and was reported): their uses stop quietly, without follow-on errors. */
+  readonly failedDecls = new Set<object>();
   /** What dominating checks say about unsigned locals (for run-time array indices). */
   readonly ranges = new RangeFacts();
   readonly returnType: IntType | "bool" | "void";
@@ -113,6 +115,7 @@ export class FunctionLowerer {
       this.statementInner(stmt);
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
+      if (Node.isVariableStatement(stmt)) for (const d of stmt.getDeclarations()) if (!this.bindings.has(d.compilerNode)) this.failedDecls.add(d.compilerNode);
     }
   }
 
