@@ -44,6 +44,8 @@ export declare function htons(v: number): be16;
 export declare function ntohs(v: be16): u16;
 export declare function htonl(v: number): be32;
 export declare function ntohl(v: be32): u32;
+export declare function htonll(v: number | bigint): be64;
+export declare function ntohll(v: be64): u64;
 /**
  * The bits of a network-order value, unswapped, as the host-order unsigned type of its width:
  * what C gets from `__u32 key = tcp->dest` (a plain zero-extending move, no byte swap), e.g. a

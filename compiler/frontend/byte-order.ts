@@ -20,8 +20,8 @@ export function orderFree(v: bigint, bits: number): boolean {
   return swapConstant(w, bits as 16 | 32 | 64) === w;
 }
 
-const toNetwork = (bits: number): string | undefined => (bits === 16 ? "htons" : bits === 32 ? "htonl" : undefined);
-const toHost = (bits: number): string | undefined => (bits === 16 ? "ntohs" : bits === 32 ? "ntohl" : undefined);
+const toNetwork = (bits: number): string | undefined => (bits === 16 ? "htons" : bits === 32 ? "htonl" : bits === 64 ? "htonll" : undefined);
+const toHost = (bits: number): string | undefined => (bits === 16 ? "ntohs" : bits === 32 ? "ntohl" : bits === 64 ? "ntohll" : undefined);
 
 function literal(v: bigint): string {
   return v < 0n ? `${v}` : v <= 0xffffn ? `${v}` : `0x${v.toString(16)}`;
@@ -37,18 +37,19 @@ function text(node: Node): string {
  * Why converting `v` to `to` mixes byte orders, with the fix, or undefined when it does not:
  * a host-order constant or register where a network-order type is expected, or the converse.
  */
-export function conversionError(v: IntValue, to: IntType): { message: string; hint: string } | undefined {
+export function conversionError(v: IntValue, to: IntType, node?: Node): { message: string; hint: string } | undefined {
   const fromBe = v.ty?.be ?? false;
   if (fromBe === to.be) return undefined;
   if (v.op.kind === "imm") {
     const bits = Math.min(to.bits, v.ty?.bits ?? 64);
     if (orderFree(v.op.value, bits)) return undefined;
-    const value = literal(BigInt.asUintN(bits, v.op.value));
+    // The number as the source spells it (0x4000 stays hex) when `node` is that literal.
+    const value = node && Node.isNumericLiteral(node) && !node.getText().includes(".") ? node.getText() : literal(BigInt.asUintN(bits, v.op.value));
     if (to.be) {
       const fn = toNetwork(to.bits);
       return {
         message: `the host-order number ${value} is used where network-order ${to.name} is expected`,
-        hint: fn ? `write ${fn}(${value})` : `write the number in network order, 0x${swapConstant(BigInt(value), 64).toString(16)}`,
+        hint: fn ? `write ${fn}(${value})` : `write the number in network order, 0x${swapConstant(BigInt.asUintN(64, v.op.value), 64).toString(16)}`,
       };
     }
     const fn = toHost(v.ty!.bits);
@@ -149,11 +150,11 @@ export function lowerRaw(x: ExprLowerer, args: readonly Node[], node: Node): Int
   return { kind: "int", ty: v.ty ? ty : undefined, op: v.op };
 }
 
-/** The fold of htons/htonl/ntohs/ntohl over a constant, for constantValue: the tsbpf declarations only. */
+/** The fold of htons/htonl/htonll/ntohs/ntohl/ntohll over a constant, for constantValue: the tsbpf declarations only. */
 export function foldByteSwap(node: Node, arg: (n: Node) => bigint | undefined): bigint | undefined {
   if (!Node.isCallExpression(node)) return undefined;
   const callee = node.getExpression();
-  const bits = ({ htons: 16, ntohs: 16, htonl: 32, ntohl: 32 } as const)[callee.getText()];
+  const bits = ({ htons: 16, ntohs: 16, htonl: 32, ntohl: 32, htonll: 64, ntohll: 64 } as const)[callee.getText()];
   const a = node.getArguments();
   if (!bits || !Node.isIdentifier(callee) || a.length !== 1) return undefined;
   const decl = callee.getSymbol()?.getAliasedSymbol()?.getDeclarations()[0] ?? callee.getSymbol()?.getDeclarations()[0];

@@ -88,7 +88,7 @@ export class ExprLowerer {
   convert(v: Value, to: IntType, node: Node): Value & { kind: "int" } {
     if (v.kind === "bool") return { kind: "int", ty: to, op: v.op };
     if (v.kind !== "int") this.f.fail(node, Code.UnsupportedType, `expected an integer (${to.name}) here`);
-    const order = conversionError(v, to);
+    const order = conversionError(v, to, node);
     if (order) this.f.fail(node, Code.ByteOrder, order.message, order.hint);
     if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(wrapConstant(v.op.value, to)) };
     const from = v.ty ?? to;
@@ -238,7 +238,7 @@ export class ExprLowerer {
       const t = INT_NAMES[name]!;
       return this.convert(this.lower(args[0]!, t), t, node);
     }
-    if (["htons", "htonl", "ntohs", "ntohl"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
+    if (["htons", "htonl", "htonll", "ntohs", "ntohl", "ntohll"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
     if (name === "raw" && !this.f.module.functions.has(name)) return lowerRaw(this, args, node);
     if (name === "redirect" && !this.f.module.functions.has(name)) return lowerRedirect(this, args, node);
     if (Node.isIdentifier(callee) && !this.f.module.functions.has(name)) {
@@ -380,7 +380,7 @@ export class ExprLowerer {
   }
 
   private byteOrder(name: string, arg: Node): Value {
-    const bits = name.endsWith("s") ? 16 : 32;
+    const bits = name.endsWith("ll") ? 64 : name.endsWith("s") ? 16 : 32;
     const to = INT_NAMES[name.startsWith("h") ? `be${bits}` : `u${bits}`]!;
     const from = INT_NAMES[name.startsWith("h") ? `u${bits}` : `be${bits}`]!;
     const v = this.lower(arg, from);
@@ -418,7 +418,7 @@ export class ExprLowerer {
   }
 
   arith(op: AluOp, signedOp: AluOp | undefined, a: Value & { kind: "int" }, b: Value & { kind: "int" }, ty: IntType | undefined, node: Node): Value {
-    if (ty?.be && !["and", "or", "xor"].includes(op)) this.f.fail(node, Code.MixedWidths, `arithmetic on network-order ${ty.name} values`, `convert with ${ty.bits === 16 ? "ntohs" : "ntohl"} first`);
+    if (ty?.be && !["and", "or", "xor"].includes(op)) this.f.fail(node, Code.MixedWidths, `arithmetic on network-order ${ty.name} values`, `convert with ${ty.bits === 16 ? "ntohs" : ty.bits === 32 ? "ntohl" : "ntohll"} first`);
     const alu = ty?.signed && signedOp ? signedOp : op;
     if (!ty) {
       // Both untyped constants: fold.

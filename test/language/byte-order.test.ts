@@ -17,7 +17,7 @@ import { compileC, compileTs, runInKernel, runInVm } from "../support/c-twin.js"
 import { kernelBackendUsable } from "../support/kernel.js";
 import { requireTool } from "../support/tools.js";
 
-const header = `import { HashMap, XdpAction, htons, htonl, ntohs, ntohl, raw, u16, u32, type XdpContext, type be16, type be32 } from "tsbpf";
+const header = `import { HashMap, XdpAction, htons, htonl, htonll, ntohs, ntohl, ntohll, raw, u16, u32, type XdpContext, type be16, type be32, type be64 } from "tsbpf";
 import { type EthHdr, type IPv4Hdr, type TcpHdr } from "tsbpf/net";
 `;
 const diagnose = diagnoseWith(header);
@@ -45,6 +45,7 @@ describe("byte order mistakes are errors that name the fix", () => {
     ["arithmetic on a port", prog("  if (tcp.dest + 1 === 23) return XdpAction.DROP;"), Code.ByteOrder, /mixes network and host byte order/, "write `ntohs(tcp.dest) + 1`"],
     ["a double swap", prog("  if (htons(tcp.dest) === htons(1)) return XdpAction.DROP;"), Code.ByteOrder, /already network-order be16; htons would swap it back/, undefined],
     ["a widening without a swap", prog("  const k = u32(tcp.dest);"), Code.ByteOrder, /network-order be16 is used where host-order u32 is expected/, "convert it with ntohs(…), or take its bytes unswapped with raw(…)"],
+    ["a be64 compared with a number", prog("  const h = ctx.header<Head64>(0); if (h && h.x === 0x0102) return XdpAction.DROP;", "interface Head64 { x: be64 }"), Code.ByteOrder, /network-order be64/, "write `h.x === htonll(0x0102)` or `ntohll(h.x) === 0x0102`"],
     ["a ternary mixing orders", prog("  if ((ctx.length > 60 ? tcp.dest : 22) === tcp.source) return XdpAction.DROP;"), Code.ByteOrder, /the host-order number 22 is used where network-order be16 is expected/, "write htons(22)"],
     // TypeScript's checker catches these (in the editor too), through the be16/be32 brands.
     ["a port assigned", prog("  tcp.dest = 22;"), 2322, /Type '22' is not assignable to type 'be16'/, undefined],
@@ -97,6 +98,15 @@ export function xdp_port(ctx: XdpContext): XdpAction {
   if (tcp.dest === htons(5632)) return XdpAction.TX;
   return XdpAction.DROP;
 }
+
+interface Head64 { x: be64 }
+
+export function xdp_be64(ctx: XdpContext): XdpAction {
+  const h = ctx.header<Head64>(0);
+  if (!h) return XdpAction.PASS;
+  if (h.x === htonll(0x0200000000020200)) return XdpAction.TX;
+  return ntohll(h.x) > 0x0200000000020200 ? XdpAction.DROP : XdpAction.PASS;
+}
 `;
 
 const cTwin = `#include <linux/bpf.h>
@@ -123,6 +133,14 @@ SEC("xdp") int xdp_port(struct xdp_md *ctx) {
   if (tcp->dest == bpf_htons(5632)) return XDP_TX;
   return XDP_DROP;
 }
+
+SEC("xdp") int xdp_be64(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 8 > end) return XDP_PASS;
+  __be64 x = *(__be64 *)data;
+  if (x == bpf_cpu_to_be64(0x0200000000020200ULL)) return XDP_TX;
+  return bpf_be64_to_cpu(x) > 0x0200000000020200ULL ? XDP_DROP : XDP_PASS;
+}
 char LICENSE[] SEC("license") = "GPL";
 `;
 
@@ -145,6 +163,16 @@ describe.skipIf(!usable || !clang)("the fixed comparison and a raw-keyed map, ag
     expect(cKernel.maps.ports).toHaveLength(4);
   });
 
+  it("compares a be64 through htonll/ntohll like bpf_cpu_to_be64/bpf_be64_to_cpu", () => {
+    const c = compileC(clang!, cTwin);
+    const ours = compileTs(tsTwin);
+    const macs = ["02:00:00:00:00:02", "02:00:00:00:00:03", "01:00:5e:00:00:01"].map((dst) => ethernet({ dst, src: "02:00:00:00:00:01" }, ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }, tcp({ sport: 1, dport: 2 }))));
+    const cKernel = runInKernel(c, "xdp_be64", macs, []);
+    expect(runInKernel(ours, "xdp_be64", macs, [])).toEqual(cKernel);
+    expect(runInVm(ours, "xdp_be64", macs, [])).toEqual(cKernel);
+    expect(new Set(cKernel.runs.map((r) => r.retval)).size).toBe(3);
+  });
+
   it.skipIf(!objdump)("folds htons(22) to the constant clang compares with, and raw(x) to a plain load", () => {
     const dir = mkdtempSync(join(tmpdir(), "tsbpf-byteorder-"));
     try {
@@ -153,7 +181,7 @@ describe.skipIf(!usable || !clang)("the fixed comparison and a raw-keyed map, ag
       const dis = (f: string) => execFileSync(objdump!, ["-d", "--no-show-raw-insn", join(dir, f)], { encoding: "utf8" });
       const compares = (text: string) => [...text.matchAll(/if w\d+ [!=]= (0x[0-9a-f]+)/g)].map((m) => m[1]).sort();
       expect(compares(dis("ts.o"))).toEqual(compares(dis("c.o")));
-      // Neither swaps anything: the key is the raw port, the constants are swapped at compile time.
+      // No 16-bit swap at run time in either: the key is the raw port, the constants are swapped at compile time.
       expect(dis("ts.o")).not.toMatch(/\bbe16\b|\ble16\b|bswap/);
       expect(dis("c.o")).not.toMatch(/\bbe16\b|\ble16\b|bswap/);
     } finally {
