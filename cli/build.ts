@@ -49,12 +49,14 @@ export async function buildCommand(cmd: BuildCommand): Promise<number> {
       const text = Buffer.from(readInputFile(file, "source")).toString("utf8");
       // The kernel's rules, at build time: a verifier rejection is reported at the TypeScript line.
       const result = buildSource(file, text, { target: cmd.target, verify: cmd.verify, onProgress: printProgress, progressIntervalMs: progressIntervalMs() });
+      if (result.warnings.length > 0) process.stderr.write(result.warnings.map(formatDiagnostic).join("\n") + "\n");
       writeFileSync(outs[i]!, result.object);
     } catch (e) {
       failed++;
       if (e instanceof CompileError) {
         process.stderr.write(e.diagnostics.map(formatDiagnostic).join("\n") + "\n");
-        process.stderr.write(`Found ${e.diagnostics.length} error${e.diagnostics.length === 1 ? "" : "s"}${cmd.files.length > 1 ? ` in ${file}` : ""}.\n`);
+        const errors = e.diagnostics.filter((d) => d.category === "error").length;
+        process.stderr.write(`Found ${errors} error${errors === 1 ? "" : "s"}${cmd.files.length > 1 ? ` in ${file}` : ""}.\n`);
         return;
       }
       process.stderr.write(`tsbpf: error: ${describeError(file, e)}\n`);

@@ -46,6 +46,8 @@ export interface CompileOptions {
 export interface CompileResult {
   readonly object: Uint8Array;
   readonly functions: readonly MachineFunction[];
+  /** Warnings (TS90108 padding …): the object was built anyway. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 let sharedProject: Project | undefined;
@@ -98,7 +100,7 @@ export function compileSource(path: string, sourceText: string, options: Compile
     const module = scanModule(source, sink);
     const functions = lowerAll(module, sink, fileName, options.target ?? "kernel");
     if (sink.failed) throw new CompileError(sink.diagnostics);
-    return { object: emitObject(module, functions, fileName), functions };
+    return { object: emitObject(module, functions, fileName), functions, warnings: sink.diagnostics.filter((d) => d.category === "warning") };
   } finally {
     p.removeSourceFile(source);
   }

@@ -7,8 +7,8 @@ declare const width: unique symbol;
 
 /**
  * Integer types. Each is a `number` branded with its width, so plain numbers (literals,
- * arithmetic results) flow into any of them, but one integer type never silently becomes
- * another: `const a: u32 = h` with `h: u16` is a type error; write `u32(h)`.
+ * arithmetic results) flow into any of the host-order ones, but one integer type never silently
+ * becomes another: `const a: u32 = h` with `h: u16` is a type error; write `u32(h)`.
  */
 export type u8 = number & { readonly [width]?: "u8" };
 export type u16 = number & { readonly [width]?: "u16" };
@@ -18,10 +18,17 @@ export type i8 = number & { readonly [width]?: "i8" };
 export type i16 = number & { readonly [width]?: "i16" };
 export type i32 = number & { readonly [width]?: "i32" };
 export type i64 = number & { readonly [width]?: "i64" };
-/** Big-endian (network order) integers, as header fields hold them. */
-export type be16 = number & { readonly [width]?: "be16" };
-export type be32 = number & { readonly [width]?: "be32" };
-export type be64 = number & { readonly [width]?: "be64" };
+declare const order: unique symbol;
+/**
+ * Big-endian (network order) integers, as header fields hold them. Unlike the host-order types,
+ * a plain number does not flow into them: `tcp.dest = 22` is a type error (write `htons(22)`),
+ * and so is `const p: u16 = tcp.dest` (write `ntohs(tcp.dest)`). Zero has no byte order, so `0`
+ * is a be16/be32/be64. Comparisons with numbers (`tcp.dest === 22`) TypeScript allows; tsbpf
+ * refuses them (TS90107) unless the number reads the same in both orders (0, 0xffff …).
+ */
+export type be16 = (number & { readonly [width]?: "be16"; readonly [order]: "network" }) | 0;
+export type be32 = (number & { readonly [width]?: "be32"; readonly [order]: "network" }) | 0;
+export type be64 = (number & { readonly [width]?: "be64"; readonly [order]: "network" }) | 0;
 
 /** Conversions: truncate or extend (sign-extend from signed types) to the named width. */
 export declare function u8(v: number | bigint): u8;
@@ -38,6 +45,16 @@ export declare function htons(v: number): be16;
 export declare function ntohs(v: be16): u16;
 export declare function htonl(v: number): be32;
 export declare function ntohl(v: be32): u32;
+export declare function htonll(v: number | bigint): be64;
+export declare function ntohll(v: be64): u64;
+/**
+ * The bits of a network-order value, unswapped, as the host-order unsigned type of its width:
+ * what C gets from `__u32 key = tcp->dest` (a plain zero-extending move, no byte swap), e.g. a
+ * map key holding the port as it lies in the packet: `ports.lookup(u32(raw(tcp.dest)))`.
+ */
+export declare function raw(v: be16): u16;
+export declare function raw(v: be32): u32;
+export declare function raw(v: be64): u64;
 
 /** The indices 0 .. N-1 of a FixedArray, as a union of number literals. */
 type Indices<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc[number] : Indices<N, [...Acc, Acc["length"]]>;

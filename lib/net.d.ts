@@ -1,4 +1,4 @@
-// Network headers for XDP programs ("tsbpf/net"): Ethernet, 802.1Q, IPv4, IPv6 and its
+// Network headers for XDP programs ("tsbpf/net"): Ethernet, 802.1Q, ARP, IPv4, IPv6 and its
 // extension headers, UDP, TCP, ICMP — laid out exactly as on the wire, with network-order
 // (big-endian) field types, plus the protocol numbers as enums that fold to constants (their
 // run-time values, for tests, are in lib/net.cjs).
@@ -33,6 +33,18 @@ export declare enum HeaderSize {
   UDP = 8,
   TCP = 20,
   ICMP = 8,
+  ARP = 28,
+}
+
+/** ARP operations (ArpHdr.op, in network order: `arp.op === htons(ArpOp.REQUEST)`). */
+export declare const enum ArpOp {
+  REQUEST = 1,
+  REPLY = 2,
+}
+
+/** ARP hardware types (ArpHdr.hrd). */
+export declare const enum ArpHardware {
+  ETHER = 1,
 }
 
 export interface EthHdr {
@@ -44,6 +56,28 @@ export interface EthHdr {
 export interface VlanHdr {
   tci: be16;
   proto: be16;
+}
+
+/**
+ * ARP for IPv4 over Ethernet (RFC 826): Linux's struct arphdr and the addresses that follow it,
+ * 28 bytes. Packed, as on the wire: the sender's IPv4 address `sip` is at offset 14 (natural
+ * alignment would put it at 16).
+ * @packed
+ */
+export interface ArpHdr {
+  /** Hardware type (ArpHardware.ETHER). */
+  hrd: be16;
+  /** Protocol type (EtherType.IPV4). */
+  pro: be16;
+  /** Hardware and protocol address lengths (6 and 4). */
+  hln: u8;
+  pln: u8;
+  /** ArpOp. */
+  op: be16;
+  sha: FixedArray<u8, 6>;
+  sip: be32;
+  tha: FixedArray<u8, 6>;
+  tip: be32;
 }
 
 export interface IPv4Hdr {

@@ -13,6 +13,8 @@ export const Code = {
   FloatNotSupported: 90104,
   StringNotSupported: 90105,
   IndexNotProven: 90106,
+  ByteOrder: 90107,
+  Padding: 90108,
   // 9020x: functions
   Recursion: 90201,
   TooManyArguments: 90202,

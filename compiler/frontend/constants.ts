@@ -2,6 +2,7 @@
 // exact 64-bit values taken from the source text), const enum members, module constants,
 // and integer arithmetic over them with C-like 64-bit wrapping.
 import { Node, SyntaxKind } from "ts-morph";
+import { foldByteSwap } from "./byte-order.js";
 
 const M64 = (1n << 64n) - 1n;
 
@@ -30,6 +31,7 @@ export function constantValue(node: Node, constants: ReadonlyMap<string, bigint>
     if (decl && Node.isEnumMember(decl)) return enumValue(decl);
     return undefined;
   }
+  if (Node.isCallExpression(node)) return foldByteSwap(node, (a) => constantValue(a, constants));
   if (Node.isPrefixUnaryExpression(node)) {
     const v = constantValue(node.getOperand(), constants);
     if (v === undefined) return undefined;

@@ -20,6 +20,13 @@ export class DiagnosticSink {
     this.diagnostics.push({ code, category: "error", message, span: spanOf(node, this.fileName), ...(hint ? { hint } : {}) });
   }
 
+  /** A warning: reported, but the build goes on. Once per message (a struct warns once, not at every use). */
+  warning(node: Node, code: number, message: string, hint?: string): void {
+    const span = spanOf(node, this.fileName);
+    if (this.diagnostics.some((d) => d.code === code && d.message === message)) return;
+    this.diagnostics.push({ code, category: "warning", message, span, ...(hint ? { hint } : {}) });
+  }
+
   get failed(): boolean {
     return this.diagnostics.some((d) => d.category === "error");
   }

@@ -11,6 +11,7 @@ import type { FunctionLowerer } from "./lower-function.js";
 import type { MapDecl } from "./module.js";
 import { helperId } from "../../runtime/isa/helper-ids.js";
 import { MapType } from "../../runtime/object/map-types.js";
+import { warnPadding } from "./layout.js";
 import { I64, U32, U64, alignOf, sizeOf, valueTypeOf, type ValueType } from "./types.js";
 import type { Value } from "./values.js";
 
@@ -223,6 +224,7 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
     if (!typeArg || args.length !== 1) f.fail(node, Code.Unsupported, "header takes a type argument and an offset: ctx.header<EthHdr>(0)");
     const t = valueTypeOf(typeArg.getType(), `header<${typeArg.getText()}>`);
     if (typeof t === "string") f.fail(typeArg, Code.UnsupportedType, t);
+    warnPadding(f.sink, t, typeArg);
     const size = sizeOf(t);
     const offset = x.lower(args[0]!, U32);
     if (offset.kind !== "int") f.fail(args[0]!, Code.UnsupportedType, "the offset is an integer");
@@ -268,6 +270,7 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
   if (method === "loadBytes") {
     if (args.length !== 1 || !node.getTypeArguments()[0]) f.fail(node, Code.Unsupported, "loadBytes takes a type argument and an offset: ctx.loadBytes<UdpHdr>(off)");
     const t = argType(x, node, undefined, "loadBytes' type argument");
+    warnPadding(f.sink, t, node.getTypeArguments()[0]!);
     const offset = x.convert(x.lower(args[0]!, U32), U32, args[0]!);
     return copyOut(x, t, (buffer) => b.call({ kind: "helper", id: HELPER.loadBytes }, [reg(pkt.ctx), offset.op, reg(buffer), imm(sizeOf(t))])!);
   }

@@ -38,7 +38,9 @@ export function sourceOf(x: ExprLowerer, node: Node, to: ValueType): Ptr {
 export function copyBytes(x: ExprLowerer, dst: VReg, dstOff: number, src: VReg, srcOff: number, t: ValueType): void {
   const b = x.f.b;
   const size = sizeOf(t);
-  const align = Math.min(8, alignOf(t));
+  // A packed struct has alignment 1 but its copies need not go byte by byte: the offset checks
+  // below keep every word aligned from the (8-aligned) stack slot or map value.
+  const align = t.kind === "struct" && t.packed ? 8 : Math.min(8, alignOf(t));
   const words: { off: number; n: 1 | 2 | 4 | 8 }[] = [];
   for (let off = 0; off < size; ) {
     const n = ([8, 4, 2, 1] as const).find((w) => w <= align && (dstOff + off) % w === 0 && (srcOff + off) % w === 0 && off + w <= size)!;

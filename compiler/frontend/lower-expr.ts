@@ -9,7 +9,7 @@ import type { Block, Operand, VReg, Width } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import { constantValue } from "./constants.js";
 import type { FunctionLowerer } from "./lower-function.js";
-import { MAX_ARGS } from "./lower-function.js";
+import { Abandon, MAX_ARGS } from "./lower-function.js";
 import { I64, INT_NAMES, U32, intTypeOf, sizeOf, typeName, valueTypeOf, type IntType, type ValueType } from "./types.js";
 import { commonType, promote, swapConstant, wrapConstant, type Value } from "./values.js";
 import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
@@ -19,6 +19,8 @@ import { moduleFunctionOf } from "./function-values.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
 import { sectionGlobalUse } from "./section-globals.js";
+import { loadIntBytewise, needsBytewise, storeField } from "./layout.js";
+import { checkOperands, checkSwapArgument, constantNetworkType, conversionError, lowerRaw } from "./byte-order.js";
 
 const ARITH: Partial<Record<SyntaxKind, { op: AluOp; signedOp?: AluOp }>> = {
   [SyntaxKind.PlusToken]: { op: "add" },
@@ -87,11 +89,10 @@ export class ExprLowerer {
   convert(v: Value, to: IntType, node: Node): Value & { kind: "int" } {
     if (v.kind === "bool") return { kind: "int", ty: to, op: v.op };
     if (v.kind !== "int") this.f.fail(node, Code.UnsupportedType, `expected an integer (${to.name}) here`);
+    const order = conversionError(v, to, node);
+    if (order) this.f.fail(node, Code.ByteOrder, order.message, order.hint);
     if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(wrapConstant(v.op.value, to)) };
     const from = v.ty ?? to;
-    if (from.be !== to.be && from.bits !== 8 && to.bits !== 8) {
-      this.f.fail(node, Code.MixedWidths, `converting ${from.name} to ${to.name} changes byte order`, to.be ? `use htons/htonl` : `use ntohs/ntohl`);
-    }
     const r = v.op.reg;
     if (to.bits === 64) {
       // 32-bit signed values are kept zero-extended; widening them sign-extends.
@@ -109,7 +110,7 @@ export class ExprLowerer {
   /** Lowers an expression; `want` types untyped literals. */
   lower(node: Node, want?: IntType): Value {
     const k = constantValue(node, this.f.module.constants);
-    if (k !== undefined && !Node.isIdentifier(node)) return { kind: "int", ty: undefined, op: imm(k) };
+    if (k !== undefined && !Node.isIdentifier(node)) return { kind: "int", ty: constantNetworkType(node), op: imm(k) };
     if (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) return this.lower(node.getExpression(), want);
     if (Node.isAsExpression(node)) {
       const t = intTypeOf(node.getType());
@@ -150,13 +151,14 @@ export class ExprLowerer {
         case "ctx":
           return { kind: "ctx", reg: binding.reg };
         case "const":
-          return { kind: "int", ty: undefined, op: imm(binding.value) };
+          return { kind: "int", ty: constantNetworkType(node), op: imm(binding.value) };
         case "fn":
           return { kind: "fn", sig: binding.sig, reg: binding.reg, name: binding.name };
         case "map":
           return binding;
       }
     }
+    if (decl && this.f.failedDecls.has(decl.compilerNode)) throw new Abandon("reported at its declaration");
     const name = node.getText();
     const fn = moduleFunctionOf(node);
     if (fn) {
@@ -165,7 +167,7 @@ export class ExprLowerer {
     }
     if (this.f.module.functionTables.has(name)) this.f.fail(node, Code.Unsupported, `function table '${name}' can only be indexed, e.g. ${name}[i]`);
     const constant = this.f.module.constants.get(name);
-    if (constant !== undefined) return { kind: "int", ty: undefined, op: imm(constant) };
+    if (constant !== undefined) return { kind: "int", ty: constantNetworkType(node), op: imm(constant) };
     const global = this.f.module.globals.get(name);
     if (global?.named) this.f.fail(node, Code.BadGlobal, ...sectionGlobalUse(global));
     if (global) {
@@ -186,7 +188,7 @@ export class ExprLowerer {
 
   /** Reads what a reference points to: integers load, structs and arrays stay references. */
   deref(p: Value & { kind: "ptr" }, t: ValueType, off: number): Value {
-    if (t.kind === "int") return this.loadInt(p.base, off, t);
+    if (t.kind === "int") return needsBytewise(p.space, off, t.bits / 8) ? loadIntBytewise(this.b, p.base, off, t) : this.loadInt(p.base, off, t);
     if (t.kind === "bool") return { kind: "bool", op: reg(this.b.load(p.base, off, 1)) };
     return { kind: "ptr", to: t, base: p.base, off, nullable: false, space: p.space };
   }
@@ -238,7 +240,8 @@ export class ExprLowerer {
       const t = INT_NAMES[name]!;
       return this.convert(this.lower(args[0]!, t), t, node);
     }
-    if (["htons", "htonl", "ntohs", "ntohl"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
+    if (["htons", "htonl", "htonll", "ntohs", "ntohl", "ntohll"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
+    if (name === "raw" && !this.f.module.functions.has(name)) return lowerRaw(this, args, node);
     if (name === "redirect" && !this.f.module.functions.has(name)) return lowerRedirect(this, args, node);
     if (Node.isIdentifier(callee) && !this.f.module.functions.has(name)) {
       const simple = SIMPLE_HELPERS[name];
@@ -379,10 +382,11 @@ export class ExprLowerer {
   }
 
   private byteOrder(name: string, arg: Node): Value {
-    const bits = name.endsWith("s") ? 16 : 32;
+    const bits = name.endsWith("ll") ? 64 : name.endsWith("s") ? 16 : 32;
     const to = INT_NAMES[name.startsWith("h") ? `be${bits}` : `u${bits}`]!;
     const from = INT_NAMES[name.startsWith("h") ? `u${bits}` : `be${bits}`]!;
     const v = this.lower(arg, from);
+    checkSwapArgument(this, name, v, arg);
     if (v.kind !== "int") this.f.fail(arg, Code.UnsupportedType, `${name} takes an integer`);
     if (v.op.kind === "imm") return { kind: "int", ty: to, op: imm(swapConstant(wrapConstant(v.op.value, from), bits)) };
     return { kind: "int", ty: to, op: reg(this.b.bswap(v.op.reg, bits)) };
@@ -395,6 +399,8 @@ export class ExprLowerer {
     const toInt = (v: Value, n: Node): Value & { kind: "int" } => (v.kind === "bool" ? { kind: "int", ty: INT_NAMES.u8, op: v.op } : v.kind === "int" ? v : this.f.fail(n, Code.UnsupportedType, "expected an integer"));
     const a = toInt(lv, l);
     const b = toInt(rv, r);
+    const parent = l.getParent()!;
+    if (Node.isBinaryExpression(parent)) checkOperands(this, l, a, r, b, parent, parent.getOperatorToken().getText());
     const common = commonType(a.ty, b.ty ?? (a.ty ? undefined : want));
     if (typeof common === "string") this.f.fail(l.getParent()!, Code.MixedWidths, common);
     if (!common) return { a, b, ty: undefined };
@@ -414,7 +420,7 @@ export class ExprLowerer {
   }
 
   arith(op: AluOp, signedOp: AluOp | undefined, a: Value & { kind: "int" }, b: Value & { kind: "int" }, ty: IntType | undefined, node: Node): Value {
-    if (ty?.be && !["and", "or", "xor"].includes(op)) this.f.fail(node, Code.MixedWidths, `arithmetic on network-order ${ty.name} values`, `convert with ${ty.bits === 16 ? "ntohs" : "ntohl"} first`);
+    if (ty?.be && !["and", "or", "xor"].includes(op)) this.f.fail(node, Code.MixedWidths, `arithmetic on network-order ${ty.name} values`, `convert with ${ty.bits === 16 ? "ntohs" : ty.bits === 32 ? "ntohl" : "ntohll"} first`);
     const alu = ty?.signed && signedOp ? signedOp : op;
     if (!ty) {
       // Both untyped constants: fold.
@@ -495,7 +501,7 @@ export class ExprLowerer {
       return {
         type: t.kind === "bool" ? "bool" : t,
         get: () => this.deref(ref, t, off),
-        set: (v) => this.b.store(ref.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
+        set: (v) => storeField(this.b, ref.space, ref.base, off, t.kind === "bool" ? 1 : ((t.bits / 8) as 1 | 2 | 4 | 8), t.kind === "bool" ? (v.kind === "bool" || v.kind === "int" ? v.op : imm(0)) : this.convert(v, t, node).op),
       };
     }
     return this.f.fail(node, Code.Unsupported, "this cannot be assigned");
@@ -630,7 +636,7 @@ export class ExprLowerer {
       }
       const v = this.lower(prop.getInitializerOrThrow(), field.type.kind === "int" ? field.type : undefined);
       const op = field.type.kind === "int" ? this.convert(v, field.type, prop).op : v.kind === "bool" || v.kind === "int" ? v.op : imm(0);
-      this.b.store(base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);
+      storeField(this.b, "stack", base, field.offset, field.type.kind === "int" ? ((field.type.bits / 8) as 1 | 2 | 4 | 8) : 1, op);
     }
     return { kind: "ptr", to: t, base, off: 0, nullable: false, space: "stack" };
   }

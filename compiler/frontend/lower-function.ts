@@ -9,6 +9,7 @@ import type { Block, IrFunction, VReg } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import type { ModuleInfo } from "./module.js";
+import { checkOperands } from "./byte-order.js";
 import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
@@ -36,6 +37,8 @@ export class FunctionLowerer {
   packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
   /** VRegs that hold a pointer known not to be null when set (for jump threading). */
   readonly nonNull = new Set<VReg>();
+  /** Variables whose declaration failed (and was reported): their uses stop quietly, without follow-on errors. */
+  readonly failedDecls = new Set<object>();
   /** What dominating checks say about unsigned locals (for run-time array indices). */
   readonly ranges = new RangeFacts();
   readonly returnType: IntType | "bool" | "void";
@@ -112,6 +115,7 @@ export class FunctionLowerer {
       this.statementInner(stmt);
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
+      if (Node.isVariableStatement(stmt)) for (const d of stmt.getDeclarations()) if (!this.bindings.has(d.compilerNode)) this.failedDecls.add(d.compilerNode);
     }
   }
 
@@ -384,6 +388,7 @@ export class FunctionLowerer {
       }
       const caseValue = this.expr.lower(c.getExpression(), subject.ty);
       if (caseValue.kind !== "int" || caseValue.op.kind !== "imm") this.fail(c.getExpression(), Code.NotConstant, "case labels must be constants");
+      checkOperands(this.expr, stmt.getExpression(), subject, c.getExpression(), caseValue, c.getExpression(), "case");
       const next = this.b.newBlock();
       this.b.br("jeq", subject.ty && subject.ty.bits < 64 ? 32 : 64, s, caseValue.op, bodies[i]!, next);
       this.b.enter(next);

@@ -3,6 +3,7 @@
 // XdpContext. Resolution goes through the checker's types and symbols, never the text.
 
 import { ts, type Type } from "ts-morph";
+import { isPacked, packedStruct } from "./layout.js";
 
 export interface IntType {
   readonly kind: "int";
@@ -25,6 +26,8 @@ export interface StructType {
   readonly size: number;
   readonly align: number;
   readonly fields: readonly Field[];
+  /** `/** @packed *\/`: fields back to back, alignment 1 (see layout.ts). */
+  readonly packed?: true;
 }
 
 export interface ArrayType {
@@ -88,6 +91,14 @@ export function alignOf(t: ValueType): number {
 export function intTypeOf(type: Type): IntType | undefined {
   const alias = type.getAliasSymbol()?.getName();
   if (alias && INT_NAMES[alias]) return INT_NAMES[alias];
+  // Narrowing drops the alias (`x !== 0` takes the `| 0` off a be16): the width brand still names it.
+  if (type.isIntersection()) {
+    const brand = type.getProperties().find((p) => p.getName().startsWith("__@width@"));
+    const decl = brand?.getDeclarations()[0];
+    const names = decl ? brand!.getTypeAtLocation(decl).getUnionTypes() : [];
+    const name = names.map((t) => t.getLiteralValue()).find((v) => typeof v === "string" && INT_NAMES[v]);
+    if (typeof name === "string") return INT_NAMES[name];
+  }
   return undefined;
 }
 
@@ -139,7 +150,7 @@ export function valueTypeOf(type: Type, where: string): ValueType | string {
       align = Math.max(align, a);
     }
     const name = symbol?.getName() && symbol.getName() !== "__type" ? symbol.getName() : "";
-    const t: StructType = { kind: "struct", name, size: Math.ceil(offset / align) * align, align, fields };
+    const t: StructType = isPacked(type) ? packedStruct(name, fields) : { kind: "struct", name, size: Math.ceil(offset / align) * align, align, fields };
     cache.set(compiler, t);
     return t;
   }
