@@ -37,13 +37,13 @@ export declare enum HeaderSize {
 }
 
 /** ARP operations (ArpHdr.op, in network order: `arp.op === htons(ArpOp.REQUEST)`). */
-export declare const enum ArpOp {
+export declare enum ArpOp {
   REQUEST = 1,
   REPLY = 2,
 }
 
 /** ARP hardware types (ArpHdr.hrd). */
-export declare const enum ArpHardware {
+export declare enum ArpHardware {
   ETHER = 1,
 }
 
