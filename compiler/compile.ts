@@ -14,7 +14,8 @@ import { CompileError, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { emitObject } from "./emit/object.js";
 import { DiagnosticSink } from "./frontend/diagnostics.js";
 import { Abandon, FunctionLowerer } from "./frontend/lower-function.js";
-import { scanModule, type ModuleInfo } from "./frontend/module.js";
+import { isProgram, scanModule, type ModuleInfo } from "./frontend/module.js";
+import { programFiles } from "./frontend/imports.js";
 import { simplify } from "./ir/passes/simplify.js";
 import { propagate } from "./ir/passes/propagate.js";
 import { localCse } from "./ir/passes/local-cse.js";
@@ -63,6 +64,8 @@ function project(): Project {
         target: ts.ScriptTarget.ES2022,
         module: ts.ModuleKind.ESNext,
         moduleResolution: ts.ModuleResolutionKind.Bundler,
+        // `import { f } from "./util.ts"` as well as "./util" and "./util.js" (nothing is emitted).
+        allowImportingTsExtensions: true,
         types: [],
         noLib: true,
         paths: { tsbpf: [join(lib, "index.d.ts")], "tsbpf/net": [join(lib, "net.d.ts")] },
@@ -74,6 +77,7 @@ function project(): Project {
 }
 
 function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
+  // A module shown elsewhere (imported) reports under its own name.
   return source.getPreEmitDiagnostics().map((d) => {
     const start = d.getStart();
     const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
@@ -90,17 +94,21 @@ function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
 export function compileSource(path: string, sourceText: string, options: CompileOptions = {}): CompileResult {
   const fileName = options.displayName ?? path;
   const p = project();
+  const before = new Set(p.getSourceFiles());
   const source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
   try {
-    const typeErrors = tsDiagnostics(source, fileName);
+    const files = programFiles(source, fileName, libDir());
+    const typeErrors = files.sources.flatMap((sf) => tsDiagnostics(sf, files.fileNames.get(sf.getFilePath())!));
     if (typeErrors.length > 0) throw new CompileError(typeErrors);
-    const sink = new DiagnosticSink(fileName);
-    const module = scanModule(source, sink);
+    const sink = new DiagnosticSink(fileName, files.fileNames);
+    const module = scanModule(files, sink);
     const functions = lowerAll(module, sink, fileName, options.target ?? "kernel");
     if (sink.failed) throw new CompileError(sink.diagnostics);
     return { object: emitObject(module, functions, fileName), functions };
   } finally {
-    p.removeSourceFile(source);
+    // Imported modules are read from disk again by the next compilation (they may have changed).
+    for (const sf of p.getSourceFiles()) if (!before.has(sf) && !sf.wasForgotten()) p.removeSourceFile(sf);
+    if (!source.wasForgotten()) p.removeSourceFile(source);
   }
 }
 
@@ -109,7 +117,7 @@ function candidateTable(module: ModuleInfo): (sig: string) => readonly string[] 
   // Computed on the first indirect call only: most programs have none, and the walk is not free.
   let taken: { name: string; sig: string | { error: string } }[] | undefined;
   return (sig) => {
-    taken ??= addressTakenFunctions(module.source).flatMap((name) => {
+    taken ??= addressTakenFunctions(module.sources, (fn) => isProgram(module, fn), (fn) => module.names.get(fn.compilerNode)).flatMap((name) => {
       // A function the module scan refused (no body …) has a diagnostic already and is no candidate.
       const decl = module.functions.get(name);
       return decl ? [{ name, sig: signatureKey(decl.getType(), decl) }] : [];
@@ -128,7 +136,7 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string, ta
     const decl = module.functions.get(name)!;
     let fn;
     try {
-      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target);
+      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target, libDir());
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
       if (splitWebs(fn)) simplify(fn, lowerer.nonNull);

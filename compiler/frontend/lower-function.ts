@@ -12,7 +12,8 @@ import type { ModuleInfo } from "./module.js";
 import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
-import { signatureKey } from "./function-values.js";
+import { moduleFunctionOf, signatureKey } from "./function-values.js";
+import { inlineRequirement, isContextType } from "./subprogram-args.js";
 import { RangeFacts, alwaysExits, assignedIn, impliedFacts, indexBound } from "./ranges.js";
 import type { CodeTarget } from "../ir/passes/indirect-calls.js";
 
@@ -39,6 +40,8 @@ export class FunctionLowerer {
   /** What dominating checks say about unsigned locals (for run-time array indices). */
   readonly ranges = new RangeFacts();
   readonly returnType: IntType | "bool" | "void";
+  /** Whether a statement was abandoned after a diagnostic (so follow-on errors are not reported). */
+  private abandoned = false;
 
   constructor(
     readonly fn: FunctionDeclaration,
@@ -48,9 +51,11 @@ export class FunctionLowerer {
     readonly fileName: string,
     /** Where indirect calls will run: "kernel" (ladders of direct calls) or "vm" (callx). */
     readonly target: CodeTarget = "kernel",
+    /** tsbpf's lib/ directory: its declarations are not a package without source. */
+    readonly libDir: string = "",
   ) {
     const params = fn.getParameters();
-    this.b = new IrBuilder(fn.getName()!, section, params.length);
+    this.b = new IrBuilder(module.names.get(fn.compilerNode) ?? fn.getName()!, section, params.length);
     this.expr = new ExprLowerer(this);
     const ret = fn.getReturnType();
     this.returnType = ret.isVoid() ? "void" : ret.isBoolean() ? "bool" : (intTypeOf(ret) ?? (ret.getSymbol()?.getName() === "XdpAction" || ret.isEnum() || ret.isEnumLiteral() ? INT_ACTION : "void"));
@@ -67,7 +72,7 @@ export class FunctionLowerer {
     const sf = node.getSourceFile();
     const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
     const text = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";
-    this.b.at({ file: this.fileName, line, column, text });
+    this.b.at({ file: this.module.fileNames.get(sf.getFilePath()) ?? this.fileName, line, column, text });
   }
 
   lower(): IrFunction {
@@ -76,8 +81,10 @@ export class FunctionLowerer {
     fn.getParameters().forEach((p, i) => {
       const t = p.getType();
       const key = p.compilerNode;
-      if (this.section !== undefined && i === 0) {
-        const ctx: VReg = this.b.fn.params[0]!;
+      if (isContextType(t)) {
+        // A subprogram taking the context (static: the verifier follows the caller's ctx into
+        // it) reads the packet bounds from it at entry, as the program does.
+        const ctx: VReg = this.b.fn.params[i]!;
         const data = this.b.load(ctx, 0, 4);
         const dataEnd = this.b.load(ctx, 4, 4);
         this.packet = { ctx, data, dataEnd };
@@ -100,7 +107,8 @@ export class FunctionLowerer {
     const body = fn.getBody();
     if (body && Node.isBlock(body)) for (const stmt of body.getStatements()) this.statement(stmt as Statement);
     if (!this.b.terminated) {
-      if (this.returnType !== "void") this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
+      // After an abandoned statement (already a diagnostic) the end may look reachable when it is not.
+      if (this.returnType !== "void" && !this.abandoned) this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
       this.b.ret(imm(0));
     }
     return this.b.fn;
@@ -112,6 +120,7 @@ export class FunctionLowerer {
       this.statementInner(stmt);
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
+      this.abandoned = true;
     }
   }
 
@@ -293,7 +302,7 @@ export class FunctionLowerer {
       this.loops.push(...savedLoops);
     }
     if (!this.b.terminated) {
-      if (returnType !== "void") this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
+      if (returnType !== "void" && !this.abandoned) this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
       this.b.mov(imm(0), 64, frame.result);
       this.b.jmp(frame.join);
     }
@@ -305,9 +314,11 @@ export class FunctionLowerer {
   }
 
   /** Whether a call to `callee` is inlined: small, loop-free, not recursive, not marked @noinline. */
-  shouldInline(callee: FunctionDeclaration): boolean {
-    if (callee.getJsDocs().some((d) => d.getTags().some((t) => t.getTagName() === "noinline"))) return false;
-    if (callee === this.fn || this.inlineFrames.some((f) => f.fn === callee)) return false;
+  shouldInline(callee: FunctionDeclaration, node: Node): boolean {
+    const recursive = callee === this.fn || this.inlineFrames.some((f) => f.fn === callee);
+    const forced = inlineRequirement(callee, node, this, recursive);
+    if (forced !== undefined) return forced;
+    if (recursive) return false;
     let statements = 0;
     let loops = false;
     callee.getBody()?.forEachDescendant((d) => {
@@ -316,7 +327,7 @@ export class FunctionLowerer {
     });
     if (loops || statements > 12) return false;
     // Called from several places, only a tiny body pays for being copied into each.
-    const callSites = this.module.source.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => c.getExpression().getText() === callee.getName()).length;
+    const callSites = this.module.sources.flatMap((s) => s.getDescendantsOfKind(SyntaxKind.CallExpression)).filter((c) => moduleFunctionOf(c.getExpression()) === callee).length;
     return callSites <= 1 || statements <= 3;
   }
 
