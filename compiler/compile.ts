@@ -106,8 +106,14 @@ export function compileSource(path: string, sourceText: string, options: Compile
     if (sink.failed) throw new CompileError(sink.diagnostics);
     return { object: emitObject(module, functions, fileName), functions };
   } finally {
-    // Imported modules are read from disk again by the next compilation (they may have changed).
-    for (const sf of p.getSourceFiles()) if (!before.has(sf) && !sf.wasForgotten()) p.removeSourceFile(sf);
+    // Imported modules (and packages' declarations) are read from disk again by the next
+    // compilation: they may have changed. tsbpf's own lib stays parsed.
+    const lib = libDir();
+    for (const f of p.getProgram().compilerObject.getSourceFiles()) {
+      if (f.fileName.startsWith(lib + "/")) continue;
+      const sf = p.getSourceFile(f.fileName);
+      if (sf && !before.has(sf) && !sf.wasForgotten()) sf.forget();
+    }
     if (!source.wasForgotten()) p.removeSourceFile(source);
   }
 }
