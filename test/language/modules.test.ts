@@ -160,7 +160,7 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function diagnostics(dir: string, entry: string, source: string): Diagnostic[] {
+function diagnostics(dir: string, entry: string, source: string): readonly Diagnostic[] {
   try {
     compileSource(join(dir, entry), source, { displayName: `app/${entry}` });
   } catch (e) {
