@@ -7,6 +7,7 @@
 
 import { Node, SyntaxKind, type FunctionDeclaration, type SourceFile, type Type } from "ts-morph";
 import { declarationOf, isModuleLevel } from "./imports.js";
+import { isContextType } from "./subprogram-args.js";
 import { intTypeOf, sizeOf, typeName, valueTypeOf } from "./types.js";
 
 /** A module-level `const T = [f, g, h]`: function values indexed by position. */
@@ -28,6 +29,8 @@ export function signatureKey(type: Type, where: Node): string | { error: string 
     const int = intTypeOf(t);
     if (int) return int.name;
     if (t.getSymbol()?.getName() === "XdpAction" || t.isEnum() || t.isEnumLiteral()) return "u32";
+    // The context passes as a pointer, as to a direct call (subprogram-args.ts).
+    if (isContextType(t)) return "ctx";
     if (t.getCallSignatures().length > 0) return { error: `${what} is itself a function; function values take integers and references` };
     const nullable = t.isNullable();
     const vt = valueTypeOf(nullable ? t.getNonNullableType() : t, what);

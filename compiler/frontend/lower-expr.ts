@@ -143,6 +143,7 @@ export class ExprLowerer {
     const sym = node.getSymbol();
     const decl = sym?.getValueDeclaration() ?? sym?.getDeclarations()[0];
     const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+    if (decl && !binding) this.f.checkNotFailed(decl.compilerNode);
     if (binding) {
       switch (binding.kind) {
         case "var":
@@ -331,7 +332,9 @@ export class ExprLowerer {
     const signature = callee.getType().getCallSignatures()[0]!;
     const ops = this.arguments(args, signature.getParameters().map((p) => p.getTypeAtLocation(node)));
     const ret = signature.getReturnType();
-    return this.result(ret, this.b.call({ kind: "indirect", reg: v.reg, sig: v.sig }, ops, !ret.isVoid()));
+    const r = this.b.call({ kind: "indirect", reg: v.reg, sig: v.sig }, ops, !ret.isVoid());
+    reloadPacketBounds(this.f, signature.getParameters().map((p) => p.getTypeAtLocation(node)));
+    return this.result(ret, r);
   }
 
   /** bpfLoop(n, callback, ctx): helper 181 with the callback's address (a BPF_PSEUDO_FUNC lddw). */

@@ -42,6 +42,8 @@ export class FunctionLowerer {
   readonly returnType: IntType | "bool" | "void";
   /** Whether a statement was abandoned after a diagnostic (so follow-on errors are not reported). */
   private abandoned = false;
+  /** Declarations whose initialisation failed (already a diagnostic). */
+  private readonly failed = new Set<object>();
 
   constructor(
     readonly fn: FunctionDeclaration,
@@ -188,6 +190,21 @@ export class FunctionLowerer {
   }
 
   private variable(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {
+    try {
+      this.variableInner(d, isConst);
+    } catch (e) {
+      // Its uses would only repeat the diagnostic in other words: they are abandoned silently.
+      if (e instanceof Abandon) this.failed.add(d.compilerNode);
+      throw e;
+    }
+  }
+
+  /** Abandons lowering at a use of a variable whose declaration already failed (no second diagnostic). */
+  checkNotFailed(decl: object): void {
+    if (this.failed.has(decl)) throw new Abandon("a variable whose declaration failed");
+  }
+
+  private variableInner(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {
     const nameNode = d.getNameNode();
     if (!Node.isIdentifier(nameNode)) this.fail(d, Code.Unsupported, "destructuring is not supported");
     const init = d.getInitializer();

@@ -1,0 +1,67 @@
+// What stays refused around calls is one diagnostic at the place to fix, with no follow-on
+// errors: a map parameter on a @noinline function, recursion through @inline or a map
+// parameter, contradictory tags, a reference result; and no follow-on errors after a failed
+// declaration or an abandoned `return` (no false "can reach its end").
+import { describe, expect, it } from "vitest";
+import { Code } from "../../compiler/diagnostics/codes.js";
+import { diagnoseWith } from "../support/diagnose.js";
+
+const diagnose = diagnoseWith(`import { ArrayMap, XdpAction, type XdpContext, type u32, type u64 } from "tsbpf";
+import type { IPv4Hdr } from "tsbpf/net";
+const a = new ArrayMap<u32, u64>(4);
+const b = new ArrayMap<u32, u64>(4);
+`);
+
+const summary = (body: string) => diagnose(body).map((d) => ({ code: d.code, line: d.span?.line, message: d.message }));
+
+describe("refused calls: one diagnostic each", () => {
+  it("a map parameter on a @noinline function, called twice", () => {
+    expect(summary(`/** @noinline */
+function bump(m: ArrayMap<u32, u64>, k: u32): void { const v = m.lookup(k); if (v) v.value += 1; }
+export function prog(ctx: XdpContext): XdpAction { bump(a, 0); bump(b, 1); return XdpAction.PASS; }
+`)).toEqual([{ code: Code.UnsupportedType, line: 6, message: "function 'bump' takes map 'm', so it is inlined at each call (specialised to the map passed); it cannot be @noinline" }]);
+  });
+
+  it("@inline recursion", () => {
+    expect(summary(`/** @inline */
+function f(n: u32): u32 { return n === 0 ? 0 : f(n - 1) + 1; }
+export function prog(ctx: XdpContext): XdpAction { return f(ctx.length) === 3 ? XdpAction.DROP : XdpAction.PASS; }
+`)).toEqual([{ code: Code.Recursion, line: 6, message: "'f' is marked @inline and calls itself; an inlined function cannot be recursive" }]);
+  });
+
+  it("recursion through a map parameter", () => {
+    expect(summary(`function walk(m: ArrayMap<u32, u64>, k: u32): u32 { return k === 0 ? 0 : walk(m, k - 1); }
+export function prog(ctx: XdpContext): XdpAction { return walk(a, 3) === 1 ? XdpAction.DROP : XdpAction.PASS; }
+`)).toEqual([{ code: Code.Recursion, line: 5, message: "'walk' takes map 'm' (such functions are inlined) and calls itself; an inlined function cannot be recursive" }]);
+  });
+
+  it("both @inline and @noinline", () => {
+    expect(summary(`/** @inline @noinline */
+function g(n: u32): u32 { return n + 1; }
+export function prog(ctx: XdpContext): XdpAction { return g(ctx.length) === 3 ? XdpAction.DROP : XdpAction.PASS; }
+`)).toEqual([{ code: Code.Unsupported, line: 6, message: "function 'g' is marked both @inline and @noinline" }]);
+  });
+
+  it("a reference result from a subprogram", () => {
+    expect(summary(`/** @noinline */
+function ip(ctx: XdpContext): IPv4Hdr | null { return ctx.header<IPv4Hdr>(14); }
+export function prog(ctx: XdpContext): XdpAction { return ip(ctx) ? XdpAction.DROP : XdpAction.PASS; }
+`).map((d) => [d.code, d.line])).toEqual([[Code.UnsupportedType, 6]]);
+  });
+
+  it("a variable whose declaration failed is not reported again where it is used", () => {
+    expect(summary(`export function prog(ctx: XdpContext): XdpAction {
+  const f = () => 1;
+  const g = f;
+  return f() === 1 ? XdpAction.DROP : XdpAction.PASS;
+}
+`).map((d) => [d.code, d.line])).toEqual([[Code.Closure, 6]]);
+  });
+
+  it("an abandoned return is not also a missing return", () => {
+    expect(summary(`export function prog(ctx: XdpContext): XdpAction {
+  return (() => 1)() === 1 ? XdpAction.DROP : XdpAction.PASS;
+}
+`).map((d) => d.code)).toEqual([Code.Closure]);
+  });
+});
