@@ -6,7 +6,7 @@
 // declaration files (.d.ts) has nothing to compile, which is a diagnostic where it is used.
 
 import { dirname, join, relative, sep } from "node:path";
-import { Node, type SourceFile } from "ts-morph";
+import { Node, ts, type SourceFile } from "ts-morph";
 
 export interface ProgramFiles {
   /** The modules to compile, dependencies before the modules importing them, the entry last. */
@@ -43,6 +43,9 @@ export function programFiles(entry: SourceFile, entryName: string, libDir: strin
 function dependencies(sf: SourceFile): SourceFile[] {
   const out: SourceFile[] = [];
   for (const stmt of sf.getStatements()) {
+    // A malformed specifier (not a string literal) is the type checker's diagnostic, not a module.
+    const spec = (Node.isImportDeclaration(stmt) || Node.isExportDeclaration(stmt)) ? stmt.compilerNode.moduleSpecifier : undefined;
+    if (spec && !ts.isStringLiteral(spec)) continue;
     if (Node.isImportDeclaration(stmt)) {
       // `import type …` brings no code; an import of interfaces only still names the module.
       if (stmt.isTypeOnly()) continue;
