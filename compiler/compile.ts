@@ -139,10 +139,11 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string, ta
   const seen = new Set(queue.map((q) => q.name));
   while (queue.length > 0) {
     const { name, section } = queue.shift()!;
-    const decl = module.functions.get(name)!;
+    const specialised = module.specialisations.get(name);
+    const decl = specialised?.fn ?? module.functions.get(name)!;
     let fn;
     try {
-      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target, libDir());
+      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target, libDir(), specialised ? { name, maps: specialised.maps } : undefined);
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
       if (splitWebs(fn)) simplify(fn, lowerer.nonNull);
@@ -174,7 +175,7 @@ function checkCallGraph(module: ModuleInfo, machine: ReadonlyMap<string, Machine
     const f = machine.get(name);
     if (!f) return 0;
     if (path.includes(name)) {
-      sink.error(module.functions.get(name)!, Code.Recursion, `'${name}' calls itself through ${[...path.slice(path.indexOf(name)), name].join(" → ")}; BPF forbids recursion`);
+      sink.error(module.functions.get(name) ?? module.specialisations.get(name)!.fn, Code.Recursion, `'${name}' calls itself through ${[...path.slice(path.indexOf(name)), name].join(" → ")}; BPF forbids recursion`);
       return 0;
     }
     let deepest = 0;

@@ -18,7 +18,7 @@ import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { isProgram, nameOf } from "./module.js";
 import { declarationOnlyUse, isNamespaceMember } from "./imports.js";
-import { pointerArgument, reloadPacketBounds } from "./subprogram-args.js";
+import { lowerSubprogramCall, pointerArgument, reloadPacketBounds } from "./subprogram-args.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
 
@@ -294,10 +294,7 @@ export class ExprLowerer {
       const values = args.map((a, i) => this.lower(a, params[i] ? intTypeOf(params[i]!.getType()) : undefined));
       return this.f.inline(fn, values, node);
     }
-    const ops = this.arguments(args, params.map((p) => p.getType()));
-    const r = this.b.call({ kind: "func", name }, ops, !fn.getReturnType().isVoid());
-    reloadPacketBounds(this.f, params.map((p) => p.getType()));
-    return this.result(fn.getReturnType(), r);
+    return lowerSubprogramCall(this, name, fn, args, node);
   }
 
   /** Arguments lowered to operands for parameters of types `params` (integers converted, references as addresses). */

@@ -8,7 +8,7 @@ import { IrBuilder, imm, reg } from "../ir/builder.js";
 import type { Block, IrFunction, VReg } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import type { ModuleInfo } from "./module.js";
+import type { MapDecl, ModuleInfo } from "./module.js";
 import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
@@ -55,9 +55,11 @@ export class FunctionLowerer {
     readonly target: CodeTarget = "kernel",
     /** tsbpf's lib/ directory: its declarations are not a package without source. */
     readonly libDir: string = "",
+    /** For a specialised subprogram: its name and the maps its map parameters stand for. */
+    readonly specialisation?: { readonly name: string; readonly maps: ReadonlyMap<number, MapDecl> },
   ) {
     const params = fn.getParameters();
-    this.b = new IrBuilder(module.names.get(fn.compilerNode) ?? fn.getName()!, section, params.length);
+    this.b = new IrBuilder(specialisation?.name ?? module.names.get(fn.compilerNode) ?? fn.getName()!, section, params.length);
     this.expr = new ExprLowerer(this);
     const ret = fn.getReturnType();
     this.returnType = ret.isVoid() ? "void" : ret.isBoolean() ? "bool" : (intTypeOf(ret) ?? (ret.getSymbol()?.getName() === "XdpAction" || ret.isEnum() || ret.isEnumLiteral() ? INT_ACTION : "void"));
@@ -94,6 +96,8 @@ export class FunctionLowerer {
         this.bindings.set(key, { kind: "ctx", reg: ctx });
         return;
       }
+      const map = this.specialisation?.maps.get(i);
+      if (map) return this.bindings.set(key, { kind: "map", decl: map, reg: this.b.lddw({ kind: "map", name: map.name }), nullable: false });
       const int = intTypeOf(t);
       if (int) return this.bindings.set(key, { kind: "var", ty: int, reg: this.b.fn.params[i]! });
       if (t.isBoolean()) return this.bindings.set(key, { kind: "var", ty: "bool", reg: this.b.fn.params[i]! });

@@ -63,6 +63,15 @@ export interface ModuleInfo {
   /** Module-level `const T = [f, g]`: tables of function values. */
   readonly functionTables: Map<string, FunctionTable>;
   license: string | undefined;
+  /** Subprograms specialised to the maps passed for their map parameters, by object-wide name. */
+  readonly specialisations: Map<string, Specialisation>;
+}
+
+/** A @noinline function taking maps, compiled once per combination of maps passed (`f__a`). */
+export interface Specialisation {
+  readonly fn: FunctionDeclaration;
+  /** Parameter index → the map it stands for. */
+  readonly maps: ReadonlyMap<number, MapDecl>;
 }
 
 const MAP_CLASSES: Readonly<Record<string, MapType>> = {
@@ -112,7 +121,7 @@ const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(files: ProgramFiles, sink: DiagnosticSink): ModuleInfo {
   const source = files.sources[files.sources.length - 1]!;
-  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined };
+  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined, specialisations: new Map() };
   nameFunctions(info);
   for (const sf of files.sources) scanFile(sf, sf === source, info, sink);
   if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");

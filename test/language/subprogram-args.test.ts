@@ -107,8 +107,18 @@ function popEth(ctx: XdpContext): i64 {
   return ctx.adjustHead(HeaderSize.ETH);
 }
 
+/** A @noinline function taking a map: one subprogram per map passed (countFrame__byProto, countFrame__byPort). */
+/** @noinline */
+function countFrame(m: ArrayMap<u32, Counter>, slot: u32): u32 {
+  const c = m.lookup(slot);
+  if (!c) return 0;
+  c.frames += 1;
+  return u32(c.frames & 1);
+}
+
 /** The subprogram moves the packet: the caller's bounds are reloaded after the call. */
 export function xdp_pop(ctx: XdpContext): XdpAction {
+  if (countFrame(byProto, 3) + countFrame(byPort, ctx.length & 3) === 7) return XdpAction.ABORTED;
   const eth = ctx.header<EthHdr>(0);
   if (!eth || eth.proto !== htons(EtherType.IPV4)) return XdpAction.PASS;
   if (popEth(ctx) !== 0) return XdpAction.ABORTED;
@@ -201,9 +211,18 @@ int xdp_subprog(struct xdp_md *ctx)
 
 static __noinline long pop_eth(struct xdp_md *ctx) { return bpf_xdp_adjust_head(ctx, 14); }
 
+static __noinline __u32 count_frame(void *m, __u32 slot)
+{
+	struct counter *c = bpf_map_lookup_elem(m, &slot);
+	if (!c) return 0;
+	c->frames += 1;
+	return c->frames & 1;
+}
+
 SEC("xdp")
 int xdp_pop(struct xdp_md *ctx)
 {
+	if (count_frame(&byProto, 3) + count_frame(&byPort, (ctx->data_end - ctx->data) & 3) == 7) return XDP_ABORTED;
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP)) return XDP_PASS;
@@ -222,7 +241,7 @@ describe("subprogram arguments", () => {
   it("compiles ctx, packet, map-value and stack-struct arguments into static subprograms, and inlines @inline and map-taking functions", () => {
     const { functions } = buildSource("/virtual/subprog.ts", SOURCE, { displayName: "subprog.ts" });
     // Programs first, then the subprograms reached; bump (takes a map) and classify (@inline) are not among them.
-    expect(functions.map((f) => f.name)).toEqual(["xdp_subprog", "xdp_pop", "lastSourceByte", "oddLength", "l3Offset", "ttlOf", "parseFlow", "account", "popEth"]);
+    expect(functions.map((f) => f.name)).toEqual(["xdp_subprog", "xdp_pop", "lastSourceByte", "oddLength", "l3Offset", "ttlOf", "parseFlow", "account", "countFrame__byProto", "countFrame__byPort", "popEth"]);
   });
 
   describe.skipIf(!usable || !clang)("in the kernel and the VM, against the C twin", () => {
@@ -239,9 +258,11 @@ describe("subprogram arguments", () => {
       expect(r.maps.filter((m) => m.c !== "0".repeat(32)).length).toBeGreaterThanOrEqual(4);
     });
 
-    it("xdp_pop: the subprogram moves the packet; the caller reads the moved frame", () => {
-      const r = runTwins(ts, c, "xdp_pop", twinFrames(), []);
+    it("xdp_pop: the subprogram moves the packet; the caller reads the moved frame; a @noinline function specialised per map counts", () => {
+      const r = runTwins(ts, c, "xdp_pop", twinFrames(), [{ name: "byProto", entries: 4 }, { name: "byPort", entries: 4 }]);
       for (const run of r.runs) expect({ frame: run.frame, ts: run.kernel, vm: run.vm }).toEqual({ frame: run.frame, ts: run.c, vm: run.c });
+      for (const m of r.maps) expect({ map: m.name, key: m.key, ts: m.kernel, vm: m.vm }).toEqual({ map: m.name, key: m.key, ts: m.c, vm: m.c });
+      expect(r.maps.filter((m) => m.c !== "0".repeat(32)).length).toBeGreaterThanOrEqual(3);
       expect(r.packetsEqual).toBe(true);
       expect(new Set(r.runs.map((x) => x.c))).toEqual(new Set([0, 1, 2, 3]));
     });

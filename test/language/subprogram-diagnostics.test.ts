@@ -1,12 +1,12 @@
-// What stays refused around calls is one diagnostic at the place to fix, with no follow-on
-// errors: a map parameter on a @noinline function, recursion through @inline or a map
-// parameter, contradictory tags, a reference result; and no follow-on errors after a failed
-// declaration or an abandoned `return` (no false "can reach its end").
+// What stays refused around calls is one diagnostic at the place to fix: an inner map passed
+// to a @noinline function taking a map, recursion through @inline or a map parameter,
+// contradictory tags, a reference result. No follow-on errors after a failed declaration or
+// an abandoned `return` (no false "can reach its end").
 import { describe, expect, it } from "vitest";
 import { Code } from "../../compiler/diagnostics/codes.js";
 import { diagnoseWith } from "../support/diagnose.js";
 
-const diagnose = diagnoseWith(`import { ArrayMap, XdpAction, type XdpContext, type u32, type u64 } from "tsbpf";
+const diagnose = diagnoseWith(`import { ArrayMap, ArrayOfMaps, XdpAction, type XdpContext, type u32, type u64 } from "tsbpf";
 import type { IPv4Hdr } from "tsbpf/net";
 const a = new ArrayMap<u32, u64>(4);
 const b = new ArrayMap<u32, u64>(4);
@@ -15,11 +15,12 @@ const b = new ArrayMap<u32, u64>(4);
 const summary = (body: string) => diagnose(body).map((d) => ({ code: d.code, line: d.span?.line, message: d.message }));
 
 describe("refused calls: one diagnostic each", () => {
-  it("a map parameter on a @noinline function, called twice", () => {
-    expect(summary(`/** @noinline */
+  it("an inner map (looked up at run time) passed to a @noinline function taking a map", () => {
+    expect(summary(`const outer = new ArrayOfMaps(2, a, { 0: a });
+/** @noinline */
 function bump(m: ArrayMap<u32, u64>, k: u32): void { const v = m.lookup(k); if (v) v.value += 1; }
-export function prog(ctx: XdpContext): XdpAction { bump(a, 0); bump(b, 1); return XdpAction.PASS; }
-`)).toEqual([{ code: Code.UnsupportedType, line: 6, message: "function 'bump' takes map 'm', so it is inlined at each call (specialised to the map passed); it cannot be @noinline" }]);
+export function prog(ctx: XdpContext): XdpAction { const m = outer.lookup(0); if (m) bump(m, 1); return XdpAction.PASS; }
+`)).toEqual([{ code: Code.UnsupportedType, line: 8, message: "an inner map looked up at run time cannot be passed to @noinline 'bump'" }]);
   });
 
   it("@inline recursion", () => {
