@@ -1,6 +1,6 @@
 // Programs over several modules: `./x`, `./x.js` and `./x.ts` imports, namespace imports,
-// `export *` and `export { a as b }` barrels, anonymous default exports, const enums and
-// constants from other modules, and a package in node_modules that ships TypeScript source.
+// `export *` and `export { a as b }` barrels, anonymous default exports (a function, a map),
+// const enums, constants and a global from other modules, and a package in node_modules that ships TypeScript source.
 // A map declared in one module and used from two is one map; diagnostics and line_info name
 // each file. The program runs in the kernel and the VM like its C twin (a header with static
 // __noinline parsers). What stays refused (a package with only .d.ts, two maps of one name) is
@@ -28,13 +28,20 @@ const FILES: Record<string, string> = {
   "maps.ts": `import { ArrayMap, type u32, type u64 } from "tsbpf";
 /** Frames per slot (see proto.ts): one map, used from main.ts and from lib/count.ts. */
 export const hits = new ArrayMap<u32, u64>(4);
+const drops = new ArrayMap<u32, u64>(2);
+export default drops;
 `,
   "proto.ts": `export const SSH_PORT = 22;
+const TX_AT = 4;
+export { TX_AT as TX_AFTER };
 export const enum Slot { TCP = 0, UDP = 1, OTHER = 2, SSH = 3 }
 `,
   "lib/count.ts": `import type { u32 } from "tsbpf";
 import { hits } from "../maps.js";
+/** Frames counted so far: a global of this module that main.ts reads. */
+export let total: u32 = 0;
 export function count(slot: u32): void {
+  total += 1;
   const v = hits.lookup(slot);
   if (v) v.value += 1;
 }
@@ -77,8 +84,8 @@ export declare function parse(x: u32): u32;
   "main.ts": `import { XdpAction, ntohs, u16, u32, type XdpContext } from "tsbpf";
 import { IpProto, type UdpHdr } from "tsbpf/net";
 import * as lib from "./lib/index";
-import { hits as frames } from "./maps.ts";
-import { Slot } from "./proto.js";
+import drops, { hits as frames } from "./maps.ts";
+import { Slot, TX_AFTER } from "./proto.js";
 import { l4Offset, l4Proto } from "pktlib";
 
 export const LICENSE = "GPL";
@@ -95,9 +102,11 @@ export function xdp_modules(ctx: XdpContext): XdpAction {
   else if (proto === IpProto.UDP) lib.count(Slot.UDP);
   if (lib.isSsh(u16(ntohs(ports.dest))) || u32(ntohs(ports.source)) === lib.SSH) {
     lib.count(Slot.SSH);
+    const d = drops.lookup(0);
+    if (d) d.value += 1;
     return XdpAction.DROP;
   }
-  return XdpAction.PASS;
+  return lib.total === TX_AFTER ? XdpAction.TX : XdpAction.PASS;
 }
 `,
 };
@@ -130,7 +139,9 @@ const C_TWIN = `#include "pktlib.h"
 #include <linux/udp.h>
 #include <bpf/bpf_helpers.h>
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } hits SEC(".maps");
-static __always_inline void count(__u32 slot) { __u64 *v = bpf_map_lookup_elem(&hits, &slot); if (v) *v += 1; }
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u64); } drops SEC(".maps");
+static __u32 total;
+static __noinline void count(__u32 slot) { total += 1; __u64 *v = bpf_map_lookup_elem(&hits, &slot); if (v) *v += 1; }
 SEC("xdp")
 int xdp_modules(struct xdp_md *ctx)
 {
@@ -145,8 +156,14 @@ int xdp_modules(struct xdp_md *ctx)
 	__u32 proto = l4_proto(ctx);
 	if (proto == 6) count(0);
 	else if (proto == 17) count(1);
-	if (bpf_ntohs(ports->dest) == 22 || bpf_ntohs(ports->source) == 22) { count(3); return XDP_DROP; }
-	return XDP_PASS;
+	if (bpf_ntohs(ports->dest) == 22 || bpf_ntohs(ports->source) == 22) {
+		count(3);
+		__u32 zero = 0;
+		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+		if (d) *d += 1;
+		return XDP_DROP;
+	}
+	return total == 4 ? XDP_TX : XDP_PASS;
 }
 char LICENSE[] SEC("license") = "GPL";
 `;
@@ -175,11 +192,13 @@ describe("programs over several modules", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const build = () => buildSource(join(dir, "main.ts"), FILES["main.ts"]!, { displayName: "app/main.ts" });
 
-  it("compiles imported functions, constants, enums and maps into one object with one map", () => {
+  it("compiles imported functions, constants, enums, maps and a global into one object, each map once", () => {
     const { object, functions } = build();
-    // l4Offset and l4Proto (@noinline, from the package) stay subprograms; count and the default export are inlined.
-    expect(functions.map((f) => f.name)).toEqual(["xdp_modules", "l4Offset", "l4Proto"]);
-    expect(mapDefinitions(readObject(object)).map((m) => m.name)).toEqual(["hits"]);
+    // l4Offset and l4Proto (@noinline, from the package) stay subprograms, and count (called
+    // three times, four statements); the default export is inlined.
+    expect(functions.map((f) => f.name)).toEqual(["xdp_modules", "l4Offset", "l4Proto", "count"]);
+    // hits is used from main.ts and lib/count.ts: one map; total is one .bss variable.
+    expect(mapDefinitions(readObject(object)).map((m) => m.name)).toEqual(["hits", "drops", ".bss"]);
   });
 
   it.skipIf(!objdump)("records each module's file name in line_info", () => {
@@ -192,11 +211,11 @@ describe("programs over several modules", () => {
 
   it.skipIf(!usable || !clang)("returns what its C twin returns in the kernel, and the VM agrees, with the same map", () => {
     const c = compileC(clang!, C_TWIN, { "pktlib.h": PKTLIB_H });
-    const r = runTwins(build().object, c, "xdp_modules", twinFrames(), [{ name: "hits", entries: 4 }]);
+    const r = runTwins(build().object, c, "xdp_modules", twinFrames(), [{ name: "hits", entries: 4 }, { name: "drops", entries: 2 }]);
     for (const run of r.runs) expect({ frame: run.frame, ts: run.kernel, vm: run.vm }).toEqual({ frame: run.frame, ts: run.c, vm: run.c });
     for (const m of r.maps) expect({ key: m.key, ts: m.kernel, vm: m.vm }).toEqual({ key: m.key, ts: m.c, vm: m.c });
-    expect(new Set(r.runs.map((x) => x.c))).toEqual(new Set([0, 1, 2]));
-    expect(r.maps.every((m) => m.c !== "0000000000000000")).toBe(true);
+    expect(new Set(r.runs.map((x) => x.c))).toEqual(new Set([0, 1, 2, 3]));
+    expect(r.maps.filter((m) => m.c === "0000000000000000").map((m) => `${m.name}[${m.key}]`)).toEqual(["drops[1]"]);
   });
 
   it("reads an imported module again when it changed on disk", () => {
@@ -204,9 +223,9 @@ describe("programs over several modules", () => {
     const changed = project({ ...FILES, "node_modules/pktlib/src/index.ts": FILES["node_modules/pktlib/src/index.ts"]!.replaceAll("@noinline", "") });
     try {
       const after = compileSource(join(changed, "main.ts"), FILES["main.ts"]!).functions.map((f) => f.name);
-      expect(before).toEqual(["xdp_modules", "l4Offset", "l4Proto"]);
+      expect(before).toEqual(["xdp_modules", "l4Offset", "l4Proto", "count"]);
       // Without @noinline, both parsers (called once each) are inlined.
-      expect(after).toEqual(["xdp_modules"]);
+      expect(after).toEqual(["xdp_modules", "count"]);
       writeFileSync(join(changed, "node_modules/pktlib/src/index.ts"), FILES["node_modules/pktlib/src/index.ts"]!);
       expect(compileSource(join(changed, "main.ts"), FILES["main.ts"]!).functions.map((f) => f.name)).toEqual(before);
     } finally {
@@ -268,7 +287,7 @@ export function p(ctx: XdpContext): XdpAction {
     const bad = project({ ...FILES, "lib/count.ts": FILES["lib/count.ts"]!.replace("if (v) v.value += 1;", 'if (v) v.value += 1;\n  const s = "x";') });
     try {
       const ds = diagnostics(bad, "main.ts", FILES["main.ts"]!);
-      expect(ds.map((d) => [d.code, d.span?.file, d.span?.line])).toEqual([[Code.StringNotSupported, "app/lib/count.ts", 6]]);
+      expect(ds.map((d) => [d.code, d.span?.file, d.span?.line])).toEqual([[Code.StringNotSupported, "app/lib/count.ts", 9]]);
       const typeError = project({ ...FILES, "lib/ssh.ts": FILES["lib/ssh.ts"]!.replace("return port === SSH_PORT;", "const wide: u16 = undefined;\n  return port === SSH_PORT;") });
       try {
         const ts = diagnostics(typeError, "main.ts", FILES["main.ts"]!);
