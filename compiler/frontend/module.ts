@@ -145,9 +145,12 @@ export function isProgram(module: ModuleInfo, fn: FunctionDeclaration): boolean 
  * `name__module` (functions are static symbols, invisible to user space).
  */
 function nameFunctions(info: ModuleInfo): void {
+  // Maps and globals share the object's symbol names: another module's function avoids them too.
+  const variables = new Set(info.sources.flatMap((sf) => sf.getVariableDeclarations().map((d) => d.getName())));
   const taken = new Set<string>();
   const order = [info.source, ...info.sources.filter((s) => s !== info.source)];
   for (const sf of order) {
+    if (sf !== info.source) for (const v of variables) taken.add(v);
     for (const fn of sf.getFunctions()) {
       const base = fn.getName() ?? (fn.isDefaultExport() ? `${sf.getBaseNameWithoutExtension().replace(/\W/g, "_")}_default` : undefined);
       if (base === undefined) continue;
@@ -202,6 +205,12 @@ function isEntryExport(info: ModuleInfo, fn: Node | undefined): boolean {
 function claim(decl: VariableDeclaration, info: ModuleInfo, sink: DiagnosticSink): boolean {
   const name = decl.getName();
   const other = [...info.maps.values(), ...info.globals.values(), ...info.functionTables.values()].find((d) => d.name === name);
+  const fn = other ? undefined : info.sources.flatMap((sf) => sf.getFunctions()).find((f) => info.names.get(f.compilerNode) === name);
+  if (fn) {
+    const where = `${info.fileNames.get(fn.getSourceFile().getFilePath()) ?? fn.getSourceFile().getBaseName()}:${fn.getStartLineNumber()}`;
+    sink.error(decl, Code.DuplicateName, `'${name}' is also the name of the function at ${where}; functions, maps and globals share the object's symbol names`, "rename one of them");
+    return false;
+  }
   if (other) {
     const where = `${info.fileNames.get(other.node.getSourceFile().getFilePath()) ?? other.node.getSourceFile().getBaseName()}:${other.node.getStartLineNumber()}`;
     sink.error(decl, Code.DuplicateName, `'${name}' is also declared at ${where}; maps, globals and function tables are named in the object, so their names must be unique across the program's modules`, "rename one of them");

@@ -255,6 +255,31 @@ export function p(ctx: XdpContext): XdpAction {
   });
 });
 
+describe("symbol names across modules", () => {
+  it("another module's function named like a map is renamed; a map named like a program is one diagnostic", () => {
+    const dir = project({
+      "lib.ts": `import type { u32 } from "tsbpf";\n/** @noinline */\nexport function hits(x: u32): u32 { return x + 1; }\n`,
+      "maps.ts": `import { ArrayMap, type u32, type u64 } from "tsbpf";\nexport const counts = new ArrayMap<u32, u64>(4);\nexport const p2 = new ArrayMap<u32, u64>(4);\n`,
+    });
+    try {
+      const ok = compileSource(join(dir, "main.ts"), `import { ArrayMap, XdpAction, type XdpContext, type u32, type u64 } from "tsbpf";
+import { hits as h } from "./lib";
+const hits = new ArrayMap<u32, u64>(4);
+export function p(ctx: XdpContext): XdpAction { const v = hits.lookup(h(1)); return v ? XdpAction.DROP : XdpAction.PASS; }
+`);
+      expect(ok.functions.map((f) => f.name)).toEqual(["p", "hits__lib"]);
+      expect(mapDefinitions(readObject(ok.object)).map((m) => m.name)).toEqual(["hits"]);
+      const ds = diagnostics(dir, "main2.ts", `import { XdpAction, type XdpContext } from "tsbpf";
+import { counts } from "./maps";
+export function p2(ctx: XdpContext): XdpAction { return counts.lookup(1) ? XdpAction.DROP : XdpAction.PASS; }
+`);
+      expect(ds.map((d) => [d.code, d.span?.file, d.span?.line, d.message])).toEqual([[Code.DuplicateName, "app/maps.ts", 3, "'p2' is also the name of the function at app/main2.ts:3; functions, maps and globals share the object's symbol names"]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("what stays refused across modules", () => {
   const dir = project(FILES);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
