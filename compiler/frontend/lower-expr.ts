@@ -160,8 +160,8 @@ export class ExprLowerer {
           return binding;
       }
     }
-    // Module-level names (of this module or imported) by their object-wide names.
-    const name = nameOf(this.f.module, node) ?? node.getText();
+    // Module-level names (of this module or imported) by their object-wide names; "" for none.
+    const name = nameOf(this.f.module, node) ?? "";
     const fn = moduleFunctionOf(node);
     if (fn) {
       if (isProgram(this.f.module, fn)) this.f.fail(node, Code.Unsupported, `'${name}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");

@@ -205,7 +205,7 @@ export class FunctionLowerer {
 
   /** Abandons lowering at a use of a variable whose declaration already failed (no second diagnostic). */
   checkNotFailed(decl: object): void {
-    if (this.failed.has(decl)) throw new Abandon("a variable whose declaration failed");
+    if (this.failed.has(decl) || this.module.failed.has(decl)) throw new Abandon("a variable whose declaration failed");
   }
 
   private variableInner(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {

@@ -63,6 +63,8 @@ export interface ModuleInfo {
   /** Module-level `const T = [f, g]`: tables of function values. */
   readonly functionTables: Map<string, FunctionTable>;
   license: string | undefined;
+  /** Module-level declarations refused with a diagnostic (compiler nodes). */
+  readonly failed: Set<object>;
   /** Subprograms specialised to the maps passed for their map parameters, by object-wide name. */
   readonly specialisations: Map<string, Specialisation>;
 }
@@ -121,7 +123,7 @@ const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(files: ProgramFiles, sink: DiagnosticSink): ModuleInfo {
   const source = files.sources[files.sources.length - 1]!;
-  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined, specialisations: new Map() };
+  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined, specialisations: new Map(), failed: new Set() };
   nameFunctions(info);
   for (const sf of files.sources) scanFile(sf, sf === source, info, sink);
   if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
@@ -185,7 +187,12 @@ function scanFile(source: SourceFile, entry: boolean, info: ModuleInfo, sink: Di
     if (Node.isVariableStatement(stmt)) {
       const isConst = stmt.getDeclarationKind() === "const";
       // A library module may export its globals for other modules to read; the entry may not.
-      for (const decl of stmt.getDeclarations()) scanVariable(decl, isConst, entry && stmt.isExported(), info, sink);
+      for (const decl of stmt.getDeclarations()) {
+        const before = sink.diagnostics.length;
+        scanVariable(decl, isConst, entry && stmt.isExported(), info, sink);
+        // Its uses would only repeat the diagnostic: lowering abandons them silently.
+        if (sink.diagnostics.length > before) info.failed.add(decl.compilerNode);
+      }
       continue;
     }
     if (Node.isClassDeclaration(stmt)) {
