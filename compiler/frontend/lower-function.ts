@@ -334,9 +334,14 @@ export class FunctionLowerer {
     return { kind: "int", ty: returnType, op: reg(frame.result) };
   }
 
+  /** Whether a call to `callee` here would be recursive (it is this function or being inlined). */
+  isRecursive(callee: FunctionDeclaration): boolean {
+    return callee === this.fn || this.inlineFrames.some((f) => f.fn === callee);
+  }
+
   /** Whether a call to `callee` is inlined: small, loop-free, not recursive, not marked @noinline. */
   shouldInline(callee: FunctionDeclaration, node: Node): boolean {
-    const recursive = callee === this.fn || this.inlineFrames.some((f) => f.fn === callee);
+    const recursive = this.isRecursive(callee);
     const forced = inlineRequirement(callee, node, this, recursive);
     if (forced !== undefined) return forced;
     if (recursive) return false;

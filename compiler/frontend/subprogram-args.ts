@@ -13,6 +13,7 @@ import { Code } from "../diagnostics/codes.js";
 import type { ExprLowerer } from "./lower-expr.js";
 import type { FunctionLowerer } from "./lower-function.js";
 import type { MapDecl } from "./module.js";
+import { intTypeOf } from "./types.js";
 import type { Value } from "./values.js";
 
 const MAP_TYPES = new Set(["ArrayMap", "PerCpuArrayMap", "HashMap", "PerCpuHashMap", "LruHashMap", "LpmTrieMap", "DevMap", "RingBuf", "ProgArray", "QueueMap", "StackMap", "CpuMap", "XskMap", "PerfEventArray", "ArrayOfMaps", "HashOfMaps"]);
@@ -80,22 +81,45 @@ export function reloadPacketBounds(f: FunctionLowerer, params: readonly Type[]):
 }
 
 /**
- * A call of subprogram `name` (not inlined): arguments in registers, map arguments by
- * specialisation (the callee `name__map` loads the map itself; the register gets 0), then the
- * packet bounds reloaded when the context was passed.
+ * A call of subprogram `name` (not inlined by the size heuristic): arguments in registers, map
+ * arguments by specialisation (the callee `name__map` loads the map itself; the register gets
+ * 0), then the packet bounds reloaded when the context was passed. A packet header passed to a
+ * parameter the callee indexes at run time needs data_end there, which only inlining gives it:
+ * such a call is inlined (or, for @noinline, one diagnostic).
  */
 export function lowerSubprogramCall(x: ExprLowerer, name: string, fn: FunctionDeclaration, args: readonly Node[], node: Node): Value {
   const params = fn.getParameters();
   const types = params.map((p) => p.getType());
+  const values = args.map((a, i) => x.lower(a, types[i] ? intTypeOf(types[i]!) : undefined));
+  const indexed = runtimeIndexedParams(fn);
+  const packetArg = values.findIndex((v, i) => v.kind === "ptr" && v.space === "packet" && indexed.has(i));
+  if (packetArg >= 0) {
+    const param = params[packetArg]!.getName();
+    if (tagged(fn, "noinline") || x.f.isRecursive(fn)) {
+      return x.f.fail(args[packetArg]!, Code.UnsupportedType, `'${fn.getName()}' indexes '${param}' at run time, and this call passes a packet header: the index needs the packet's end, which a subprogram does not have`, "drop @noinline so it is inlined here, or pass the context and take the header with ctx.header inside");
+    }
+    return x.f.inline(fn, values, node);
+  }
   const maps = new Map<number, MapDecl>();
-  const ops = args.map((a, i) => {
-    if (!types[i] || !isMapType(types[i]!)) return x.arguments([a], [types[i]!])[0]!;
-    const v = x.lower(a);
-    if (v.kind !== "map") return x.f.fail(a, Code.UnsupportedType, "expected a map here");
-    // An inner map (a map-in-map lookup) exists only at run time: nothing to specialise on.
-    if (v.nullable) return x.f.fail(a, Code.UnsupportedType, `an inner map looked up at run time cannot be passed to @noinline '${fn.getName()}'`, "drop @noinline so the function is inlined for it");
-    maps.set(i, v.decl);
-    return imm(0);
+  const ops = values.map((v, i): Operand => {
+    const a = args[i]!;
+    const t = types[i];
+    if (t && isMapType(t)) {
+      if (v.kind !== "map") return x.f.fail(a, Code.UnsupportedType, "expected a map here");
+      // An inner map (a map-in-map lookup) exists only at run time: nothing to specialise on.
+      if (v.nullable) return x.f.fail(a, Code.UnsupportedType, `an inner map looked up at run time cannot be passed to @noinline '${fn.getName()}'`, "drop @noinline so the function is inlined for it");
+      maps.set(i, v.decl);
+      return imm(0);
+    }
+    const pt = t ? intTypeOf(t) : undefined;
+    if (v.kind === "int") return pt ? x.convert(v, pt, a).op : v.op;
+    if (v.kind === "bool") return v.op;
+    if (v.kind === "fn") {
+      const want = t ? x.f.signatureOf(t, a) : v.sig;
+      if (want !== v.sig) x.f.fail(a, Code.UnsupportedType, `a function of type ${v.sig} is passed where ${want} is expected`, "every function reachable through one call must take and return the same types");
+      return reg(v.reg);
+    }
+    return pointerArgument(x, v, a);
   });
   let callee = name;
   if (maps.size > 0) {
@@ -105,4 +129,21 @@ export function lowerSubprogramCall(x: ExprLowerer, name: string, fn: FunctionDe
   const r = x.f.b.call({ kind: "func", name: callee }, ops, !fn.getReturnType().isVoid());
   reloadPacketBounds(x.f, types);
   return x.result(fn.getReturnType(), r);
+}
+
+/** The parameters `fn` indexes with a run-time index (`p.arr[i]`, `p[i]`), by position. */
+function runtimeIndexedParams(fn: FunctionDeclaration): Set<number> {
+  const params = fn.getParameters().map((p) => p.compilerNode as object);
+  const out = new Set<number>();
+  fn.getBody()?.forEachDescendant((d) => {
+    if (!Node.isElementAccessExpression(d)) return;
+    const arg = d.getArgumentExpression();
+    if (!arg || Node.isNumericLiteral(arg)) return;
+    let root: Node = d.getExpression();
+    while (Node.isPropertyAccessExpression(root) || Node.isElementAccessExpression(root) || Node.isNonNullExpression(root) || Node.isParenthesizedExpression(root)) root = root.getExpression();
+    const decl = Node.isIdentifier(root) ? root.getSymbol()?.getValueDeclaration() : undefined;
+    const at = decl ? params.indexOf(decl.compilerNode) : -1;
+    if (at >= 0) out.add(at);
+  });
+  return out;
 }

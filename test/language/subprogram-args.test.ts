@@ -107,6 +107,29 @@ function popEth(ctx: XdpContext): i64 {
   return ctx.adjustHead(HeaderSize.ETH);
 }
 
+/**
+ * Big enough (a loop) to stay a subprogram: called with a stack copy it is one; called with a
+ * packet header, which it indexes at run time (the index needs data_end), it is inlined.
+ */
+function macSum(eth: EthHdr, n: u32): u32 {
+  let sum: u32 = 0;
+  for (let i: u32 = 0; i < 6; i++) {
+    if (i >= n) break;
+    sum += u32(eth.src[i]);
+  }
+  return sum;
+}
+
+export function xdp_macsum(ctx: XdpContext): XdpAction {
+  const eth = ctx.header<EthHdr>(0);
+  if (!eth) return XdpAction.PASS;
+  const copy: EthHdr = { ...eth };
+  copy.src[5] = 9;
+  const a = macSum(eth, ctx.length & 7);
+  const b = macSum(copy, 6);
+  return (a + b) & 3;
+}
+
 /** A @noinline function taking a map: one subprogram per map passed (countFrame__byProto, countFrame__byPort). */
 /** @noinline */
 function countFrame(m: ArrayMap<u32, Counter>, slot: u32): u32 {
@@ -211,6 +234,41 @@ int xdp_subprog(struct xdp_md *ctx)
 
 static __noinline long pop_eth(struct xdp_md *ctx) { return bpf_xdp_adjust_head(ctx, 14); }
 
+static __always_inline __u32 mac_sum_pkt(struct ethhdr *eth, __u32 n, void *end)
+{
+	__u32 sum = 0;
+	for (__u32 i = 0; i < 6; i++) {
+		if (i >= n) break;
+		__u8 *p = &eth->h_source[i];
+		if ((void *)(p + 1) > end) return 0;
+		sum += *p;
+	}
+	return sum;
+}
+
+static __noinline __u32 mac_sum(struct ethhdr *eth, __u32 n)
+{
+	__u32 sum = 0;
+	for (__u32 i = 0; i < 6; i++) {
+		if (i >= n) break;
+		sum += eth->h_source[i];
+	}
+	return sum;
+}
+
+SEC("xdp")
+int xdp_macsum(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	if ((void *)(eth + 1) > end) return XDP_PASS;
+	struct ethhdr copy = *eth;
+	copy.h_source[5] = 9;
+	__u32 a = mac_sum_pkt(eth, (end - data) & 7, end);
+	__u32 b = mac_sum(&copy, 6);
+	return (a + b) & 3;
+}
+
 static __noinline __u32 count_frame(void *m, __u32 slot)
 {
 	struct counter *c = bpf_map_lookup_elem(m, &slot);
@@ -241,7 +299,7 @@ describe("subprogram arguments", () => {
   it("compiles ctx, packet, map-value and stack-struct arguments into static subprograms, and inlines @inline and map-taking functions", () => {
     const { functions } = buildSource("/virtual/subprog.ts", SOURCE, { displayName: "subprog.ts" });
     // Programs first, then the subprograms reached; bump (takes a map) and classify (@inline) are not among them.
-    expect(functions.map((f) => f.name)).toEqual(["xdp_subprog", "xdp_pop", "lastSourceByte", "oddLength", "l3Offset", "ttlOf", "parseFlow", "account", "countFrame__byProto", "countFrame__byPort", "popEth"]);
+    expect(functions.map((f) => f.name)).toEqual(["xdp_subprog", "xdp_macsum", "xdp_pop", "lastSourceByte", "oddLength", "l3Offset", "ttlOf", "parseFlow", "account", "macSum", "countFrame__byProto", "countFrame__byPort", "popEth"]);
   });
 
   describe.skipIf(!usable || !clang)("in the kernel and the VM, against the C twin", () => {
@@ -256,6 +314,13 @@ describe("subprogram arguments", () => {
       // Every action comes out, and the counters moved.
       expect(new Set(r.runs.map((x) => x.c))).toEqual(new Set([0, 1, 2, 3]));
       expect(r.maps.filter((m) => m.c !== "0".repeat(32)).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it("xdp_macsum: a packet header indexed at run time by the callee inlines the call; a stack copy goes to the subprogram", () => {
+      const r = runTwins(ts, c, "xdp_macsum", twinFrames(), []);
+      for (const run of r.runs) expect({ frame: run.frame, ts: run.kernel, vm: run.vm }).toEqual({ frame: run.frame, ts: run.c, vm: run.c });
+      expect(r.packetsEqual).toBe(true);
+      expect(new Set(r.runs.map((x) => x.c)).size).toBeGreaterThanOrEqual(2);
     });
 
     it("xdp_pop: the subprogram moves the packet; the caller reads the moved frame; a @noinline function specialised per map counts", () => {

@@ -1,13 +1,13 @@
 // What stays refused around calls is one diagnostic at the place to fix: an inner map passed
-// to a @noinline function taking a map, recursion through @inline or a map parameter,
-// contradictory tags, a reference result. No follow-on errors after a failed declaration or
+// to a @noinline function taking a map, a packet header indexed at run time by a @noinline
+// callee, recursion through @inline or a map parameter, contradictory tags, a reference result. No follow-on errors after a failed declaration or
 // an abandoned `return` (no false "can reach its end").
 import { describe, expect, it } from "vitest";
 import { Code } from "../../compiler/diagnostics/codes.js";
 import { diagnoseWith } from "../support/diagnose.js";
 
-const diagnose = diagnoseWith(`import { ArrayMap, ArrayOfMaps, XdpAction, type XdpContext, type u32, type u64 } from "tsbpf";
-import type { IPv4Hdr } from "tsbpf/net";
+const diagnose = diagnoseWith(`import { ArrayMap, ArrayOfMaps, XdpAction, u32, type XdpContext, type u64 } from "tsbpf";
+import type { EthHdr, IPv4Hdr } from "tsbpf/net";
 const a = new ArrayMap<u32, u64>(4);
 const b = new ArrayMap<u32, u64>(4);
 `);
@@ -21,6 +21,17 @@ describe("refused calls: one diagnostic each", () => {
 function bump(m: ArrayMap<u32, u64>, k: u32): void { const v = m.lookup(k); if (v) v.value += 1; }
 export function prog(ctx: XdpContext): XdpAction { const m = outer.lookup(0); if (m) bump(m, 1); return XdpAction.PASS; }
 `)).toEqual([{ code: Code.UnsupportedType, line: 8, message: "an inner map looked up at run time cannot be passed to @noinline 'bump'" }]);
+  });
+
+  it("a packet header passed to a @noinline function that indexes it at run time", () => {
+    expect(summary(`/** @noinline */
+function byte(eth: EthHdr, i: u32): u32 { if (i >= 6) return 0; return u32(eth.src[i]); }
+export function prog(ctx: XdpContext): XdpAction {
+  const eth = ctx.header<EthHdr>(0);
+  if (!eth) return XdpAction.PASS;
+  return byte(eth, ctx.length & 7) === 2 ? XdpAction.DROP : XdpAction.PASS;
+}
+`)).toEqual([{ code: Code.UnsupportedType, line: 10, message: "'byte' indexes 'eth' at run time, and this call passes a packet header: the index needs the packet's end, which a subprogram does not have" }]);
   });
 
   it("@inline recursion", () => {
