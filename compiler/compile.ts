@@ -14,7 +14,8 @@ import { CompileError, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { emitObject } from "./emit/object.js";
 import { DiagnosticSink } from "./frontend/diagnostics.js";
 import { Abandon, FunctionLowerer } from "./frontend/lower-function.js";
-import { scanModule, type ModuleInfo } from "./frontend/module.js";
+import { isProgram, scanModule, type ModuleInfo } from "./frontend/module.js";
+import { programFiles } from "./frontend/imports.js";
 import { simplify } from "./ir/passes/simplify.js";
 import { propagate } from "./ir/passes/propagate.js";
 import { localCse } from "./ir/passes/local-cse.js";
@@ -65,6 +66,8 @@ function project(): Project {
         target: ts.ScriptTarget.ES2022,
         module: ts.ModuleKind.ESNext,
         moduleResolution: ts.ModuleResolutionKind.Bundler,
+        // `import { f } from "./util.ts"` as well as "./util" and "./util.js" (nothing is emitted).
+        allowImportingTsExtensions: true,
         types: [],
         noLib: true,
         paths: { tsbpf: [join(lib, "index.d.ts")], "tsbpf/net": [join(lib, "net.d.ts")] },
@@ -76,6 +79,7 @@ function project(): Project {
 }
 
 function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
+  // A module shown elsewhere (imported) reports under its own name.
   return source.getPreEmitDiagnostics().map((d) => {
     const start = d.getStart();
     const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
@@ -92,17 +96,27 @@ function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
 export function compileSource(path: string, sourceText: string, options: CompileOptions = {}): CompileResult {
   const fileName = options.displayName ?? path;
   const p = project();
+  const before = new Set(p.getSourceFiles());
   const source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
   try {
-    const typeErrors = tsDiagnostics(source, fileName);
+    const files = programFiles(source, fileName, libDir());
+    const typeErrors = files.sources.flatMap((sf) => tsDiagnostics(sf, files.fileNames.get(sf.getFilePath())!));
     if (typeErrors.length > 0) throw new CompileError(typeErrors);
-    const sink = new DiagnosticSink(fileName);
-    const module = scanModule(source, sink);
+    const sink = new DiagnosticSink(fileName, files.fileNames);
+    const module = scanModule(files, sink);
     const functions = lowerAll(module, sink, fileName, options.target ?? "kernel");
     if (sink.failed) throw new CompileError(sink.diagnostics);
     return { object: emitObject(module, functions, fileName), functions, warnings: sink.diagnostics.filter((d) => d.category === "warning") };
   } finally {
-    p.removeSourceFile(source);
+    // Imported modules (and packages' declarations) are read from disk again by the next
+    // compilation: they may have changed. tsbpf's own lib stays parsed.
+    const lib = libDir();
+    for (const f of p.getProgram().compilerObject.getSourceFiles()) {
+      if (f.fileName.startsWith(lib + "/")) continue;
+      const sf = p.getSourceFile(f.fileName);
+      if (sf && !before.has(sf) && !sf.wasForgotten()) sf.forget();
+    }
+    if (!source.wasForgotten()) p.removeSourceFile(source);
   }
 }
 
@@ -111,7 +125,7 @@ function candidateTable(module: ModuleInfo): (sig: string) => readonly string[] 
   // Computed on the first indirect call only: most programs have none, and the walk is not free.
   let taken: { name: string; sig: string | { error: string } }[] | undefined;
   return (sig) => {
-    taken ??= addressTakenFunctions(module.source).flatMap((name) => {
+    taken ??= addressTakenFunctions(module.sources, (fn) => isProgram(module, fn), (fn) => module.names.get(fn.compilerNode)).flatMap((name) => {
       // A function the module scan refused (no body …) has a diagnostic already and is no candidate.
       const decl = module.functions.get(name);
       return decl ? [{ name, sig: signatureKey(decl.getType(), decl) }] : [];
@@ -127,10 +141,11 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string, ta
   const seen = new Set(queue.map((q) => q.name));
   while (queue.length > 0) {
     const { name, section } = queue.shift()!;
-    const decl = module.functions.get(name)!;
+    const specialised = module.specialisations.get(name);
+    const decl = specialised?.fn ?? module.functions.get(name)!;
     let fn;
     try {
-      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target);
+      const lowerer = new FunctionLowerer(decl, section, module, sink, fileName, target, libDir(), specialised ? { name, maps: specialised.maps } : undefined);
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
       if (splitWebs(fn)) simplify(fn, lowerer.nonNull);
@@ -162,7 +177,7 @@ function checkCallGraph(module: ModuleInfo, machine: ReadonlyMap<string, Machine
     const f = machine.get(name);
     if (!f) return 0;
     if (path.includes(name)) {
-      sink.error(module.functions.get(name)!, Code.Recursion, `'${name}' calls itself through ${[...path.slice(path.indexOf(name)), name].join(" → ")}; BPF forbids recursion`);
+      sink.error(module.functions.get(name) ?? module.specialisations.get(name)!.fn, Code.Recursion, `'${name}' calls itself through ${[...path.slice(path.indexOf(name)), name].join(" → ")}; BPF forbids recursion`);
       return 0;
     }
     let deepest = 0;

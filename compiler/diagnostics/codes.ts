@@ -6,6 +6,10 @@ export const Code = {
   NoPrograms: 90001,
   BadProgramSignature: 90002,
   Unsupported: 90003,
+  /** A function or value imported from a package that ships only declaration files. */
+  ImportWithoutSource: 90008,
+  /** Two modules declare a map, global or function table of one name. */
+  DuplicateName: 90009,
   // 9010x: types and values
   UnsupportedType: 90101,
   MixedWidths: 90102,

@@ -69,5 +69,5 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
 }
 
 function paramCount(module: ModuleInfo, name: string): number {
-  return module.functions.get(name)?.getParameters().length ?? 0;
+  return (module.functions.get(name) ?? module.specialisations.get(name)?.fn)?.getParameters().length ?? 0;
 }

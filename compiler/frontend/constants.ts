@@ -1,8 +1,9 @@
 // Compile-time evaluation of constant expressions: numeric and bigint literals (hex, with
 // exact 64-bit values taken from the source text), const enum members, module constants,
-// and integer arithmetic over them with C-like 64-bit wrapping.
+// (of this module or imported), and integer arithmetic over them with C-like 64-bit wrapping.
 import { Node, SyntaxKind } from "ts-morph";
 import { foldByteSwap } from "./byte-order.js";
+import { declarationOf, isModuleLevel } from "./imports.js";
 
 const M64 = (1n << 64n) - 1n;
 
@@ -13,21 +14,14 @@ export function parseNumericLiteral(text: string): bigint | undefined {
 }
 
 /** The value of a constant integer expression, or undefined when it is not one. */
-export function constantValue(node: Node, constants: ReadonlyMap<string, bigint>): bigint | undefined {
+export function constantValue(node: Node, constants: ReadonlyMap<object, bigint>): bigint | undefined {
   if (Node.isNumericLiteral(node) || Node.isBigIntLiteral(node)) return parseNumericLiteral(node.getText());
   if (Node.isParenthesizedExpression(node)) return constantValue(node.getExpression(), constants);
   if (Node.isAsExpression(node) || Node.isTypeAssertion(node) || Node.isNonNullExpression(node)) return constantValue(node.getExpression(), constants);
-  if (Node.isIdentifier(node)) {
-    const sym = node.getSymbol();
-    const decl = sym?.getValueDeclaration();
-    if (decl && Node.isVariableDeclaration(decl) && decl.getParent()?.getParent()?.getParent() === node.getSourceFile()) {
-      return constants.get(node.getText());
-    }
-    if (decl && Node.isEnumMember(decl)) return enumValue(decl);
-    return undefined;
-  }
-  if (Node.isPropertyAccessExpression(node)) {
-    const decl = node.getSymbol()?.getValueDeclaration();
+  if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
+    // Through imports: `import { PORT } from "./util"`, `u.PORT`, `E.member`.
+    const decl = declarationOf(node);
+    if (decl && Node.isVariableDeclaration(decl) && isModuleLevel(decl)) return constants.get(decl.compilerNode);
     if (decl && Node.isEnumMember(decl)) return enumValue(decl);
     return undefined;
   }

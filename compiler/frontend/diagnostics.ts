@@ -14,10 +14,18 @@ export function spanOf(node: Node, fileName: string): SourceSpan {
 
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(readonly fileName: string) {}
+  /** `fileNames`: absolute path → shown name, for programs over several modules. */
+  constructor(
+    readonly fileName: string,
+    readonly fileNames?: ReadonlyMap<string, string>,
+  ) {}
 
   error(node: Node, code: number, message: string, hint?: string): void {
-    this.diagnostics.push({ code, category: "error", message, span: spanOf(node, this.fileName), ...(hint ? { hint } : {}) });
+    const file = this.fileNames?.get(node.getSourceFile().getFilePath()) ?? this.fileName;
+    const span = spanOf(node, file);
+    // One problem met from several call sites (an inlined body, a declaration) is one diagnostic.
+    if (this.diagnostics.some((d) => d.code === code && d.message === message && d.span?.file === span.file && d.span.line === span.line && d.span.column === span.column)) return;
+    this.diagnostics.push({ code, category: "error", message, span, ...(hint ? { hint } : {}) });
   }
 
   /** A warning: reported, but the build goes on. Once per message (a struct warns once, not at every use). */

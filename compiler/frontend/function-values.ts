@@ -5,7 +5,9 @@
 // every function a value can be. Signatures are compared by a canonical key: all candidates of
 // one call must have exactly the same parameter and result types.
 
-import { Node, SyntaxKind, type SourceFile, type Type } from "ts-morph";
+import { Node, SyntaxKind, type FunctionDeclaration, type SourceFile, type Type } from "ts-morph";
+import { declarationOf, isModuleLevel } from "./imports.js";
+import { isContextType } from "./subprogram-args.js";
 import { intTypeOf, sizeOf, typeName, valueTypeOf } from "./types.js";
 
 /** A module-level `const T = [f, g, h]`: function values indexed by position. */
@@ -27,6 +29,8 @@ export function signatureKey(type: Type, where: Node): string | { error: string 
     const int = intTypeOf(t);
     if (int) return int.name;
     if (t.getSymbol()?.getName() === "XdpAction" || t.isEnum() || t.isEnumLiteral()) return "u32";
+    // The context passes as a pointer, as to a direct call (subprogram-args.ts).
+    if (isContextType(t)) return "ctx";
     if (t.getCallSignatures().length > 0) return { error: `${what} is itself a function; function values take integers and references` };
     const nullable = t.isNullable();
     const vt = valueTypeOf(nullable ? t.getNonNullableType() : t, what);
@@ -46,8 +50,8 @@ export function signatureKey(type: Type, where: Node): string | { error: string 
 
 /** The module-level function an identifier names, if any. */
 export function moduleFunctionOf(node: Node): import("ts-morph").FunctionDeclaration | undefined {
-  const decl = node.getSymbol()?.getValueDeclaration();
-  return decl && Node.isFunctionDeclaration(decl) && decl.getParent() === node.getSourceFile() ? decl : undefined;
+  const decl = declarationOf(node);
+  return decl && Node.isFunctionDeclaration(decl) && isModuleLevel(decl) && decl.getBody() ? decl : undefined;
 }
 
 /** `[f, g]` (optionally `as const`) naming module-level functions: the names, or undefined when it is not such a table. */
@@ -64,17 +68,18 @@ export function functionTableEntries(init: Node): string[] | undefined {
  * Every module-level function whose address is taken (its name used other than as a callee), in
  * source order: the functions an indirect call of unknown origin may reach.
  */
-export function addressTakenFunctions(source: SourceFile): string[] {
-  const taken = new Set<string>();
-  for (const id of source.getDescendantsOfKind(SyntaxKind.Identifier)) {
-    const parent = id.getParent();
-    if (Node.isCallExpression(parent) && parent.getExpression() === id) continue;
-    if (Node.isFunctionDeclaration(parent) && parent.getNameNode() === id) continue;
-    const fn = moduleFunctionOf(id);
-    if (fn && !fn.isExported()) taken.add(id.getText());
+export function addressTakenFunctions(sources: readonly SourceFile[], isProgram: (fn: FunctionDeclaration) => boolean, nameOf: (fn: FunctionDeclaration) => string | undefined): string[] {
+  const taken = new Set<FunctionDeclaration>();
+  for (const source of sources) {
+    for (const id of source.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      const parent = id.getParent();
+      if (Node.isCallExpression(parent) && parent.getExpression() === id) continue;
+      if (Node.isFunctionDeclaration(parent) && parent.getNameNode() === id) continue;
+      // Imports and re-exports name a function without taking its address.
+      if (Node.isImportSpecifier(parent) || Node.isExportSpecifier(parent) || Node.isImportClause(parent) || Node.isExportAssignment(parent)) continue;
+      const fn = moduleFunctionOf(id);
+      if (fn && !isProgram(fn)) taken.add(fn);
+    }
   }
-  return source
-    .getFunctions()
-    .map((f) => f.getName() ?? "")
-    .filter((n) => taken.has(n));
+  return sources.flatMap((s) => s.getFunctions().filter((f) => taken.has(f)).flatMap((f) => nameOf(f) ?? []));
 }

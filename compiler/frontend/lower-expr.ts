@@ -16,6 +16,9 @@ import { lowerMapCall, lowerRedirect, lowerXdpCall } from "./lower-calls.js";
 import { lowerHelperCall } from "./lower-helpers.js";
 import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
+import { isProgram, nameOf } from "./module.js";
+import { declarationOnlyUse, isNamespaceMember } from "./imports.js";
+import { lowerSubprogramCall, pointerArgument, reloadPacketBounds } from "./subprogram-args.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
 import { sectionGlobalUse } from "./section-globals.js";
@@ -142,6 +145,7 @@ export class ExprLowerer {
     const sym = node.getSymbol();
     const decl = sym?.getValueDeclaration() ?? sym?.getDeclarations()[0];
     const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+    if (decl && !binding) this.f.checkNotFailed(decl.compilerNode);
     if (binding) {
       switch (binding.kind) {
         case "var":
@@ -158,15 +162,15 @@ export class ExprLowerer {
           return binding;
       }
     }
-    if (decl && this.f.failedDecls.has(decl.compilerNode)) throw new Abandon("reported at its declaration");
-    const name = node.getText();
+    // Module-level names (of this module or imported) by their object-wide names; "" for none.
+    const name = nameOf(this.f.module, node) ?? "";
     const fn = moduleFunctionOf(node);
     if (fn) {
-      if (fn.isExported()) this.f.fail(node, Code.Unsupported, `'${name}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");
+      if (isProgram(this.f.module, fn)) this.f.fail(node, Code.Unsupported, `'${name}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");
       return { kind: "fn", sig: this.f.signatureOf(fn.getType(), node), reg: this.b.lddw({ kind: "func", name }), name };
     }
     if (this.f.module.functionTables.has(name)) this.f.fail(node, Code.Unsupported, `function table '${name}' can only be indexed, e.g. ${name}[i]`);
-    const constant = this.f.module.constants.get(name);
+    const constant = constantValue(node, this.f.module.constants);
     if (constant !== undefined) return { kind: "int", ty: constantNetworkType(node), op: imm(constant) };
     const global = this.f.module.globals.get(name);
     if (global?.named) this.f.fail(node, Code.BadGlobal, ...sectionGlobalUse(global));
@@ -175,8 +179,12 @@ export class ExprLowerer {
       if (global.type.kind !== "int") return { kind: "ptr", to: global.type, base: addr, off: 0, nullable: false, space: "map_value" };
       return this.loadInt(addr, 0, global.type);
     }
-    if (this.f.module.maps.has(name)) this.f.fail(node, Code.Unsupported, `map '${name}' can only be used through its methods (lookup, update, delete)`);
-    return this.f.fail(node, Code.Unsupported, `'${name}' cannot be used here`);
+    // A map as a value: the argument of a function taking a map (inlined for it), or `m.method()`.
+    const map = this.f.module.maps.get(name);
+    if (map) return { kind: "map", decl: map, reg: this.b.lddw({ kind: "map", name }), nullable: false };
+    const declOnly = declarationOnlyUse(node, this.f.libDir);
+    if (declOnly) this.f.fail(node, Code.ImportWithoutSource, declOnly);
+    return this.f.fail(node, Code.Unsupported, `'${node.getText()}' cannot be used here`);
   }
 
   /** A load of an integer of type `t` at base+off, sign-extended for signed narrow types. */
@@ -194,6 +202,7 @@ export class ExprLowerer {
   }
 
   private property(node: import("ts-morph").PropertyAccessExpression): Value {
+    if (isNamespaceMember(node)) return this.identifier(node);
     const name = node.getName();
     const target = node.getExpression();
     const table = Node.isIdentifier(target) ? this.f.module.functionTables.get(target.getText()) : undefined;
@@ -241,9 +250,10 @@ export class ExprLowerer {
       return this.convert(this.lower(args[0]!, t), t, node);
     }
     if (["htons", "htonl", "htonll", "ntohs", "ntohl", "ntohll"].includes(name) && args.length === 1) return this.byteOrder(name, args[0]!);
-    if (name === "raw" && !this.f.module.functions.has(name)) return lowerRaw(this, args, node);
-    if (name === "redirect" && !this.f.module.functions.has(name)) return lowerRedirect(this, args, node);
-    if (Node.isIdentifier(callee) && !this.f.module.functions.has(name)) {
+    const fnName = moduleFunctionOf(callee) ? nameOf(this.f.module, callee) : undefined;
+    if (name === "raw" && fnName === undefined) return lowerRaw(this, args, node);
+    if (name === "redirect" && fnName === undefined) return lowerRedirect(this, args, node);
+    if (Node.isIdentifier(callee) && fnName === undefined && !declarationOnlyUse(callee, this.f.libDir)) {
       const simple = SIMPLE_HELPERS[name];
       if (simple) {
         if (args.length !== 0) this.f.fail(node, Code.Unsupported, `${name} takes no arguments`);
@@ -257,17 +267,18 @@ export class ExprLowerer {
       const helper = lowerHelperCall(this, name, args, node);
       if (helper) return helper;
     }
-    if (Node.isPropertyAccessExpression(callee)) {
+    if (Node.isPropertyAccessExpression(callee) && fnName === undefined) {
       const target = callee.getExpression();
-      if (Node.isIdentifier(target) && this.f.module.maps.has(target.getText())) return lowerMapCall(this, this.f.module.maps.get(target.getText())!, callee.getName(), args, node);
+      const map = this.f.module.maps.get(nameOf(this.f.module, target) ?? "");
+      if (map) return lowerMapCall(this, map, callee.getName(), args, node);
       const obj = this.lower(target);
       if (obj.kind === "ctx") return lowerXdpCall(this, callee.getName(), node);
       if (obj.kind === "map") return lowerMapCall(this, obj.decl, callee.getName(), args, node, obj.reg);
       return this.f.fail(node, Code.Unsupported, `calling '${name}' is not supported`);
     }
     if (args.length > MAX_ARGS) this.f.fail(node, Code.TooManyArguments, `a call passes at most ${MAX_ARGS} arguments`);
-    const fn = this.f.module.functions.get(name);
-    if (!fn || !Node.isIdentifier(callee)) {
+    const fn = fnName !== undefined ? this.f.module.functions.get(fnName) : undefined;
+    if (!fn) {
       // A function value: `h(x)`, `table[i](x)`, `(c ? f : g)(x)`.
       const tableCall = this.f.target === "kernel" ? lowerTableCall(this, callee, args, node) : undefined;
       if (tableCall) return tableCall;
@@ -275,20 +286,19 @@ export class ExprLowerer {
       if (v.kind !== "fn") return this.f.fail(node, Code.Unsupported, `'${name}' is not a function of this program`);
       return this.callValue(v, callee, args, node);
     }
-    return this.callFunction(name, args, node);
+    return this.callFunction(fnName!, args, node);
   }
 
   /** A direct call of module function `name`: inlined when small, else BPF_PSEUDO_CALL. */
   callFunction(name: string, args: readonly Node[], node: Node): Value {
     const fn = this.f.module.functions.get(name)!;
-    if (fn.isExported()) this.f.fail(node, Code.Unsupported, `'${name}' is a program and cannot be called`, "reach other programs by tail calls through a ProgArray");
+    if (isProgram(this.f.module, fn)) this.f.fail(node, Code.Unsupported, `'${name}' is a program and cannot be called`, "reach other programs by tail calls through a ProgArray");
     const params = fn.getParameters();
-    if (this.f.shouldInline(fn)) {
+    if (this.f.shouldInline(fn, node)) {
       const values = args.map((a, i) => this.lower(a, params[i] ? intTypeOf(params[i]!.getType()) : undefined));
       return this.f.inline(fn, values, node);
     }
-    const ops = this.arguments(args, params.map((p) => p.getType()));
-    return this.result(fn.getReturnType(), this.b.call({ kind: "func", name }, ops, !fn.getReturnType().isVoid()));
+    return lowerSubprogramCall(this, name, fn, args, node);
   }
 
   /** Arguments lowered to operands for parameters of types `params` (integers converted, references as addresses). */
@@ -297,7 +307,6 @@ export class ExprLowerer {
       const t = params[i];
       const pt = t ? intTypeOf(t) : undefined;
       const v = this.lower(a, pt);
-      if (v.kind === "ptr") return reg(this.address(v));
       if (v.kind === "int") return pt ? this.convert(v, pt, a).op : v.op;
       if (v.kind === "bool") return v.op;
       if (v.kind === "fn") {
@@ -305,7 +314,7 @@ export class ExprLowerer {
         if (want !== v.sig) this.f.fail(a, Code.UnsupportedType, `a function of type ${v.sig} is passed where ${want} is expected`, "every function reachable through one call must take and return the same types");
         return reg(v.reg);
       }
-      return this.f.fail(a, Code.UnsupportedType, "this argument cannot be passed to a function");
+      return pointerArgument(this, v, a);
     });
   }
 
@@ -324,20 +333,22 @@ export class ExprLowerer {
     const signature = callee.getType().getCallSignatures()[0]!;
     const ops = this.arguments(args, signature.getParameters().map((p) => p.getTypeAtLocation(node)));
     const ret = signature.getReturnType();
-    return this.result(ret, this.b.call({ kind: "indirect", reg: v.reg, sig: v.sig }, ops, !ret.isVoid()));
+    const r = this.b.call({ kind: "indirect", reg: v.reg, sig: v.sig }, ops, !ret.isVoid());
+    reloadPacketBounds(this.f, signature.getParameters().map((p) => p.getTypeAtLocation(node)));
+    return this.result(ret, r);
   }
 
   /** bpfLoop(n, callback, ctx): helper 181 with the callback's address (a BPF_PSEUDO_FUNC lddw). */
   private bpfLoop(args: Node[], node: Node): Value {
     if (args.length !== 3) this.f.fail(node, Code.Unsupported, "bpfLoop takes a count, a callback and a context reference");
     const [countNode, fnNode, ctxNode] = args as [Node, Node, Node];
-    const callback = Node.isIdentifier(fnNode) ? this.f.module.functions.get(fnNode.getText()) : undefined;
-    if (!callback || callback.isExported()) this.f.fail(fnNode, Code.Unsupported, "bpfLoop's callback must be a module-level function of this file that is not a program");
+    const callback = Node.isIdentifier(fnNode) ? this.f.module.functions.get(nameOf(this.f.module, fnNode) ?? "") : undefined;
+    if (!callback || isProgram(this.f.module, callback)) this.f.fail(fnNode, Code.Unsupported, "bpfLoop's callback must be a module-level function of this file that is not a program");
     if (callback.getParameters().length > 2) this.f.fail(fnNode, Code.Unsupported, "a bpfLoop callback takes (index, ctx)");
     const count = this.convert(this.lower(countNode, U32), U32, countNode);
     const ctx = this.lower(ctxNode);
     if (ctx.kind !== "ptr") this.f.fail(ctxNode, Code.UnsupportedType, "bpfLoop's context is a struct reference, e.g. an object literal on the stack");
-    const fn = this.b.lddw({ kind: "func", name: fnNode.getText() });
+    const fn = this.b.lddw({ kind: "func", name: nameOf(this.f.module, fnNode)! });
     const r = this.b.call({ kind: "helper", id: helperId("loop") }, [count.op, reg(fn), reg(this.address(ctx)), imm(0)])!;
     return { kind: "int", ty: I64, op: reg(r) };
   }

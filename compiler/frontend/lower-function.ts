@@ -8,12 +8,13 @@ import { IrBuilder, imm, reg } from "../ir/builder.js";
 import type { Block, IrFunction, VReg } from "../ir/ir.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import type { ModuleInfo } from "./module.js";
-import { checkOperands } from "./byte-order.js";
+import type { MapDecl, ModuleInfo } from "./module.js";
 import { INT_NAMES, intTypeOf, valueTypeOf, type IntType } from "./types.js";
 import type { Binding, Value } from "./values.js";
 import { ExprLowerer } from "./lower-expr.js";
-import { signatureKey } from "./function-values.js";
+import { moduleFunctionOf, signatureKey } from "./function-values.js";
+import { inlineRequirement, isContextType } from "./subprogram-args.js";
+import { checkOperands } from "./byte-order.js";
 import { RangeFacts, alwaysExits, assignedIn, impliedFacts, indexBound } from "./ranges.js";
 import type { CodeTarget } from "../ir/passes/indirect-calls.js";
 
@@ -37,11 +38,13 @@ export class FunctionLowerer {
   packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
   /** VRegs that hold a pointer known not to be null when set (for jump threading). */
   readonly nonNull = new Set<VReg>();
-  /** Variables whose declaration failed (and was reported): their uses stop quietly, without follow-on errors. */
-  readonly failedDecls = new Set<object>();
   /** What dominating checks say about unsigned locals (for run-time array indices). */
   readonly ranges = new RangeFacts();
   readonly returnType: IntType | "bool" | "void";
+  /** Whether a statement was abandoned after a diagnostic (so follow-on errors are not reported). */
+  private abandoned = false;
+  /** Declarations whose initialisation failed (already a diagnostic). */
+  private readonly failed = new Set<object>();
 
   constructor(
     readonly fn: FunctionDeclaration,
@@ -51,9 +54,13 @@ export class FunctionLowerer {
     readonly fileName: string,
     /** Where indirect calls will run: "kernel" (ladders of direct calls) or "vm" (callx). */
     readonly target: CodeTarget = "kernel",
+    /** tsbpf's lib/ directory: its declarations are not a package without source. */
+    readonly libDir: string = "",
+    /** For a specialised subprogram: its name and the maps its map parameters stand for. */
+    readonly specialisation?: { readonly name: string; readonly maps: ReadonlyMap<number, MapDecl> },
   ) {
     const params = fn.getParameters();
-    this.b = new IrBuilder(fn.getName()!, section, params.length);
+    this.b = new IrBuilder(specialisation?.name ?? module.names.get(fn.compilerNode) ?? fn.getName()!, section, params.length);
     this.expr = new ExprLowerer(this);
     const ret = fn.getReturnType();
     this.returnType = ret.isVoid() ? "void" : ret.isBoolean() ? "bool" : (intTypeOf(ret) ?? (ret.getSymbol()?.getName() === "XdpAction" || ret.isEnum() || ret.isEnumLiteral() ? INT_ACTION : "void"));
@@ -70,7 +77,7 @@ export class FunctionLowerer {
     const sf = node.getSourceFile();
     const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
     const text = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";
-    this.b.at({ file: this.fileName, line, column, text });
+    this.b.at({ file: this.module.fileNames.get(sf.getFilePath()) ?? this.fileName, line, column, text });
   }
 
   lower(): IrFunction {
@@ -79,8 +86,10 @@ export class FunctionLowerer {
     fn.getParameters().forEach((p, i) => {
       const t = p.getType();
       const key = p.compilerNode;
-      if (this.section !== undefined && i === 0) {
-        const ctx: VReg = this.b.fn.params[0]!;
+      if (isContextType(t)) {
+        // A subprogram taking the context (static: the verifier follows the caller's ctx into
+        // it) reads the packet bounds from it at entry, as the program does.
+        const ctx: VReg = this.b.fn.params[i]!;
         const data = this.b.load(ctx, 0, 4);
         const dataEnd = this.b.load(ctx, 4, 4);
         this.packet = { ctx, data, dataEnd };
@@ -88,6 +97,8 @@ export class FunctionLowerer {
         this.bindings.set(key, { kind: "ctx", reg: ctx });
         return;
       }
+      const map = this.specialisation?.maps.get(i);
+      if (map) return this.bindings.set(key, { kind: "map", decl: map, reg: this.b.lddw({ kind: "map", name: map.name }), nullable: false });
       const int = intTypeOf(t);
       if (int) return this.bindings.set(key, { kind: "var", ty: int, reg: this.b.fn.params[i]! });
       if (t.isBoolean()) return this.bindings.set(key, { kind: "var", ty: "bool", reg: this.b.fn.params[i]! });
@@ -103,7 +114,8 @@ export class FunctionLowerer {
     const body = fn.getBody();
     if (body && Node.isBlock(body)) for (const stmt of body.getStatements()) this.statement(stmt as Statement);
     if (!this.b.terminated) {
-      if (this.returnType !== "void") this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
+      // After an abandoned statement (already a diagnostic) the end may look reachable when it is not.
+      if (this.returnType !== "void" && !this.abandoned) this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
       this.b.ret(imm(0));
     }
     return this.b.fn;
@@ -115,7 +127,7 @@ export class FunctionLowerer {
       this.statementInner(stmt);
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
-      if (Node.isVariableStatement(stmt)) for (const d of stmt.getDeclarations()) if (!this.bindings.has(d.compilerNode)) this.failedDecls.add(d.compilerNode);
+      this.abandoned = true;
     }
   }
 
@@ -183,6 +195,21 @@ export class FunctionLowerer {
   }
 
   private variable(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {
+    try {
+      this.variableInner(d, isConst);
+    } catch (e) {
+      // Its uses would only repeat the diagnostic in other words: they are abandoned silently.
+      if (e instanceof Abandon) this.failed.add(d.compilerNode);
+      throw e;
+    }
+  }
+
+  /** Abandons lowering at a use of a variable whose declaration already failed (no second diagnostic). */
+  checkNotFailed(decl: object): void {
+    if (this.failed.has(decl) || this.module.failed.has(decl)) throw new Abandon("a variable whose declaration failed");
+  }
+
+  private variableInner(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {
     const nameNode = d.getNameNode();
     if (!Node.isIdentifier(nameNode)) this.fail(d, Code.Unsupported, "destructuring is not supported");
     const init = d.getInitializer();
@@ -297,7 +324,7 @@ export class FunctionLowerer {
       this.loops.push(...savedLoops);
     }
     if (!this.b.terminated) {
-      if (returnType !== "void") this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
+      if (returnType !== "void" && !this.abandoned) this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
       this.b.mov(imm(0), 64, frame.result);
       this.b.jmp(frame.join);
     }
@@ -308,10 +335,17 @@ export class FunctionLowerer {
     return { kind: "int", ty: returnType, op: reg(frame.result) };
   }
 
+  /** Whether a call to `callee` here would be recursive (it is this function or being inlined). */
+  isRecursive(callee: FunctionDeclaration): boolean {
+    return callee === this.fn || this.inlineFrames.some((f) => f.fn === callee);
+  }
+
   /** Whether a call to `callee` is inlined: small, loop-free, not recursive, not marked @noinline. */
-  shouldInline(callee: FunctionDeclaration): boolean {
-    if (callee.getJsDocs().some((d) => d.getTags().some((t) => t.getTagName() === "noinline"))) return false;
-    if (callee === this.fn || this.inlineFrames.some((f) => f.fn === callee)) return false;
+  shouldInline(callee: FunctionDeclaration, node: Node): boolean {
+    const recursive = this.isRecursive(callee);
+    const forced = inlineRequirement(callee, node, this, recursive);
+    if (forced !== undefined) return forced;
+    if (recursive) return false;
     let statements = 0;
     let loops = false;
     callee.getBody()?.forEachDescendant((d) => {
@@ -320,7 +354,7 @@ export class FunctionLowerer {
     });
     if (loops || statements > 12) return false;
     // Called from several places, only a tiny body pays for being copied into each.
-    const callSites = this.module.source.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => c.getExpression().getText() === callee.getName()).length;
+    const callSites = this.module.sources.flatMap((s) => s.getDescendantsOfKind(SyntaxKind.CallExpression)).filter((c) => moduleFunctionOf(c.getExpression()) === callee).length;
     return callSites <= 1 || statements <= 3;
   }
 

@@ -18,7 +18,7 @@ export interface MapOptions {
 }
 
 /** The options of `new <cls>(…)`, or undefined (having reported one diagnostic) when they are malformed. */
-export function mapOptions(cls: string, args: readonly Node[], constants: ReadonlyMap<string, bigint>, sink: DiagnosticSink): MapOptions | undefined {
+export function mapOptions(cls: string, args: readonly Node[], constants: ReadonlyMap<object, bigint>, sink: DiagnosticSink): MapOptions | undefined {
   let arg = args[OPTIONS_AT[cls] ?? 1];
   if (!arg) return {};
   while (Node.isAsExpression(arg) || Node.isSatisfiesExpression(arg) || Node.isParenthesizedExpression(arg)) arg = arg.getExpression();

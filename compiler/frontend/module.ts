@@ -1,8 +1,10 @@
 // What a tsbpf source file declares at module level: programs (exported functions taking an
 // XdpContext), subprograms (other functions), maps (`const m = new ArrayMap<K, V>(n)`),
 // globals (`let` → .data/.bss, `const x = config<T>(v)` → .rodata, `section<T>(name, v)` → its
-// own section), folded numeric
-// constants, and the license. Anything else at module level is a diagnostic.
+// own section), folded numeric constants, and the license. Anything else at module level is a
+// diagnostic. A program may span several modules (imports.ts): each is scanned, dependencies
+// first; only the entry file's exported functions are programs, and every map, global and
+// function gets one object-wide name (a map declared in one module and used from two is one map).
 
 import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
 import { MapType } from "../../runtime/object/map-types.js";
@@ -13,6 +15,7 @@ import { constantValue } from "./constants.js";
 import { mapOptions } from "./map-options.js";
 import { scanSectionGlobal } from "./section-globals.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
+import { declarationOf, type ProgramFiles } from "./imports.js";
 
 export interface MapDecl {
   readonly name: string;
@@ -50,16 +53,34 @@ export interface ProgramDecl {
 }
 
 export interface ModuleInfo {
+  /** The entry file (the one whose exported functions are programs). */
   readonly source: SourceFile;
+  /** Every module of the program, dependencies first, the entry last. */
+  readonly sources: readonly SourceFile[];
+  /** Absolute path → the name diagnostics and line_info show. */
+  readonly fileNames: ReadonlyMap<string, string>;
+  /** Module-level declaration (compiler node) → its object-wide name (functions, maps, globals, tables). */
+  readonly names: Map<object, string>;
   readonly programs: ProgramDecl[];
   readonly functions: Map<string, FunctionDeclaration>;
   readonly maps: Map<string, MapDecl>;
   readonly globals: Map<string, GlobalDecl>;
-  /** Module-level numeric constants, folded wherever they are used. */
-  readonly constants: Map<string, bigint>;
+  /** Module-level numeric constants by declaration (compiler node), folded wherever they are used. */
+  readonly constants: Map<object, bigint>;
   /** Module-level `const T = [f, g]`: tables of function values. */
   readonly functionTables: Map<string, FunctionTable>;
   license: string | undefined;
+  /** Module-level declarations refused with a diagnostic (compiler nodes). */
+  readonly failed: Set<object>;
+  /** Subprograms specialised to the maps passed for their map parameters, by object-wide name. */
+  readonly specialisations: Map<string, Specialisation>;
+}
+
+/** A @noinline function taking maps, compiled once per combination of maps passed (`f__a`). */
+export interface Specialisation {
+  readonly fn: FunctionDeclaration;
+  /** Parameter index → the map it stands for. */
+  readonly maps: ReadonlyMap<number, MapDecl>;
 }
 
 const MAP_CLASSES: Readonly<Record<string, MapType>> = {
@@ -107,21 +128,78 @@ const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> =
 
 const BPF_F_NO_PREALLOC = 1;
 
-export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
-  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined };
+export function scanModule(files: ProgramFiles, sink: DiagnosticSink): ModuleInfo {
+  const source = files.sources[files.sources.length - 1]!;
+  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined, specialisations: new Map(), failed: new Set() };
+  nameFunctions(info);
+  for (const sf of files.sources) scanFile(sf, sf === source, info, sink);
+  if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
+  return info;
+}
+
+/** The object-wide name of the module-level thing `node` refers to (through imports), or undefined. */
+export function nameOf(module: ModuleInfo, node: Node): string | undefined {
+  const decl = declarationOf(node);
+  return decl ? module.names.get(decl.compilerNode) : undefined;
+}
+
+/** Whether `fn` is a program: an exported function of the entry file. */
+export function isProgram(module: ModuleInfo, fn: FunctionDeclaration): boolean {
+  return module.programs.some((p) => p.node === fn);
+}
+
+/**
+ * Names every function of every module before anything is scanned (tables and slots refer to
+ * them): the entry file's keep their names; another module's function whose name is taken is
+ * `name__module` (functions are static symbols, invisible to user space).
+ */
+function nameFunctions(info: ModuleInfo): void {
+  // Maps and globals share the object's symbol names: another module's function avoids them too.
+  const variables = new Set(info.sources.flatMap((sf) => sf.getVariableDeclarations().map((d) => d.getName())));
+  const taken = new Set<string>();
+  const order = [info.source, ...info.sources.filter((s) => s !== info.source)];
+  for (const sf of order) {
+    if (sf !== info.source) for (const v of variables) taken.add(v);
+    for (const fn of sf.getFunctions()) {
+      const base = fn.getName() ?? (fn.isDefaultExport() ? `${sf.getBaseNameWithoutExtension().replace(/\W/g, "_")}_default` : undefined);
+      if (base === undefined) continue;
+      let name = base;
+      const stem = sf.getBaseNameWithoutExtension().replace(/\W/g, "_");
+      for (let n = 1; taken.has(name); n++) name = n === 1 ? `${base}__${stem}` : `${base}__${stem}${n}`;
+      taken.add(name);
+      info.names.set(fn.compilerNode, name);
+    }
+  }
+}
+
+function scanFile(source: SourceFile, entry: boolean, info: ModuleInfo, sink: DiagnosticSink): void {
   for (const stmt of source.getStatements()) {
     if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
+    // `export * from`, `export { a as b }`, `export default m`: names, resolved where used.
+    if (Node.isExportDeclaration(stmt)) continue;
+    if (Node.isExportAssignment(stmt)) {
+      const e = stmt.getExpression();
+      if (!stmt.isExportEquals() && Node.isIdentifier(e)) continue;
+      sink.error(stmt, Code.Unsupported, "a default export must name a module-level declaration", "declare it (e.g. `export default function f…` or `const m = new HashMap…; export default m`)");
+      continue;
+    }
     if (Node.isEnumDeclaration(stmt)) {
       if (!stmt.isConstEnum()) sink.error(stmt, Code.Unsupported, "only `const enum` is supported", "declare it as `const enum` so its members fold to constants");
       continue;
     }
     if (Node.isFunctionDeclaration(stmt)) {
-      scanFunction(stmt, info, sink);
+      scanFunction(stmt, entry, info, sink);
       continue;
     }
     if (Node.isVariableStatement(stmt)) {
       const isConst = stmt.getDeclarationKind() === "const";
-      for (const decl of stmt.getDeclarations()) scanVariable(decl, isConst, stmt.isExported(), info, sink);
+      // A library module may export its globals for other modules to read; the entry may not.
+      for (const decl of stmt.getDeclarations()) {
+        const before = sink.diagnostics.length;
+        scanVariable(decl, isConst, entry && stmt.isExported(), info, sink);
+        // Its uses would only repeat the diagnostic: lowering abandons them silently.
+        if (sink.diagnostics.length > before) info.failed.add(decl.compilerNode);
+      }
       continue;
     }
     if (Node.isClassDeclaration(stmt)) {
@@ -130,16 +208,39 @@ export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo
     }
     sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
   }
-  if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
-  return info;
 }
 
-function scanFunction(fn: FunctionDeclaration, info: ModuleInfo, sink: DiagnosticSink): void {
-  const name = fn.getName();
+/** Whether `fn` is an exported function of the entry file (a program, or refused as one). */
+function isEntryExport(info: ModuleInfo, fn: Node | undefined): boolean {
+  return fn !== undefined && Node.isFunctionDeclaration(fn) && fn.isExported() && fn.getSourceFile() === info.source;
+}
+
+/** Registers the object-wide name of a map, global or table; two modules may not use one name. */
+function claim(decl: VariableDeclaration, info: ModuleInfo, sink: DiagnosticSink): boolean {
+  const name = decl.getName();
+  const other = [...info.maps.values(), ...info.globals.values(), ...info.functionTables.values()].find((d) => d.name === name);
+  const fn = other ? undefined : info.sources.flatMap((sf) => sf.getFunctions()).find((f) => info.names.get(f.compilerNode) === name);
+  if (fn) {
+    const where = `${info.fileNames.get(fn.getSourceFile().getFilePath()) ?? fn.getSourceFile().getBaseName()}:${fn.getStartLineNumber()}`;
+    sink.error(decl, Code.DuplicateName, `'${name}' is also the name of the function at ${where}; functions, maps and globals share the object's symbol names`, "rename one of them");
+    return false;
+  }
+  if (other) {
+    const where = `${info.fileNames.get(other.node.getSourceFile().getFilePath()) ?? other.node.getSourceFile().getBaseName()}:${other.node.getStartLineNumber()}`;
+    sink.error(decl, Code.DuplicateName, `'${name}' is also declared at ${where}; maps, globals and function tables are named in the object, so their names must be unique across the program's modules`, "rename one of them");
+    return false;
+  }
+  info.names.set(decl.compilerNode, name);
+  return true;
+}
+
+function scanFunction(fn: FunctionDeclaration, entry: boolean, info: ModuleInfo, sink: DiagnosticSink): void {
+  const name = info.names.get(fn.compilerNode);
   if (!name) return sink.error(fn, Code.Unsupported, "a function needs a name");
   if (!fn.getBody()) return sink.error(fn, Code.Unsupported, `function '${name}' has no body`);
   info.functions.set(name, fn);
-  if (!fn.isExported()) return;
+  // Another module's exported functions are library functions (subprograms or inlined).
+  if (!entry || !fn.isExported()) return;
   const params = fn.getParameters();
   const ctxType = params[0]?.getType().getSymbol()?.getName();
   if (params.length !== 1 || (ctxType !== "XdpContext" && ctxType !== "XdpFragsContext")) {
@@ -156,11 +257,17 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     return;
   }
   if (init && Node.isNewExpression(init)) {
+    if (!claim(decl, info, sink)) return;
     const options = mapOptions(init.getExpression().getText(), init.getArguments(), info.constants, sink);
     scanMap(decl, init, info, sink);
     const map = info.maps.get(name);
     if (map && options?.pinning) info.maps.set(name, { ...map, pinning: options.pinning });
     return;
+  }
+  const callee = isConst && init && Node.isCallExpression(init) ? init.getExpression().getText() : undefined;
+  const table = isConst && init ? functionTableEntries(init) : undefined;
+  if (!isConst || table || callee === "config" || callee === "section") {
+    if (!claim(decl, info, sink)) return;
   }
   if (isConst && init && Node.isCallExpression(init) && init.getExpression().getText() === "config") {
     const type = intTypeOf(decl.getType());
@@ -170,15 +277,14 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
     info.globals.set(name, { name, section: ".rodata", type, init: value, node: decl });
     return;
   }
-  if (isConst && init && Node.isCallExpression(init) && init.getExpression().getText() === "section") return scanSectionGlobal(decl, init, info, sink);
-  const table = isConst && init ? functionTableEntries(init) : undefined;
+  if (isConst && init && Node.isCallExpression(init) && callee === "section") return scanSectionGlobal(decl, init, info, sink);
   if (table) return scanFunctionTable(decl, table, info, sink);
   if (isConst) {
     const value = init ? constantValue(init, info.constants) : undefined;
     if (value === undefined) {
       return sink.error(decl, Code.NotConstant, `module-level const '${name}' is not a constant number`, "module constants must fold at compile time; use `config<T>(v)` for a load-time setting or `let` for a variable");
     }
-    info.constants.set(name, value);
+    info.constants.set(decl.compilerNode, value);
     return;
   }
   const type = intTypeOf(decl.getType());
@@ -199,7 +305,7 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
 /** `const T = [f, g]`: every entry a module-level subprogram of one signature. */
 function scanFunctionTable(decl: VariableDeclaration, entries: string[], info: ModuleInfo, sink: DiagnosticSink): void {
   const elements = decl.getInitializerOrThrow().getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => entries.includes(id.getText()));
-  const program = elements.find((id) => moduleFunctionOf(id)?.isExported());
+  const program = elements.find((id) => isEntryExport(info, moduleFunctionOf(id)));
   if (program) return sink.error(program, Code.Unsupported, `'${program.getText()}' is a program; programs are not function values`, "reach other programs by tail calls through a ProgArray");
   const keys = elements.map((id) => signatureKey(id.getType(), id));
   const bad = keys.findIndex((k) => typeof k !== "string");
@@ -207,7 +313,8 @@ function scanFunctionTable(decl: VariableDeclaration, entries: string[], info: M
   if (new Set(keys).size !== 1) {
     return sink.error(decl, Code.UnsupportedType, `the functions in table '${decl.getName()}' have different signatures: ${[...new Set(keys)].join(" vs ")}`, "every function reachable through one call must take and return the same types");
   }
-  info.functionTables.set(decl.getName(), { name: decl.getName(), entries, sig: keys[0] as string, node: decl });
+  const names = elements.map((id) => nameOf(info, id) ?? id.getText());
+  info.functionTables.set(decl.getName(), { name: decl.getName(), entries: names, sig: keys[0] as string, node: decl });
 }
 
 function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node; getArguments(): Node[] }, info: ModuleInfo, sink: DiagnosticSink): void {
@@ -263,7 +370,7 @@ function scanMap(decl: VariableDeclaration, init: Node & { getExpression(): Node
 function scanMapInMap(decl: VariableDeclaration, init: Node & { getArguments(): Node[] }, type: MapType, maxEntries: bigint | undefined, info: ModuleInfo, sink: DiagnosticSink): void {
   const name = decl.getName();
   const [, templateArg, slotsArg] = init.getArguments();
-  const template = templateArg && Node.isIdentifier(templateArg) ? info.maps.get(templateArg.getText()) : undefined;
+  const template = templateArg ? info.maps.get(nameOf(info, templateArg) ?? "") : undefined;
   if (maxEntries === undefined || !templateArg) return sink.error(init, Code.BadMapDeclaration, `map-in-map '${name}' needs a constant size and an inner map template`, "write e.g. `new ArrayOfMaps(4, inner, { 0: inner })`");
   if (!template) return sink.error(templateArg, Code.BadMapDeclaration, `the inner map template of '${name}' must be a map declared earlier at module level`);
   if (!INNER_TYPES.has(template.type)) return sink.error(templateArg, Code.BadMapDeclaration, `'${template.name}' (${MapType[template.type]}) cannot be the inner map of a map-in-map`, "use an array, hash, LPM trie, queue or stack map");
@@ -281,11 +388,11 @@ function scanMapInMap(decl: VariableDeclaration, init: Node & { getArguments(): 
     for (const p of slotsArg.getProperties()) {
       const value = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
       const index = Node.isPropertyAssignment(p) ? Number(p.getName()) : NaN;
-      if (!value || !Node.isIdentifier(value) || !Number.isInteger(index) || index < 0 || (type === MapType.ARRAY_OF_MAPS && index >= Number(maxEntries))) {
+      if (!value || !(Node.isIdentifier(value) || Node.isPropertyAccessExpression(value)) || !Number.isInteger(index) || index < 0 || (type === MapType.ARRAY_OF_MAPS && index >= Number(maxEntries))) {
         sink.error(p, Code.BadMapDeclaration, `each slot is \`N: map\` with 0 <= N${type === MapType.ARRAY_OF_MAPS ? ` < ${maxEntries}` : ""}`);
         continue;
       }
-      const m = info.maps.get(value.getText());
+      const m = info.maps.get(nameOf(info, value) ?? "");
       if (!m) {
         sink.error(value, Code.BadMapDeclaration, `'${value.getText()}' is not a map declared earlier in this file`);
         continue;
@@ -326,8 +433,8 @@ function progArraySlots(arg: Node | undefined, max: number, info: ModuleInfo, si
       sink.error(p, Code.BadMapDeclaration, `each slot is \`N: program\` with 0 <= N < ${max}`);
       continue;
     }
-    const fn = info.functions.get(init.getText());
-    if (!fn?.isExported()) {
+    const fn = declarationOf(init);
+    if (!Node.isFunctionDeclaration(fn) || !isEntryExport(info, fn)) {
       sink.error(init, Code.BadMapDeclaration, `'${init.getText()}' is not a program of this file (an exported function taking XdpContext)`);
       continue;
     }
