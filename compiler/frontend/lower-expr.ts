@@ -154,6 +154,8 @@ export class ExprLowerer {
           return { kind: "fn", sig: binding.sig, reg: binding.reg, name: binding.name };
         case "map":
           return binding;
+        case "poison":
+          return this.f.abandon();
       }
     }
     const name = node.getText();
@@ -164,7 +166,7 @@ export class ExprLowerer {
     }
     if (this.f.module.functionTables.has(name)) this.f.fail(node, Code.Unsupported, `function table '${name}' can only be indexed, e.g. ${name}[i]`);
     const constant = this.f.module.constants.get(name);
-    if (constant !== undefined) return { kind: "int", ty: undefined, op: imm(constant) };
+    if (constant !== undefined) return this.f.module.booleans.has(name) ? { kind: "bool", op: imm(constant) } : { kind: "int", ty: undefined, op: imm(constant) };
     const global = this.f.module.globals.get(name);
     if (global) {
       const addr = this.b.lddw({ kind: "global", name, offset: 0 });
@@ -172,6 +174,7 @@ export class ExprLowerer {
       return this.loadInt(addr, 0, global.type);
     }
     if (this.f.module.maps.has(name)) this.f.fail(node, Code.Unsupported, `map '${name}' can only be used through its methods (lookup, update, delete)`);
+    if (this.f.module.refused.has(name)) this.f.abandon();
     return this.f.fail(node, Code.Unsupported, `'${name}' cannot be used here`);
   }
 
@@ -232,6 +235,7 @@ export class ExprLowerer {
     const callee = node.getExpression();
     const name = callee.getText();
     const args = node.getArguments();
+    if (Node.isIdentifier(callee) && this.f.module.refused.has(name)) this.f.abandon();
     if (INT_NAMES[name] && args.length === 1 && Node.isIdentifier(callee)) {
       const t = INT_NAMES[name]!;
       return this.convert(this.lower(args[0]!, t), t, node);
@@ -445,6 +449,7 @@ export class ExprLowerer {
     if (Node.isIdentifier(node)) {
       const decl = node.getSymbol()?.getValueDeclaration();
       const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+      if (binding?.kind === "poison" || (!binding && this.f.module.refused.has(node.getText()))) this.f.abandon();
       if (binding?.kind === "var") {
         return {
           type: binding.ty,

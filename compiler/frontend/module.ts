@@ -9,6 +9,7 @@ import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import { INT_NAMES, intTypeOf, sizeOf, valueTypeOf, type ArrayType, type IntType, type StructType, type ValueType } from "./types.js";
 import { constantValue } from "./constants.js";
+import { foldConstant } from "./fold.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
 export interface MapDecl {
@@ -51,6 +52,10 @@ export interface ModuleInfo {
   readonly constants: Map<string, bigint>;
   /** Module-level `const T = [f, g]`: tables of function values. */
   readonly functionTables: Map<string, FunctionTable>;
+  /** The module constants (in `constants`) that are booleans (`const DENY = true`). */
+  readonly booleans: Set<string>;
+  /** Module-level names whose declaration was refused: uses of them are not reported again. */
+  readonly refused: Set<string>;
   license: string | undefined;
 }
 
@@ -100,7 +105,7 @@ const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> =
 const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
-  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined };
+  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), booleans: new Set(), refused: new Set(), license: undefined };
   for (const stmt of source.getStatements()) {
     if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
     if (Node.isEnumDeclaration(stmt)) {
@@ -108,12 +113,18 @@ export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo
       continue;
     }
     if (Node.isFunctionDeclaration(stmt)) {
+      const before = sink.diagnostics.length;
       scanFunction(stmt, info, sink);
+      if (sink.diagnostics.length > before && stmt.getName()) info.refused.add(stmt.getName()!);
       continue;
     }
     if (Node.isVariableStatement(stmt)) {
       const isConst = stmt.getDeclarationKind() === "const";
-      for (const decl of stmt.getDeclarations()) scanVariable(decl, isConst, stmt.isExported(), info, sink);
+      for (const decl of stmt.getDeclarations()) {
+        const before = sink.diagnostics.length;
+        scanVariable(decl, isConst, stmt.isExported(), info, sink);
+        if (sink.diagnostics.length > before) info.refused.add(decl.getName());
+      }
       continue;
     }
     if (Node.isClassDeclaration(stmt)) {
@@ -122,7 +133,9 @@ export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo
     }
     sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
   }
-  if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
+  // An exported function refused above (async …) was meant as a program: no second error for it.
+  const refusedProgram = source.getFunctions().some((f) => f.isExported() && info.refused.has(f.getName() ?? ""));
+  if (info.programs.length === 0 && !refusedProgram) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
   return info;
 }
 
@@ -130,6 +143,11 @@ function scanFunction(fn: FunctionDeclaration, info: ModuleInfo, sink: Diagnosti
   const name = fn.getName();
   if (!name) return sink.error(fn, Code.Unsupported, "a function needs a name");
   if (!fn.getBody()) return sink.error(fn, Code.Unsupported, `function '${name}' has no body`);
+  // BPF has no event loop or coroutines: lowered as plain functions they would be silently wrong.
+  if (fn.isAsync() || fn.isGenerator()) {
+    const what = fn.isAsync() ? (fn.isGenerator() ? "an async generator" : "async") : "a generator";
+    return sink.error(fn, Code.Unsupported, `function '${name}' is ${what}; BPF programs have no promises, await or generators`, "write a plain function that returns its result");
+  }
   info.functions.set(name, fn);
   if (!fn.isExported()) return;
   const params = fn.getParameters();
@@ -159,11 +177,12 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
   const table = isConst && init ? functionTableEntries(init) : undefined;
   if (table) return scanFunctionTable(decl, table, info, sink);
   if (isConst) {
-    const value = init ? constantValue(init, info.constants) : undefined;
-    if (value === undefined) {
-      return sink.error(decl, Code.NotConstant, `module-level const '${name}' is not a constant number`, "module constants must fold at compile time; use `config<T>(v)` for a load-time setting or `let` for a variable");
+    const folded = init ? foldConstant(init, info.constants, info.booleans) : undefined;
+    if (folded === undefined) {
+      return sink.error(decl, Code.NotConstant, `module-level const '${name}' is not a constant number or boolean`, "module constants must fold at compile time; use `config<T>(v)` for a load-time setting or `let` for a variable");
     }
-    info.constants.set(name, value);
+    info.constants.set(name, folded.value);
+    if (folded.bool) info.booleans.add(name);
     return;
   }
   const type = intTypeOf(decl.getType());
