@@ -22,6 +22,7 @@ import { splitWebs } from "./ir/passes/webs.js";
 import { layoutBlocks } from "./ir/passes/layout.js";
 import { lowerIndirectCalls, type CodeTarget } from "./ir/passes/indirect-calls.js";
 import { addressTakenFunctions, signatureKey } from "./frontend/function-values.js";
+import { bracketDepthError, isStackOverflow, tooDeepError } from "./frontend/nesting.js";
 
 /** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
 function libDir(): string {
@@ -89,9 +90,12 @@ function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
 /** Compiles the program in `sourceText` (at `path`) to a BPF object. */
 export function compileSource(path: string, sourceText: string, options: CompileOptions = {}): CompileResult {
   const fileName = options.displayName ?? path;
+  const tooDeep = bracketDepthError(sourceText, fileName);
+  if (tooDeep) throw new CompileError([tooDeep]);
   const p = project();
-  const source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
+  let source: SourceFile | undefined;
   try {
+    source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
     const typeErrors = tsDiagnostics(source, fileName);
     if (typeErrors.length > 0) throw new CompileError(typeErrors);
     const sink = new DiagnosticSink(fileName);
@@ -99,8 +103,14 @@ export function compileSource(path: string, sourceText: string, options: Compile
     const functions = lowerAll(module, sink, fileName, options.target ?? "kernel");
     if (sink.failed) throw new CompileError(sink.diagnostics);
     return { object: emitObject(module, functions, fileName), functions };
+  } catch (e) {
+    // Deep nesting the bracket limit lets through (a long else-if chain …) exhausts the stack
+    // of TypeScript's parser or checker or of the lowering: a diagnostic, not a crash.
+    if (isStackOverflow(e)) throw new CompileError([tooDeepError(sourceText, fileName, source?.compilerNode)]);
+    throw e;
   } finally {
-    p.removeSourceFile(source);
+    const added = source ?? p.getSourceFile(resolve(path));
+    if (added) p.removeSourceFile(added);
   }
 }
 

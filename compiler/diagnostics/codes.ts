@@ -6,6 +6,7 @@ export const Code = {
   NoPrograms: 90001,
   BadProgramSignature: 90002,
   Unsupported: 90003,
+  TooDeep: 90004,
   // 9010x: types and values
   UnsupportedType: 90101,
   MixedWidths: 90102,
