@@ -22,6 +22,7 @@ import { splitWebs } from "./ir/passes/webs.js";
 import { layoutBlocks } from "./ir/passes/layout.js";
 import { lowerIndirectCalls, type CodeTarget } from "./ir/passes/indirect-calls.js";
 import { addressTakenFunctions, signatureKey } from "./frontend/function-values.js";
+import { coroutineErrors } from "./frontend/coroutines.js";
 import { bracketDepthError, isStackOverflow, tooDeepError } from "./frontend/nesting.js";
 
 /** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
@@ -96,7 +97,10 @@ export function compileSource(path: string, sourceText: string, options: Compile
   let source: SourceFile | undefined;
   try {
     source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
+    // Coroutines first: TypeScript's errors about them (no Promise type …) have no location.
+    const coroutines = coroutineErrors(source, fileName);
     const typeErrors = tsDiagnostics(source, fileName);
+    if (coroutines.length > 0) throw new CompileError([...coroutines, ...typeErrors.filter((d) => d.span)]);
     if (typeErrors.length > 0) throw new CompileError(typeErrors);
     const sink = new DiagnosticSink(fileName);
     const module = scanModule(source, sink);

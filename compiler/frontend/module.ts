@@ -133,9 +133,7 @@ export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo
     }
     sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
   }
-  // An exported function refused above (async …) was meant as a program: no second error for it.
-  const refusedProgram = source.getFunctions().some((f) => f.isExported() && info.refused.has(f.getName() ?? ""));
-  if (info.programs.length === 0 && !refusedProgram) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
+  if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
   return info;
 }
 
@@ -143,11 +141,6 @@ function scanFunction(fn: FunctionDeclaration, info: ModuleInfo, sink: Diagnosti
   const name = fn.getName();
   if (!name) return sink.error(fn, Code.Unsupported, "a function needs a name");
   if (!fn.getBody()) return sink.error(fn, Code.Unsupported, `function '${name}' has no body`);
-  // BPF has no event loop or coroutines: lowered as plain functions they would be silently wrong.
-  if (fn.isAsync() || fn.isGenerator()) {
-    const what = fn.isAsync() ? (fn.isGenerator() ? "an async generator" : "async") : "a generator";
-    return sink.error(fn, Code.Unsupported, `function '${name}' is ${what}; BPF programs have no promises, await or generators`, "write a plain function that returns its result");
-  }
   info.functions.set(name, fn);
   if (!fn.isExported()) return;
   const params = fn.getParameters();

@@ -27,6 +27,8 @@ describe("one diagnostic per cause", () => {
     ["a refused module constant, then used", `const LIMIT = 1.5;\n${xdpProgram("  if (ctx.length > LIMIT) return XdpAction.DROP;")}`, Code.NotConstant, 2],
     ["a refused map, then used", `const m = new ArrayMap<u32, u32>(ctx0());\nfunction ctx0(): u32 { return 4; }\n${xdpProgram("  const v = m.lookup(0);\n  if (v) v.value++;")}`, Code.BadMapDeclaration, 2],
     ["an async function, then called", xdpProgram("  f(1);", "async function f(x: u32): Promise<u32> { return x; }"), Code.Unsupported, 2],
+    ["a generator (TypeScript's own complaint about IterableIterator has no location)", xdpProgram("", "function* g() { yield 1; }"), Code.Unsupported, 2],
+    ["an async arrow function", xdpProgram("  const f = async () => 1;"), Code.Unsupported, 4],
     ["an async program", "export async function prog(ctx: XdpContext): Promise<XdpAction> { return XdpAction.PASS; }\n", Code.Unsupported, 2],
   ];
 
