@@ -223,6 +223,8 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
     if (!typeArg || args.length !== 1) f.fail(node, Code.Unsupported, "header takes a type argument and an offset: ctx.header<EthHdr>(0)");
     const t = valueTypeOf(typeArg.getType(), `header<${typeArg.getText()}>`);
     if (typeof t === "string") f.fail(typeArg, Code.UnsupportedType, t);
+    // Ref<boolean> is boolean itself: the reference would pass for the flag.
+    if (t.kind === "bool") f.fail(typeArg, Code.UnsupportedType, "header<boolean> cannot be told apart from its own null check", "read the byte as header<u8> and test .value");
     const size = sizeOf(t);
     const offset = x.lower(args[0]!, U32);
     if (offset.kind !== "int") f.fail(args[0]!, Code.UnsupportedType, "the offset is an integer");

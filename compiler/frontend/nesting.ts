@@ -1,9 +1,9 @@
 // Limits on how deeply a program nests. TypeScript's parser, binder and checker and tsbpf's
 // lowering all recurse over the syntax tree, and run out of stack somewhere between a few
 // hundred and a few thousand levels. Brackets ((, [, {) nested more than 256 deep are refused
-// before parsing, with clang's limit and at the bracket clang would name (its default
-// -fbracket-depth); any other nesting that exhausts the stack (an else-if chain thousands
-// long …) is reported at its deepest point instead of as a crash.
+// before parsing, at the 257th open one (clang's default -fbracket-depth is 256 too: it refuses
+// 300 nested ifs or parentheses); any other nesting that exhausts the stack (an else-if chain
+// thousands long …) is reported at its deepest point instead of as a crash.
 
 import { ts } from "ts-morph";
 import { Code } from "../diagnostics/codes.js";

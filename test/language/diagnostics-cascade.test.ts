@@ -29,6 +29,7 @@ describe("one diagnostic per cause", () => {
     ["an async function, then called", xdpProgram("  f(1);", "async function f(x: u32): Promise<u32> { return x; }"), Code.Unsupported, 2],
     ["a generator (TypeScript's own complaint about IterableIterator has no location)", xdpProgram("", "function* g() { yield 1; }"), Code.Unsupported, 2],
     ["an async arrow function", xdpProgram("  const f = async () => 1;"), Code.Unsupported, 4],
+    ["header<boolean>, refused at the call, then tested", xdpProgram("  const f = ctx.header<boolean>(14);\n  if (f) return XdpAction.DROP;"), Code.UnsupportedType, 4],
     ["an async program", "export async function prog(ctx: XdpContext): Promise<XdpAction> { return XdpAction.PASS; }\n", Code.Unsupported, 2],
   ];
 
