@@ -17,7 +17,10 @@ export class DiagnosticSink {
   constructor(readonly fileName: string) {}
 
   error(node: Node, code: number, message: string, hint?: string): void {
-    this.diagnostics.push({ code, category: "error", message, span: spanOf(node, this.fileName), ...(hint ? { hint } : {}) });
+    const span = spanOf(node, this.fileName);
+    // A function inlined at several calls is lowered at each: its mistakes are reported once.
+    if (this.diagnostics.some((d) => d.code === code && d.message === message && d.span?.line === span.line && d.span.column === span.column)) return;
+    this.diagnostics.push({ code, category: "error", message, span, ...(hint ? { hint } : {}) });
   }
 
   get failed(): boolean {

@@ -30,6 +30,7 @@ describe("one diagnostic per cause", () => {
     ["a generator (TypeScript's own complaint about IterableIterator has no location)", xdpProgram("", "function* g() { yield 1; }"), Code.Unsupported, 2],
     ["an async arrow function", xdpProgram("  const f = async () => 1;"), Code.Unsupported, 4],
     ["header<boolean>, refused at the call, then tested", xdpProgram("  const f = ctx.header<boolean>(14);\n  if (f) return XdpAction.DROP;"), Code.UnsupportedType, 4],
+    ["a refused statement in a function inlined at two calls", xdpProgram("  const a = f(1);\n  const b = f(2);", "function f(n: u32): u32 { const s = [n]; return n; }"), Code.Unsupported, 2],
     ["an async program", "export async function prog(ctx: XdpContext): Promise<XdpAction> { return XdpAction.PASS; }\n", Code.Unsupported, 2],
   ];
 
