@@ -23,6 +23,8 @@ import { splitWebs } from "./ir/passes/webs.js";
 import { layoutBlocks } from "./ir/passes/layout.js";
 import { lowerIndirectCalls, type CodeTarget } from "./ir/passes/indirect-calls.js";
 import { addressTakenFunctions, signatureKey } from "./frontend/function-values.js";
+import { coroutineErrors } from "./frontend/coroutines.js";
+import { bracketDepthError, isStackOverflow, tooDeepError } from "./frontend/nesting.js";
 
 /** lib/ (the user-facing declarations), found from this file in the source tree or in dist/. */
 function libDir(): string {
@@ -95,18 +97,30 @@ function tsDiagnostics(source: SourceFile, fileName: string): Diagnostic[] {
 /** Compiles the program in `sourceText` (at `path`) to a BPF object. */
 export function compileSource(path: string, sourceText: string, options: CompileOptions = {}): CompileResult {
   const fileName = options.displayName ?? path;
+  const tooDeep = bracketDepthError(sourceText, fileName);
+  if (tooDeep) throw new CompileError([tooDeep]);
   const p = project();
   const before = new Set(p.getSourceFiles());
-  const source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
+  let source: SourceFile | undefined;
   try {
+    source = p.createSourceFile(resolve(path), sourceText, { overwrite: true });
     const files = programFiles(source, fileName, libDir());
-    const typeErrors = files.sources.flatMap((sf) => tsDiagnostics(sf, files.fileNames.get(sf.getFilePath())!));
+    const shown = (sf: SourceFile): string => files.fileNames.get(sf.getFilePath()) ?? fileName;
+    // Coroutines first: TypeScript's errors about them (no Promise type …) have no location.
+    const coroutines = files.sources.flatMap((sf) => coroutineErrors(sf, shown(sf)));
+    const typeErrors = files.sources.flatMap((sf) => tsDiagnostics(sf, shown(sf)));
+    if (coroutines.length > 0) throw new CompileError([...coroutines, ...typeErrors.filter((d) => d.span)]);
     if (typeErrors.length > 0) throw new CompileError(typeErrors);
     const sink = new DiagnosticSink(fileName, files.fileNames);
     const module = scanModule(files, sink);
     const functions = lowerAll(module, sink, fileName, options.target ?? "kernel");
     if (sink.failed) throw new CompileError(sink.diagnostics);
     return { object: emitObject(module, functions, fileName), functions, warnings: sink.diagnostics.filter((d) => d.category === "warning") };
+  } catch (e) {
+    // Deep nesting the bracket limit lets through (a long else-if chain …) exhausts the stack
+    // of TypeScript's parser or checker or of the lowering: a diagnostic, not a crash.
+    if (isStackOverflow(e)) throw new CompileError([tooDeepError(sourceText, fileName, source?.compilerNode)]);
+    throw e;
   } finally {
     // Imported modules (and packages' declarations) are read from disk again by the next
     // compilation: they may have changed. tsbpf's own lib stays parsed.
@@ -116,7 +130,8 @@ export function compileSource(path: string, sourceText: string, options: Compile
       const sf = p.getSourceFile(f.fileName);
       if (sf && !before.has(sf) && !sf.wasForgotten()) sf.forget();
     }
-    if (!source.wasForgotten()) p.removeSourceFile(source);
+    const added = source ?? p.getSourceFile(resolve(path));
+    if (added && !added.wasForgotten()) p.removeSourceFile(added);
   }
 }
 

@@ -83,9 +83,10 @@ export interface XdpContext {
   readonly rxQueueIndex: u32;
   /**
    * The T at byte `offset` of the frame, or null when it would reach past the end: the
-   * bounds check the kernel verifier demands, which the null check makes you write.
+   * bounds check the kernel verifier demands, which the null check makes you write. A scalar
+   * T (`header<u8>`, `header<be16>` …) comes as `{ value: T }`, like a map value: read it with `.value`.
    */
-  header<T>(offset: number): T | null;
+  header<T>(offset: number): Ref<T> | null;
   /** bpf_xdp_adjust_head: moves the frame start by `delta` bytes; 0 or a negative errno. Headers taken before are invalid after. */
   adjustHead(delta: number): i64;
   /** bpf_xdp_adjust_tail: moves the frame end by `delta` bytes; 0 or a negative errno. */

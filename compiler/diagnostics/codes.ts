@@ -6,6 +6,7 @@ export const Code = {
   NoPrograms: 90001,
   BadProgramSignature: 90002,
   Unsupported: 90003,
+  TooDeep: 90004,
   /** A function or value imported from a package that ships only declaration files. */
   ImportWithoutSource: 90008,
   /** Two modules declare a map, global or function table of one name. */

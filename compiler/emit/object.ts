@@ -3,6 +3,7 @@
 // line_info pointing at the TypeScript source, and the license.
 
 import { ObjectBuilder, type SourceLine as ObjLine } from "../../runtime/object/builder.js";
+import { LINE_COLUMN_MASK } from "../../runtime/object/btf/ext-types.js";
 import type { MachineFunction } from "../codegen/isel.js";
 import type { ModuleInfo } from "../frontend/module.js";
 import { sizeOf } from "../frontend/types.js";
@@ -60,7 +61,9 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
       if (ref < 0 || ref === last) return;
       last = ref;
       const l = f.sourceLines[ref]!;
-      lines.push({ insn, file: l.file, line: l.text, lineNumber: l.line, column: l.column });
+      // line_col has 10 bits for the column: a statement past column 1023 records 1023 (the
+      // line stays right; clang-19 ORs the whole column in, which spills into the line number).
+      lines.push({ insn, file: l.file, line: l.text, lineNumber: l.line, column: Math.min(l.column, LINE_COLUMN_MASK) });
     });
     ob.addFunction({ name: f.name, section: f.section ?? ".text", linkage: f.section !== undefined ? "global" : "static", proto, insns: f.insns, refs: f.refs, lines });
   }

@@ -30,7 +30,7 @@ export class DiagnosticSink {
 
   /** A warning: reported, but the build goes on. Once per message (a struct warns once, not at every use). */
   warning(node: Node, code: number, message: string, hint?: string): void {
-    const span = spanOf(node, this.fileName);
+    const span = spanOf(node, this.fileNames?.get(node.getSourceFile().getFilePath()) ?? this.fileName);
     if (this.diagnostics.some((d) => d.code === code && d.message === message)) return;
     this.diagnostics.push({ code, category: "warning", message, span, ...(hint ? { hint } : {}) });
   }

@@ -224,6 +224,8 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
     if (!typeArg || args.length !== 1) f.fail(node, Code.Unsupported, "header takes a type argument and an offset: ctx.header<EthHdr>(0)");
     const t = valueTypeOf(typeArg.getType(), `header<${typeArg.getText()}>`);
     if (typeof t === "string") f.fail(typeArg, Code.UnsupportedType, t);
+    // Ref<boolean> is boolean itself: the reference would pass for the flag.
+    if (t.kind === "bool") f.fail(typeArg, Code.UnsupportedType, "header<boolean> cannot be told apart from its own null check", "read the byte as header<u8> and test .value");
     warnPadding(f.sink, t, typeArg);
     const size = sizeOf(t);
     const offset = x.lower(args[0]!, U32);
@@ -270,6 +272,7 @@ export function lowerXdpCall(x: ExprLowerer, method: string, node: CallExpressio
   if (method === "loadBytes") {
     if (args.length !== 1 || !node.getTypeArguments()[0]) f.fail(node, Code.Unsupported, "loadBytes takes a type argument and an offset: ctx.loadBytes<UdpHdr>(off)");
     const t = argType(x, node, undefined, "loadBytes' type argument");
+    if (t.kind === "bool") f.fail(node.getTypeArguments()[0]!, Code.UnsupportedType, "loadBytes<boolean> cannot be told apart from its own null check", "read the byte as loadBytes<u8> and test .value");
     warnPadding(f.sink, t, node.getTypeArguments()[0]!);
     const offset = x.convert(x.lower(args[0]!, U32), U32, args[0]!);
     return copyOut(x, t, (buffer) => b.call({ kind: "helper", id: HELPER.loadBytes }, [reg(pkt.ctx), offset.op, reg(buffer), imm(sizeOf(t))])!);

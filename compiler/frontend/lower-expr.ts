@@ -17,7 +17,7 @@ import { lowerHelperCall } from "./lower-helpers.js";
 import { helperId } from "../../runtime/isa/helper-ids.js";
 import { moduleFunctionOf } from "./function-values.js";
 import { isProgram, nameOf } from "./module.js";
-import { declarationOnlyUse, isNamespaceMember } from "./imports.js";
+import { declarationOf, declarationOnlyUse, isNamespaceMember } from "./imports.js";
 import { lowerSubprogramCall, pointerArgument, reloadPacketBounds } from "./subprogram-args.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
 import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
@@ -160,6 +160,8 @@ export class ExprLowerer {
           return { kind: "fn", sig: binding.sig, reg: binding.reg, name: binding.name };
         case "map":
           return binding;
+        case "poison":
+          return this.f.abandon();
       }
     }
     // Module-level names (of this module or imported) by their object-wide names; "" for none.
@@ -171,7 +173,11 @@ export class ExprLowerer {
     }
     if (this.f.module.functionTables.has(name)) this.f.fail(node, Code.Unsupported, `function table '${name}' can only be indexed, e.g. ${name}[i]`);
     const constant = constantValue(node, this.f.module.constants);
-    if (constant !== undefined) return { kind: "int", ty: constantNetworkType(node), op: imm(constant) };
+    if (constant !== undefined) {
+      const decl = declarationOf(node);
+      if (decl && this.f.module.booleans.has(decl.compilerNode)) return { kind: "bool", op: imm(constant) };
+      return { kind: "int", ty: constantNetworkType(node), op: imm(constant) };
+    }
     const global = this.f.module.globals.get(name);
     if (global?.named) this.f.fail(node, Code.BadGlobal, ...sectionGlobalUse(global));
     if (global) {
@@ -245,6 +251,7 @@ export class ExprLowerer {
     const callee = node.getExpression();
     const name = callee.getText();
     const args = node.getArguments();
+    if (Node.isIdentifier(callee) && this.f.isRefused(callee)) this.f.abandon();
     if (INT_NAMES[name] && args.length === 1 && Node.isIdentifier(callee)) {
       const t = INT_NAMES[name]!;
       return this.convert(this.lower(args[0]!, t), t, node);
@@ -464,6 +471,7 @@ export class ExprLowerer {
     if (Node.isIdentifier(node)) {
       const decl = node.getSymbol()?.getValueDeclaration();
       const binding = decl ? this.f.bindings.get(decl.compilerNode) : undefined;
+      if (binding?.kind === "poison" || (!binding && this.f.isRefused(node))) this.f.abandon();
       if (binding?.kind === "var") {
         return {
           type: binding.ty,

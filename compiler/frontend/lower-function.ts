@@ -15,16 +15,14 @@ import { ExprLowerer } from "./lower-expr.js";
 import { moduleFunctionOf, signatureKey } from "./function-values.js";
 import { inlineRequirement, isContextType } from "./subprogram-args.js";
 import { checkOperands } from "./byte-order.js";
+import { declarationOf } from "./imports.js";
 import { RangeFacts, alwaysExits, assignedIn, impliedFacts, indexBound } from "./ranges.js";
 import type { CodeTarget } from "../ir/passes/indirect-calls.js";
+import { canLeaveLoop, jumpTarget, unlabel, type JumpTarget } from "./jump-targets.js";
+import { reachable } from "../ir/reachable.js";
 
 /** Raised to abandon the current statement after a diagnostic; lowering resumes at the next one. */
 export class Abandon extends Error {}
-
-interface LoopTargets {
-  readonly breakTo: Block;
-  readonly continueTo: Block | undefined;
-}
 
 export const MAX_ARGS = 5;
 
@@ -32,7 +30,7 @@ export class FunctionLowerer {
   readonly b: IrBuilder;
   readonly bindings = new Map<object, Binding>();
   readonly expr: ExprLowerer;
-  private readonly loops: LoopTargets[] = [];
+  private readonly loops: JumpTarget[] = [];
   private readonly inlineFrames: { join: Block; result: VReg; returnType: IntType | "bool" | "void"; fn: FunctionDeclaration }[] = [];
   /** Program entry: the ctx register and the frame's data/data_end, loaded at entry. */
   packet: { ctx: VReg; data: VReg; dataEnd: VReg } | undefined;
@@ -41,8 +39,6 @@ export class FunctionLowerer {
   /** What dominating checks say about unsigned locals (for run-time array indices). */
   readonly ranges = new RangeFacts();
   readonly returnType: IntType | "bool" | "void";
-  /** Whether a statement was abandoned after a diagnostic (so follow-on errors are not reported). */
-  private abandoned = false;
   /** Declarations whose initialisation failed (already a diagnostic). */
   private readonly failed = new Set<object>();
 
@@ -70,6 +66,11 @@ export class FunctionLowerer {
   fail(node: Node, code: number, message: string, hint?: string): never {
     this.sink.error(node, code, message, hint);
     throw new Abandon(message);
+  }
+
+  /** Abandons the statement without a diagnostic: it uses something already reported (a poisoned value). */
+  abandon(): never {
+    throw new Abandon("uses a value whose declaration was refused");
   }
 
   /** Marks the source line of `node` for the instructions that follow. */
@@ -108,14 +109,16 @@ export class FunctionLowerer {
       }
       const nullable = t.isNullable();
       const vt = valueTypeOf(nullable ? t.getNonNullableType() : t, `parameter '${p.getName()}'`);
-      if (typeof vt === "string") return this.sink.error(p, Code.UnsupportedType, vt);
+      if (typeof vt === "string") {
+        this.bindings.set(key, { kind: "poison" });
+        return this.sink.error(p, Code.UnsupportedType, vt);
+      }
       this.bindings.set(key, { kind: "ptr", to: vt, base: this.b.fn.params[i]!, off: 0, nullable, space: "unknown" });
     });
     const body = fn.getBody();
     if (body && Node.isBlock(body)) for (const stmt of body.getStatements()) this.statement(stmt as Statement);
     if (!this.b.terminated) {
-      // After an abandoned statement (already a diagnostic) the end may look reachable when it is not.
-      if (this.returnType !== "void" && !this.abandoned) this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
+      if (this.returnType !== "void" && reachable(this.b.fn, this.b.block)) this.sink.error(fn, Code.MissingReturn, `function '${fn.getName()}' can reach its end without returning a value`);
       this.b.ret(imm(0));
     }
     return this.b.fn;
@@ -127,7 +130,10 @@ export class FunctionLowerer {
       this.statementInner(stmt);
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
-      this.abandoned = true;
+      // The path through the refused statement ends here, so nothing after it is blamed on it
+      // (no "can reach its end without returning" for a return that was refused). The object
+      // is never written once a diagnostic is out.
+      if (!this.b.terminated) this.b.ret(imm(0));
     }
   }
 
@@ -179,12 +185,11 @@ export class FunctionLowerer {
       else if (elseStmt && alwaysExits(elseStmt)) this.ranges.add(impliedFacts(this, cond, true));
       return;
     }
-    if (Node.isForStatement(stmt) || Node.isWhileStatement(stmt) || Node.isDoStatement(stmt)) return this.loop(stmt);
+    if (Node.isForStatement(stmt) || Node.isWhileStatement(stmt) || Node.isDoStatement(stmt)) return this.loop(stmt, []);
+    if (Node.isLabeledStatement(stmt)) return this.labeled(stmt);
     if (Node.isBreakStatement(stmt) || Node.isContinueStatement(stmt)) {
-      const target = this.loops[this.loops.length - 1];
-      if (!target || stmt.getLabel()) this.fail(stmt, Code.Unsupported, "labelled break/continue, or break outside a loop or switch, is not supported");
-      const to = Node.isBreakStatement(stmt) ? target.breakTo : target.continueTo;
-      if (!to) this.fail(stmt, Code.Unsupported, "continue inside a switch is not supported");
+      const to = jumpTarget(this.loops, stmt);
+      if (typeof to === "string") this.fail(stmt, Code.Unsupported, to);
       this.b.jmp(to);
       return;
     }
@@ -199,14 +204,38 @@ export class FunctionLowerer {
       this.variableInner(d, isConst);
     } catch (e) {
       // Its uses would only repeat the diagnostic in other words: they are abandoned silently.
-      if (e instanceof Abandon) this.failed.add(d.compilerNode);
+      if (e instanceof Abandon) {
+        this.failed.add(d.compilerNode);
+        this.bindings.set(d.compilerNode, { kind: "poison" });
+      }
       throw e;
     }
+  }
+
+  /** Whether `node` names a module-level declaration the module scan refused (already a diagnostic). */
+  isRefused(node: Node): boolean {
+    const decl = declarationOf(node);
+    return decl !== undefined && this.module.failed.has(decl.compilerNode);
   }
 
   /** Abandons lowering at a use of a variable whose declaration already failed (no second diagnostic). */
   checkNotFailed(decl: object): void {
     if (this.failed.has(decl) || this.module.failed.has(decl)) throw new Abandon("a variable whose declaration failed");
+  }
+
+  /** `label: stmt`: a labelled loop takes the label for break/continue; any other statement is left by `break label`. */
+  private labeled(stmt: import("ts-morph").LabeledStatement): void {
+    const { labels, inner } = unlabel(stmt);
+    if (Node.isForStatement(inner) || Node.isWhileStatement(inner) || Node.isDoStatement(inner)) return this.loop(inner, labels);
+    const exit = this.b.newBlock();
+    this.loops.push({ kind: "block", breakTo: exit, continueTo: undefined, labels });
+    try {
+      this.scoped(inner);
+    } finally {
+      this.loops.pop();
+    }
+    if (!this.b.terminated) this.b.jmp(exit);
+    this.b.enter(exit);
   }
 
   private variableInner(d: import("ts-morph").VariableDeclaration, isConst: boolean): void {
@@ -324,7 +353,7 @@ export class FunctionLowerer {
       this.loops.push(...savedLoops);
     }
     if (!this.b.terminated) {
-      if (returnType !== "void" && !this.abandoned) this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
+      if (returnType !== "void" && reachable(this.b.fn, this.b.block)) this.sink.error(callee, Code.MissingReturn, `function '${callee.getName()}' can reach its end without returning a value`);
       this.b.mov(imm(0), 64, frame.result);
       this.b.jmp(frame.join);
     }
@@ -358,7 +387,7 @@ export class FunctionLowerer {
     return callSites <= 1 || statements <= 3;
   }
 
-  private loop(stmt: Node): void {
+  private loop(stmt: Node, labels: readonly string[]): void {
     const head = this.b.newBlock();
     const body = this.b.newBlock();
     const step = this.b.newBlock();
@@ -386,7 +415,7 @@ export class FunctionLowerer {
     // The back edge brings every variable the loop assigns around: facts about them end here.
     for (const d of assignedIn(stmt)) this.ranges.kill(d);
     const literalTrue = !cond || cond.getKind() === SyntaxKind.TrueKeyword;
-    if (literalTrue && !containsBreak(bodyStmt)) {
+    if (literalTrue && !canLeaveLoop(bodyStmt)) {
       this.fail(stmt, Code.UnboundedLoop, "this loop never ends: its condition is always true and it has no break", "give it a bounded condition; use bpf_loop for counts known only at run time");
     }
     this.b.jmp(checkFirst ? head : body);
@@ -394,7 +423,7 @@ export class FunctionLowerer {
     if (cond && !literalTrue) this.expr.condition(cond, body, exit);
     else this.b.jmp(body);
     this.b.enter(body);
-    this.loops.push({ breakTo: exit, continueTo: step });
+    this.loops.push({ kind: "loop", breakTo: exit, continueTo: step, labels });
     this.scoped(bodyStmt, cond && checkFirst ? impliedFacts(this, cond, true) : []);
     this.loops.pop();
     if (!this.b.terminated) this.b.jmp(step);
@@ -428,7 +457,7 @@ export class FunctionLowerer {
       this.b.enter(next);
     });
     this.b.jmp(defaultBody);
-    this.loops.push({ breakTo: exit, continueTo: this.loops[this.loops.length - 1]?.continueTo });
+    this.loops.push({ kind: "switch", breakTo: exit, continueTo: undefined, labels: [] });
     clauses.forEach((c, i) => {
       this.b.enter(bodies[i]!);
       const mark = this.ranges.mark();
@@ -443,14 +472,5 @@ export class FunctionLowerer {
 
 /** XdpAction values are u32 results. */
 const INT_ACTION: IntType = { kind: "int", bits: 32, signed: false, be: false, name: "u32" };
-
-function containsBreak(node: Node): boolean {
-  let found = false;
-  node.forEachDescendant((d, traversal) => {
-    if (Node.isBreakStatement(d) || Node.isReturnStatement(d)) found = true;
-    if (Node.isFunctionLikeDeclaration(d) || Node.isIterationStatement(d) || Node.isSwitchStatement(d)) traversal.skip();
-  });
-  return found;
-}
 
 export { reg };

@@ -14,6 +14,7 @@ import { INT_NAMES, intTypeOf, sizeOf, valueTypeOf, type ArrayType, type IntType
 import { constantValue } from "./constants.js";
 import { mapOptions } from "./map-options.js";
 import { scanSectionGlobal } from "./section-globals.js";
+import { foldConstant } from "./fold.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 import { declarationOf, type ProgramFiles } from "./imports.js";
 
@@ -69,6 +70,8 @@ export interface ModuleInfo {
   readonly constants: Map<object, bigint>;
   /** Module-level `const T = [f, g]`: tables of function values. */
   readonly functionTables: Map<string, FunctionTable>;
+  /** The module constants (in `constants`, by declaration) that are booleans (`const DENY = true`). */
+  readonly booleans: Set<object>;
   license: string | undefined;
   /** Module-level declarations refused with a diagnostic (compiler nodes). */
   readonly failed: Set<object>;
@@ -130,7 +133,7 @@ const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(files: ProgramFiles, sink: DiagnosticSink): ModuleInfo {
   const source = files.sources[files.sources.length - 1]!;
-  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined, specialisations: new Map(), failed: new Set() };
+  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), booleans: new Set(), license: undefined, specialisations: new Map(), failed: new Set() };
   nameFunctions(info);
   for (const sf of files.sources) scanFile(sf, sf === source, info, sink);
   if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
@@ -188,7 +191,10 @@ function scanFile(source: SourceFile, entry: boolean, info: ModuleInfo, sink: Di
       continue;
     }
     if (Node.isFunctionDeclaration(stmt)) {
+      const before = sink.diagnostics.length;
       scanFunction(stmt, entry, info, sink);
+      // Its uses would only repeat the diagnostic: lowering abandons them silently.
+      if (sink.diagnostics.length > before) info.failed.add(stmt.compilerNode);
       continue;
     }
     if (Node.isVariableStatement(stmt)) {
@@ -280,11 +286,12 @@ function scanVariable(decl: VariableDeclaration, isConst: boolean, exported: boo
   if (isConst && init && Node.isCallExpression(init) && callee === "section") return scanSectionGlobal(decl, init, info, sink);
   if (table) return scanFunctionTable(decl, table, info, sink);
   if (isConst) {
-    const value = init ? constantValue(init, info.constants) : undefined;
-    if (value === undefined) {
-      return sink.error(decl, Code.NotConstant, `module-level const '${name}' is not a constant number`, "module constants must fold at compile time; use `config<T>(v)` for a load-time setting or `let` for a variable");
+    const folded = init ? foldConstant(init, info.constants, info.booleans) : undefined;
+    if (folded === undefined) {
+      return sink.error(decl, Code.NotConstant, `module-level const '${name}' is not a constant number or boolean`, "module constants must fold at compile time; use `config<T>(v)` for a load-time setting or `let` for a variable");
     }
-    info.constants.set(decl.compilerNode, value);
+    info.constants.set(decl.compilerNode, folded.value);
+    if (folded.bool) info.booleans.add(decl.compilerNode);
     return;
   }
   const type = intTypeOf(decl.getType());

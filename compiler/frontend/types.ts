@@ -87,10 +87,11 @@ export function alignOf(t: ValueType): number {
   }
 }
 
-/** The integer type an alias names (u32, be16 …), looking through `T | null`. */
+/** The integer type an alias names (u32, be16 …), looking through `T | null`; a numeric enum is an integer too. */
 export function intTypeOf(type: Type): IntType | undefined {
   const alias = type.getAliasSymbol()?.getName();
   if (alias && INT_NAMES[alias]) return INT_NAMES[alias];
+  if (type.isEnum() || type.isEnumLiteral()) return enumIntType(type);
   // Narrowing drops the alias (`x !== 0` takes the `| 0` off a be16): the width brand still names it.
   if (type.isIntersection()) {
     const brand = type.getProperties().find((p) => p.getName().startsWith("__@width@"));
@@ -100,6 +101,18 @@ export function intTypeOf(type: Type): IntType | undefined {
     if (typeof name === "string") return INT_NAMES[name];
   }
   return undefined;
+}
+
+/**
+ * An enum's integer type as C gives it (clang): unsigned int when no member is negative, int
+ * when one is, 64 bits when a member does not fit 32. Undefined for string enums.
+ */
+function enumIntType(type: Type): IntType | undefined {
+  const values = (type.isUnion() ? type.getUnionTypes() : [type]).map((m) => m.getLiteralValue());
+  if (values.length === 0 || !values.every((v): v is number => typeof v === "number" && Number.isInteger(v))) return undefined;
+  const negative = values.some((v) => v < 0);
+  const wide = values.some((v) => v > 0xffffffff || v < -0x80000000 || (negative && v > 0x7fffffff));
+  return INT_NAMES[`${negative ? "i" : "u"}${wide ? 64 : 32}`];
 }
 
 export class TypeError_ extends Error {}

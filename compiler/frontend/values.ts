@@ -28,7 +28,9 @@ export type Binding =
   | { readonly kind: "ctx"; readonly reg: VReg }
   | { readonly kind: "fn"; readonly sig: string; readonly reg: VReg; readonly name: string | undefined }
   | { readonly kind: "const"; readonly value: bigint }
-  | { readonly kind: "map"; readonly decl: MapDecl; readonly reg: VReg; readonly nullable: boolean };
+  | { readonly kind: "map"; readonly decl: MapDecl; readonly reg: VReg; readonly nullable: boolean }
+  /** A declaration that was refused with a diagnostic: a use abandons its statement silently. */
+  | { readonly kind: "poison" };
 
 /** C's integer promotion: types narrower than 32 bits compute as 32-bit, keeping signedness. */
 export function promote(t: IntType): IntType {

@@ -95,6 +95,8 @@ export interface IrFunction {
   readonly slots: StackSlot[];
   readonly lines: SourceLine[];
   nextVReg: number;
+  /** Instructions jump threading may still copy into other blocks (set on its first run): a budget, so it never unrolls a loop at compile time. */
+  threadBudget?: number;
 }
 
 export const reg = (r: VReg): Operand => ({ kind: "reg", reg: r });

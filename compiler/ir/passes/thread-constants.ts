@@ -5,7 +5,10 @@
 // branch, and jumps straight to the outcome. A value set per path and tested after a join
 // (a switch that picks a slot, a table indexed by it, a range check on it) then costs nothing
 // on each path. Copies are limited to a few instructions per step and a few steps per block,
-// so code grows by little; the join itself is dropped once no path reaches it.
+// so code grows by little; the join itself is dropped once no path reaches it. A budget per
+// function (a few dozen instructions beyond its size) bounds the total across every run:
+// threading a loop's back edge on a known counter would otherwise unroll the loop at compile
+// time, up to 2^32 iterations for `while (true) { i++; if (i === 0) … }`.
 //
 // returnEarly: a block that ends in `jmp J`, where J only returns a register, returns itself;
 // when the register was just copied from another value (or set to a constant) in the block,
@@ -16,6 +19,7 @@ import { def, type Inst, type IrFunction, type Operand, type VReg } from "../ir.
 
 const MAX_COPIED = 4;
 const MAX_STEPS_PER_BLOCK = 8;
+const BUDGET_SLACK = 64;
 
 /** Constants known after running `insts` from `known` (vregs set to a computable value). */
 function run(insts: readonly Inst[], known: Map<VReg, bigint>): void {
@@ -41,13 +45,14 @@ const copyable = (i: Inst): boolean => i.op === "mov" || i.op === "alu";
 
 export function threadConstants(fn: IrFunction): boolean {
   let changed = false;
+  fn.threadBudget ??= BUDGET_SLACK + fn.blocks.reduce((n, b) => n + b.insts.length, 0);
   for (const p of fn.blocks) {
     for (let step = 0; step < MAX_STEPS_PER_BLOCK; step++) {
       const t = p.term;
       if (t?.op !== "jmp" || t.target === p.id) break;
       const j = fn.blocks[t.target]!;
       const br = j.term;
-      if (br?.op !== "br" || j.insts.length > MAX_COPIED || !j.insts.every(copyable)) break;
+      if (br?.op !== "br" || j.insts.length > MAX_COPIED || Math.max(1, j.insts.length) > fn.threadBudget || !j.insts.every(copyable)) break;
       const known = new Map<VReg, bigint>();
       run(p.insts, known);
       run(j.insts, known);
@@ -55,6 +60,7 @@ export function threadConstants(fn: IrFunction): boolean {
       const b = br.b.kind === "imm" ? BigInt.asUintN(64, br.b.value) : known.get(br.b.reg);
       if (a === undefined || b === undefined) break;
       p.insts.push(...j.insts);
+      fn.threadBudget -= Math.max(1, j.insts.length);
       p.term = { op: "jmp", target: compare(br.cond, br.width, a, b) ? br.then : br.else, line: br.line };
       changed = true;
     }
