@@ -258,8 +258,11 @@ export class Explorer {
         const f = st.frames[k]!;
         const live = liveRegs(cfg, st, k, pc);
         for (let r = 0; r < 10; r++) if ((live & (1 << r)) === 0) f.regs[r] = NOT_INIT;
+        // The 64-bit mask as two numbers: a bigint test per slot allocated on every clean.
         const slots = this.liveness.alive(st, pc, k);
-        for (let spi = 0; spi < f.stack.length; spi++) if ((slots & (1n << BigInt(spi))) === 0n) f.stack[spi] = emptySlot;
+        const lo = Number(slots & 0xffff_ffffn);
+        const hi = Number((slots >> 32n) & 0xffff_ffffn);
+        for (let spi = 0; spi < f.stack.length; spi++) if (((spi < 32 ? lo >>> spi : hi >>> (spi - 32)) & 1) === 0) f.stack[spi] = emptySlot;
       }
     }
   }
