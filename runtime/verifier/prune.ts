@@ -9,7 +9,7 @@
 import type { Cfg } from "./cfg.js";
 import { scalarEquals, scalarSubsumes, scalarUnknown, type Scalar } from "./scalar.js";
 import type { StackSlot } from "./stack.js";
-import { rawKinds } from "./stack.js";
+import { rawKindAt } from "./stack.js";
 import type { RegState, VerifierState } from "./state.js";
 
 export type Exact = "not_exact" | "range_within" | "exact";
@@ -20,17 +20,19 @@ type Space = keyof typeof SPACES;
 
 /**
  * A consistent old → cur (and cur → old) mapping of ids. Keys are `id * 4 + namespace` (the
- * ids are integers, the temporary ones negative), and the maps exist only once an id needs
- * one: most comparisons meet no id at all.
+ * ids are integers, the temporary ones negative). The pairs live in flat arrays searched
+ * linearly: a comparison meets few ids, and arrays emptied by `reset` keep their room, so a
+ * walk's comparisons allocate nothing here (Maps cleared per comparison did).
  */
 export class IdMap {
-  private fwd: Map<number, number> | undefined;
-  private back: Map<number, number> | undefined;
+  /** Pairs (old key, cur id) and (cur key, old id). */
+  private readonly fwd: number[] = [];
+  private readonly back: number[] = [];
   private tmp = 0;
   /** Forgets every pair (one map serves a walk's comparisons one after another). */
   reset(): void {
-    this.fwd?.clear();
-    this.back?.clear();
+    this.fwd.length = 0;
+    this.back.length = 0;
     this.tmp = 0;
   }
   /** Ids of one namespace; 0 means "no id" except for packet pointers, where 0 is the base id. */
@@ -42,17 +44,21 @@ export class IdMap {
       if (cur === 0) cur = --this.tmp;
     }
     const k = SPACES[space];
-    const fwd = (this.fwd ??= new Map());
-    const back = (this.back ??= new Map());
-    const f = fwd.get(old * 4 + k);
-    const b = back.get(cur * 4 + k);
+    const f = lookup(this.fwd, old * 4 + k);
+    const b = lookup(this.back, cur * 4 + k);
     if (f === undefined && b === undefined) {
-      fwd.set(old * 4 + k, cur);
-      back.set(cur * 4 + k, old);
+      this.fwd.push(old * 4 + k, cur);
+      this.back.push(cur * 4 + k, old);
       return true;
     }
     return f === cur && b === old;
   }
+}
+
+/** The value paired with `key` in a flat [key, value, ...] array. */
+function lookup(pairs: readonly number[], key: number): number | undefined {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) return pairs[i + 1];
+  return undefined;
 }
 
 function scalarOk(old: Scalar, cur: Scalar, exact: boolean): boolean {
@@ -127,9 +133,7 @@ function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, level: Exact): boo
   const exact = level === "exact";
   if (level !== "not_exact") {
     // Slot kinds must be the same byte for byte.
-    const ok = rawKinds(old);
-    const ck = rawKinds(cur);
-    if (ok.some((k, i) => k !== ck[i])) return false;
+    for (let i = 0; i < 8; i++) if (rawKindAt(old, i) !== rawKindAt(cur, i)) return false;
   }
   if (old.kind === "spill") {
     // A 64-bit scalar spill against never-written or data bytes: those read as an unbound
@@ -145,8 +149,8 @@ function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, level: Exact): boo
     // allow_uninit_stack), whatever the current slot holds; a zero byte is matched only by a
     // zero byte (bytes of a spilled zero are spill bytes, not zero bytes).
     if (exact) return false;
-    const ck = rawKinds(cur);
-    return ob.every((b, i) => b !== "zero" || ck[i] === "zero");
+    for (let i = 0; i < ob.length; i++) if (ob[i] === "zero" && rawKindAt(cur, i) !== "zero") return false;
+    return true;
   }
   return bytesSafe(ob, cur.bytes, exact);
 }
