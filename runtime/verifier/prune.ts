@@ -25,14 +25,15 @@ type Space = keyof typeof SPACES;
  * walk's comparisons allocate nothing here (Maps cleared per comparison did).
  */
 export class IdMap {
-  /** Pairs (old key, cur id) and (cur key, old id). */
+  /** Pairs (old key, cur id) and (cur key, old id) in their first `2 * n` entries. */
   private readonly fwd: number[] = [];
   private readonly back: number[] = [];
+  private n = 0;
   private tmp = 0;
   /** Forgets every pair (one map serves a walk's comparisons one after another). */
   reset(): void {
-    this.fwd.length = 0;
-    this.back.length = 0;
+    // The arrays keep their entries and room (setting length 0 would free the room).
+    this.n = 0;
     this.tmp = 0;
   }
   /** Ids of one namespace; 0 means "no id" except for packet pointers, where 0 is the base id. */
@@ -44,21 +45,25 @@ export class IdMap {
       if (cur === 0) cur = --this.tmp;
     }
     const k = SPACES[space];
-    const f = lookup(this.fwd, old * 4 + k);
-    const b = lookup(this.back, cur * 4 + k);
+    const fk = old * 4 + k;
+    const bk = cur * 4 + k;
+    let f: number | undefined;
+    let b: number | undefined;
+    const end = 2 * this.n;
+    for (let i = 0; i < end; i += 2) {
+      if (f === undefined && this.fwd[i] === fk) f = this.fwd[i + 1];
+      if (b === undefined && this.back[i] === bk) b = this.back[i + 1];
+    }
     if (f === undefined && b === undefined) {
-      this.fwd.push(old * 4 + k, cur);
-      this.back.push(cur * 4 + k, old);
+      this.fwd[end] = fk;
+      this.fwd[end + 1] = cur;
+      this.back[end] = bk;
+      this.back[end + 1] = old;
+      this.n++;
       return true;
     }
     return f === cur && b === old;
   }
-}
-
-/** The value paired with `key` in a flat [key, value, ...] array. */
-function lookup(pairs: readonly number[], key: number): number | undefined {
-  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) return pairs[i + 1];
-  return undefined;
 }
 
 function scalarOk(old: Scalar, cur: Scalar, exact: boolean): boolean {

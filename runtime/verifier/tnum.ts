@@ -202,6 +202,11 @@ export function tnumIsAligned(a: Tnum, size: bigint): boolean {
 
 /** Whether every member of `b` is a member of `a`. */
 export function tnumIn(a: Tnum, b: Tnum): boolean {
+  // Comparisons first: they allocate nothing, the bigint steps below do (state comparisons
+  // call this for every precise scalar).
+  if (a.mask === b.mask) return a.value === b.value;
+  if (a.mask === U64_MAX) return true;
+  if (b.mask === 0n) return a.mask === 0n ? a.value === b.value : (b.value & ~a.mask) === a.value;
   if ((b.mask & ~a.mask) !== 0n) return false;
   return a.value === (b.value & ~a.mask);
 }

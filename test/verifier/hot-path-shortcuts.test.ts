@@ -6,9 +6,10 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { branchTaken } from "../../runtime/verifier/branch.js";
+import { IdMap } from "../../runtime/verifier/prune.js";
 import { scalarAlu, scalarAluRef } from "../../runtime/verifier/scalar-alu.js";
 import { scalarConst, scalarConstInt, scalarFromTnum } from "../../runtime/verifier/scalar.js";
-import { tnumConst, tnumContains, tnumOverlap } from "../../runtime/verifier/tnum.js";
+import { TNUM_UNKNOWN, tnumConst, tnumContains, tnumIn, tnumOverlap } from "../../runtime/verifier/tnum.js";
 import { compare } from "../../runtime/vm/alu.js";
 import { jmpCondList, memberArb, runs, u64Arb, U64_MAX } from "./arbitrary.js";
 
@@ -30,6 +31,62 @@ describe("hot-path shortcuts", () => {
         expect(tnumOverlap(ta, tb)).toBe(shared);
       }),
       runs(3000, 1801),
+    );
+  });
+
+  test("tnumIn holds exactly when every member of the second is one of the first (exhaustive, incl. equal masks and the unknown tnum)", () => {
+    const small = fc.tuple(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 })).map(([v, m]) => ({ value: BigInt(v & ~m), mask: BigInt(m) }));
+    fc.assert(
+      fc.property(small, small, fc.integer({ min: 0, max: 58 }), fc.boolean(), (a, b, shift, sameMask) => {
+        const s = BigInt(shift);
+        const bm = sameMask ? a.mask : b.mask;
+        const ta = { value: a.value << s, mask: a.mask << s };
+        const tb = { value: (b.value & ~bm) << s, mask: bm << s };
+        let all = true;
+        for (let x = 0n; x < 64n && all; x++) if (tnumContains(tb, x << s)) all = tnumContains(ta, x << s);
+        expect(tnumIn(ta, tb)).toBe(all);
+        expect(tnumIn(TNUM_UNKNOWN, tb)).toBe(true);
+        expect(tnumIn(tb, TNUM_UNKNOWN)).toBe(false);
+      }),
+      runs(3000, 1806),
+    );
+  });
+
+  test("IdMap (flat arrays, reused) answers as a fresh Map-based bijection per comparison", () => {
+    type Space = "id" | "ref" | "pkt" | "pkt_meta";
+    const SP: Record<Space, number> = { id: 0, ref: 1, pkt: 2, pkt_meta: 3 };
+    // The reference: the Map version the walk used before, built anew for each comparison.
+    const reference = (): ((o: number, c: number, s: Space) => boolean) => {
+      const fwd = new Map<number, number>();
+      const back = new Map<number, number>();
+      let tmp = 0;
+      return (o, c, s) => {
+        if (s === "id") {
+          if (o === 0 && c === 0) return true;
+          if (o === 0) o = --tmp;
+          if (c === 0) c = --tmp;
+        }
+        const f = fwd.get(o * 4 + SP[s]);
+        const b = back.get(c * 4 + SP[s]);
+        if (f === undefined && b === undefined) {
+          fwd.set(o * 4 + SP[s], c);
+          back.set(c * 4 + SP[s], o);
+          return true;
+        }
+        return f === c && b === o;
+      };
+    };
+    const call = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.constantFrom<Space>("id", "ref", "pkt", "pkt_meta"));
+    const shared = new IdMap();
+    fc.assert(
+      fc.property(fc.array(fc.array(call, { maxLength: 30 }), { maxLength: 6 }), (comparisons) => {
+        for (const calls of comparisons) {
+          shared.reset();
+          const ref = reference();
+          for (const [o, c, s] of calls) expect(shared.check(o, c, s)).toBe(ref(o, c, s));
+        }
+      }),
+      runs(2000, 1807),
     );
   });
 
