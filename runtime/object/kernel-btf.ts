@@ -3,6 +3,7 @@
 // type's offset, FUNC names and the FUNCs tagged "bpf_kfunc"; a prototype is decoded only when
 // asked for. Reading the whole graph with btf/reader.ts would cost far more than a link needs.
 
+import { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { BtfKind, KIND_EXTRA_BYTES, KIND_VLEN_BYTES } from "./btf/types.js";
 
@@ -24,8 +25,10 @@ export interface KfuncProto {
 }
 
 export interface KernelBtfIndex {
-  /** FUNC type id by name. */
+  /** FUNC type id by name (every FUNC's name decoded on first use: prefer funcId). */
   readonly funcs: ReadonlyMap<string, number>;
+  /** The FUNC type id named `name`. */
+  funcId(name: string): number | undefined;
   /** FUNC ids carrying the decl tag "bpf_kfunc" (what the kernel registers as kfuncs). */
   readonly kfuncIds: ReadonlySet<number>;
   /** The FUNC's prototype, or undefined for an id that is not a FUNC. */
@@ -55,32 +58,39 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
   const typeStart = hdrLen + dv.getUint32(8, true);
   const typeEnd = typeStart + dv.getUint32(12, true);
   const strStart = hdrLen + dv.getUint32(16, true);
+  const strEnd = strStart + dv.getUint32(20, true);
   const decoder = new TextDecoder();
   const str = (off: number): string => {
     let end = strStart + off;
     while (bytes[end] !== 0) end++;
     return decoder.decode(bytes.subarray(strStart + off, end));
   };
+  // Names are keyed by their string-section offset: decoding ~55k FUNC names up front cost
+  // most of a corpus run's kfunc setup; a name is looked up (found in the string section) on use.
+  const nameOffsets = new NameOffsets(bytes, strStart, strEnd);
   const offsets: number[] = [0]; // id 0 is void
-  const funcs = new Map<string, number>();
-  const structs = new Map<string, number>();
-  const tagged: number[] = [];
+  const funcsByOff = new Map<number, number>();
+  const structsByOff = new Map<number, number>();
+  const tags: number[] = [];
   for (let p = typeStart; p < typeEnd; ) {
     const id = offsets.length;
     offsets.push(p);
     const info = dv.getUint32(p + 4, true);
     const kind = (info >>> 24) & 0x1f;
     const vlen = info & 0xffff;
-    if (kind === BtfKind.FUNC) funcs.set(str(dv.getUint32(p, true)), id);
+    if (kind === BtfKind.FUNC) funcsByOff.set(dv.getUint32(p, true), id);
     // The first STRUCT of a name: vmlinux has one of each (modules are not read).
     if (kind === BtfKind.STRUCT && vlen > 0) {
-      const name = str(dv.getUint32(p, true));
-      if (name !== "" && !structs.has(name)) structs.set(name, id);
+      const nameOff = dv.getUint32(p, true);
+      if (nameOff !== 0 && !structsByOff.has(nameOff)) structsByOff.set(nameOff, id);
     }
-    if (kind === BtfKind.DECL_TAG && dv.getInt32(p + 12, true) === -1 && str(dv.getUint32(p, true)) === "bpf_kfunc") tagged.push(dv.getUint32(p + 8, true));
+    if (kind === BtfKind.DECL_TAG && dv.getInt32(p + 12, true) === -1) tags.push(dv.getUint32(p, true), dv.getUint32(p + 8, true));
     p += 12 + (KIND_EXTRA_BYTES[kind] ?? 0) + vlen * (KIND_VLEN_BYTES[kind] ?? 0);
-    void id;
   }
+  const tagged: number[] = [];
+  const kfuncTag = nameOffsets.find("bpf_kfunc", (off) => tags.some((t, i) => i % 2 === 0 && t === off));
+  for (let i = 0; i < tags.length; i += 2) if (tags[i] === kfuncTag) tagged.push(tags[i + 1]!);
+  let allFuncs: Map<string, number> | undefined;
   const head = (id: number): { name: string; kind: number; vlen: number; sizeType: number; at: number } | undefined => {
     const at = offsets[id];
     if (at === undefined || id === 0) return undefined;
@@ -131,7 +141,13 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
     return { kind: "scalar", size: sizeOf(id) ?? 8 };
   };
   return {
-    funcs,
+    get funcs(): ReadonlyMap<string, number> {
+      return (allFuncs ??= new Map([...funcsByOff].map(([off, id]) => [str(off), id] as const)));
+    },
+    funcId(name: string): number | undefined {
+      const off = nameOffsets.find(name, (o) => funcsByOff.has(o));
+      return off === undefined ? undefined : funcsByOff.get(off);
+    },
     kfuncIds: new Set(tagged),
     structName(id: number): string | undefined {
       const t = head(id);
@@ -139,7 +155,8 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
       return `${t.kind === BtfKind.STRUCT ? "struct" : "union"} ${t.name}`;
     },
     memberAt(name: string, off: number): KernelMember | undefined {
-      const id = structs.get(name);
+      const nameOff = nameOffsets.find(name, (o) => structsByOff.has(o));
+      const id = nameOff === undefined ? undefined : structsByOff.get(nameOff);
       const t = id === undefined ? undefined : head(id);
       if (!t) return undefined;
       const bitfields = ((dv.getUint32(t.at + 4, true) >>> 31) & 1) === 1;
@@ -172,6 +189,34 @@ export function indexKernelBtf(bytes: Uint8Array): KernelBtfIndex {
       return { name: f.name, id: funcId, ret: typeOf(p.sizeType), args };
     },
   };
+}
+
+/**
+ * Offsets of names in a BTF string section, found by searching the section for the
+ * NUL-delimited name (memoized per name): the index never decodes names it is not asked for.
+ */
+class NameOffsets {
+  private readonly cache = new Map<string, readonly number[]>();
+  private readonly encoder = new TextEncoder();
+  private readonly section: Buffer;
+  constructor(bytes: Uint8Array, strStart: number, strEnd: number) {
+    this.section = Buffer.from(bytes.buffer, bytes.byteOffset + strStart, strEnd - strStart);
+  }
+  /** The first offset holding `name` that `accept` takes, else undefined. */
+  find(name: string, accept: (off: number) => boolean): number | undefined {
+    return this.all(name).find(accept);
+  }
+  /** Every offset holding `name` (deduplicated BTF has one). */
+  private all(name: string): readonly number[] {
+    const hit = this.cache.get(name);
+    if (hit) return hit;
+    const needle = Buffer.concat([Buffer.from([0]), this.encoder.encode(name), Buffer.from([0])]);
+    const found: number[] = [];
+    // Offset 0 is the empty string, so every name is preceded by a NUL.
+    for (let at = this.section.indexOf(needle); at >= 0; at = this.section.indexOf(needle, at + 1)) found.push(at + 1);
+    this.cache.set(name, found);
+    return found;
+  }
 }
 
 /** The running kernel's BTF index, or undefined where /sys/kernel/btf/vmlinux cannot be read. */

@@ -38,7 +38,7 @@ export function kfuncTable(btf: KernelBtfIndex | undefined | "snapshot" = readVm
     source: "vmlinux",
     complete: true,
     lookup: (name) => {
-      const id = btf.funcs.get(name);
+      const id = btf.funcId(name);
       return id === undefined ? undefined : btf.proto(id);
     },
     xdpAllowed,

@@ -11,7 +11,7 @@ import { BPF_MAX_VAR_OFF } from "./access.js";
 import { freshId, type Env } from "./env.js";
 import { RuleError } from "./messages.js";
 import { scalarAlu, scalarEndian, scalarMovsx, scalarNeg } from "./scalar-alu.js";
-import { scalarConst, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
+import { scalarConstInt, scalarUnknown, S64_MIN, type Scalar } from "./scalar.js";
 import { FP, mayBeNull, typeName, type OffsetPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
 const opText: Readonly<Record<AluOp, string>> = {
@@ -56,8 +56,7 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   const { op, width } = insn;
   if (op === "mov") {
     if (insn.src.kind === "imm") {
-      const v = width === 64 ? BigInt(insn.src.imm) : BigInt(insn.src.imm >>> 0);
-      return writeReg(st, insn.dst, { type: "scalar", s: scalarConst(v), id: 0 });
+      return writeReg(st, insn.dst, { type: "scalar", s: scalarConstInt(width === 64 ? insn.src.imm : insn.src.imm >>> 0), id: 0 });
     }
     const src = readReg(st, insn.src.reg);
     if (insn.dst === FP) throw new RuleError("frame pointer is read only", [FP]);
@@ -84,10 +83,10 @@ export function checkAlu(env: Env, st: VerifierState, insn: AluInsn | NegInsn | 
   if ((op === "div" || op === "sdiv" || op === "mod" || op === "smod") && insn.src.kind === "imm" && insn.src.imm === 0) throw new RuleError("div by zero");
   if (dst.type === "scalar" && insn.src.kind === "imm") {
     // An immediate is a constant scalar (zero-extended at width 32); no register state for it.
-    const srcS = scalarConst(width === 32 ? BigInt(insn.src.imm >>> 0) : BigInt(insn.src.imm));
+    const srcS = scalarConstInt(width === 32 ? insn.src.imm >>> 0 : insn.src.imm);
     return writeReg(st, insn.dst, scalarResult(op, width, dst, srcS));
   }
-  const src: RegState = insn.src.kind === "imm" ? { type: "scalar", s: scalarConst(BigInt(insn.src.imm)), id: 0 } : readReg(st, insn.src.reg);
+  const src: RegState = insn.src.kind === "imm" ? { type: "scalar", s: scalarConstInt(insn.src.imm), id: 0 } : readReg(st, insn.src.reg);
   if (dst.type === "scalar" && src.type === "scalar") {
     // `r6 += r6` ends the link even when r6 is a constant (Linux 6.18.44 clears the id: the
     // doubled value is not the linked value plus a constant of the old state).

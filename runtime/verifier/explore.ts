@@ -20,8 +20,8 @@ import { recordAccesses, StackLiveness } from "./liveness.js";
 import { Loops, widenImprecise } from "./loops.js";
 import { Backtrack, markRegsPrecise, propagatePrecision, type PrecisionCtx } from "./precision.js";
 import { aluMarks, condHistory, condMarks, helperMarks, loadHistory, storeHistory, storeZeroMarks } from "./precision-sites.js";
-import { liveRegs, statesEqual } from "./prune.js";
-import { scalarConst, scalarLoad, scalarUnknown } from "./scalar.js";
+import { IdMap, liveRegs, statesEqual } from "./prune.js";
+import { scalarConst, scalarConstInt, scalarLoad, scalarUnknown } from "./scalar.js";
 import { formatTnum } from "./tnum.js";
 import { emptySlot } from "./stack.js";
 import { copyState, newFrame, NOT_INIT, ZERO, type HistEntry, type RegState, type StoredState, type VerifierState } from "./state.js";
@@ -54,6 +54,8 @@ export class Explorer {
   private readonly pending: Pending[] = [];
   /** Stored states per instruction, newest first (the kernel adds at the list head). */
   private readonly explored = new Map<number, StoredState[]>();
+  /** The id map every state comparison of this walk reuses. */
+  private readonly ids = new IdMap();
   /** States stored so far (the kernel's total_states), for progress reports. */
   private stored = 0;
   private readonly ctx: PrecisionCtx;
@@ -194,18 +196,18 @@ export class Explorer {
         // ancestor's ranges while the iterator is still active converges; no infinite-loop check
         // there (the iterator's depths tell iterations apart).
         if (iterNext) {
-          if (statesEqual(cfg, sl.state, cur, pc, "range_within") && iterAtNext(cur)?.state === "active") return this.hit(sl, cur, pc, true);
-        } else if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "range_within")) {
+          if (statesEqual(cfg, sl.state, cur, pc, "range_within", this.ids) && iterAtNext(cur)?.state === "active") return this.hit(sl, cur, pc, true);
+        } else if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(cfg, sl.state, cur, pc, "range_within", this.ids)) {
           return this.hit(sl, cur, pc, true);
         } else if (callsCallback) {
-          if (statesEqual(cfg, sl.state, cur, pc, "range_within")) return this.hit(sl, cur, pc, true);
-        } else if (sl.state.cbUnroll === cur.cbUnroll && sl.state.mayGotoDepth === cur.mayGotoDepth && (this.env.prog.kfuncs === undefined || !iterDepthsDiffer(sl.state, cur)) && statesEqual(cfg, sl.state, cur, pc, "exact")) {
+          if (statesEqual(cfg, sl.state, cur, pc, "range_within", this.ids)) return this.hit(sl, cur, pc, true);
+        } else if (sl.state.cbUnroll === cur.cbUnroll && sl.state.mayGotoDepth === cur.mayGotoDepth && (this.env.prog.kfuncs === undefined || !iterDepthsDiffer(sl.state, cur)) && statesEqual(cfg, sl.state, cur, pc, "exact", this.ids)) {
           throw new Reject(`infinite loop detected at insn ${pc}`, pc);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) add = false;
       } else {
         const loop = this.loops.incomplete(sl);
-        if (statesEqual(cfg, sl.state, cur, pc, loop ? "range_within" : "not_exact")) return this.hit(sl, cur, pc, loop);
+        if (statesEqual(cfg, sl.state, cur, pc, loop ? "range_within" : "not_exact", this.ids)) return this.hit(sl, cur, pc, loop);
       }
       // The kernel's eviction heuristic: a state that keeps missing is not worth comparing.
       // Misses count only when a new state is going to be stored, so loop iterations do not
@@ -256,8 +258,11 @@ export class Explorer {
         const f = st.frames[k]!;
         const live = liveRegs(cfg, st, k, pc);
         for (let r = 0; r < 10; r++) if ((live & (1 << r)) === 0) f.regs[r] = NOT_INIT;
+        // The 64-bit mask as two numbers: a bigint test per slot allocated on every clean.
         const slots = this.liveness.alive(st, pc, k);
-        for (let spi = 0; spi < f.stack.length; spi++) if ((slots & (1n << BigInt(spi))) === 0n) f.stack[spi] = emptySlot;
+        const lo = Number(slots & 0xffff_ffffn);
+        const hi = Number((slots >> 32n) & 0xffff_ffffn);
+        for (let spi = 0; spi < f.stack.length; spi++) if (((spi < 32 ? lo >>> spi : hi >>> (spi - 32)) & 1) === 0) f.stack[spi] = emptySlot;
       }
     }
   }
@@ -308,7 +313,7 @@ export class Explorer {
       case "st": {
         const base = readReg(st, insn.dst);
         const spill = storeHistory(st, insn);
-        checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: { type: "scalar", s: scalarConst(BigInt(insn.imm)), id: 0 } });
+        checkMemAccess(env, st, { regno: insn.dst, off: insn.off, size: insn.size, kind: "write", value: { type: "scalar", s: scalarConstInt(insn.imm), id: 0 } });
         sameInsnPointer(env, pc, base);
         if (spill) this.pushHist(st, pc, { stack: spill });
         return pc + 1;

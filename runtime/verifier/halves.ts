@@ -14,13 +14,14 @@ export function hiOf(x: bigint): number {
   if (n < 0 && n >= -TWO32) return -1;
   // Exact when |n| < 2^53 (a larger x may round onto the boundary, hence the strict test).
   if (n > -MAX_SAFE && n < MAX_SAFE) return Math.floor(n / TWO32) | 0;
-  return Number(BigInt.asIntN(32, x >> 32n));
+  // `| 0`: a small integer, not the heap number Number(bigint) gives (see scalar-sync.ts).
+  return Number(BigInt.asIntN(32, x >> 32n)) | 0;
 }
 /** The low half, as an int32 pattern. */
 export function loOf(x: bigint): number {
   const n = Number(x);
   if (n > -MAX_SAFE && n < MAX_SAFE) return n | 0;
-  return Number(BigInt.asIntN(32, x));
+  return Number(BigInt.asIntN(32, x)) | 0;
 }
 
 /** The u64 reading of a pair, reusing `old` when it already is that value. */

@@ -6,7 +6,7 @@
 import type { JcondInsn } from "../isa/index.js";
 import { branchTaken, refineBranch } from "./branch.js";
 import { readReg } from "./alu.js";
-import { scalarConst, zext32To64, type Scalar } from "./scalar.js";
+import { scalarConst, scalarConstInt, zext32To64, type Scalar } from "./scalar.js";
 import { scalarAlu } from "./scalar-alu.js";
 import { copyState, isPointer, mayBeNull, type PktPtr, type RegState, type ScalarReg, type VerifierState } from "./state.js";
 
@@ -148,7 +148,7 @@ export interface Branches {
 export function condJump(st: VerifierState, insn: JcondInsn): Branches {
   const dst = readReg(st, insn.dst);
   const srcIsReg = insn.src.kind === "reg";
-  const src: RegState = insn.src.kind === "reg" ? readReg(st, insn.src.reg) : { type: "scalar", s: scalarConst(BigInt(insn.src.imm)), id: 0 };
+  const src: RegState = insn.src.kind === "reg" ? readReg(st, insn.src.reg) : { type: "scalar", s: scalarConstInt(insn.src.imm), id: 0 };
   const { cond, width } = insn;
 
   if (dst.type === "scalar" && src.type === "scalar") {

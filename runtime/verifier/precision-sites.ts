@@ -11,7 +11,7 @@ import { MapType } from "../object/map-types.js";
 import { branchTaken } from "./branch.js";
 import type { Env } from "./env.js";
 import { helperProto } from "./helpers.js";
-import { scalarConst } from "./scalar.js";
+import { scalarConstInt } from "./scalar.js";
 import { rawKinds, slotOf } from "./stack.js";
 import type { LinkedReg, RegState, VerifierState } from "./state.js";
 
@@ -30,7 +30,7 @@ export function condMarks(st: VerifierState, insn: JcondInsn): number[] {
   const regs = regsOf(st);
   const dst = regs[insn.dst]!;
   const srcReg = insn.src.kind === "reg" ? insn.src.reg : -1;
-  const src: RegState = srcReg >= 0 ? regs[srcReg]! : { type: "scalar", s: scalarConst(BigInt(insn.src.kind === "imm" ? insn.src.imm : 0)), id: 0 };
+  const src: RegState = srcReg >= 0 ? regs[srcReg]! : { type: "scalar", s: scalarConstInt(insn.src.kind === "imm" ? insn.src.imm : 0), id: 0 };
   if (dst.type === "scalar" && src.type === "scalar") {
     if (branchTaken(insn.cond, insn.width, dst.s, src.s) === undefined) return [];
     return srcReg >= 0 ? [insn.dst, srcReg] : [insn.dst];

@@ -9,7 +9,7 @@
 import type { Cfg } from "./cfg.js";
 import { scalarEquals, scalarSubsumes, scalarUnknown, type Scalar } from "./scalar.js";
 import type { StackSlot } from "./stack.js";
-import { rawKinds } from "./stack.js";
+import { rawKindAt } from "./stack.js";
 import type { RegState, VerifierState } from "./state.js";
 
 export type Exact = "not_exact" | "range_within" | "exact";
@@ -20,13 +20,22 @@ type Space = keyof typeof SPACES;
 
 /**
  * A consistent old → cur (and cur → old) mapping of ids. Keys are `id * 4 + namespace` (the
- * ids are integers, the temporary ones negative), and the maps exist only once an id needs
- * one: most comparisons meet no id at all.
+ * ids are integers, the temporary ones negative). The pairs live in flat arrays searched
+ * linearly: a comparison meets few ids, and arrays emptied by `reset` keep their room, so a
+ * walk's comparisons allocate nothing here (Maps cleared per comparison did).
  */
-class IdMap {
-  private fwd: Map<number, number> | undefined;
-  private back: Map<number, number> | undefined;
+export class IdMap {
+  /** Pairs (old key, cur id) and (cur key, old id) in their first `2 * n` entries. */
+  private readonly fwd: number[] = [];
+  private readonly back: number[] = [];
+  private n = 0;
   private tmp = 0;
+  /** Forgets every pair (one map serves a walk's comparisons one after another). */
+  reset(): void {
+    // The arrays keep their entries and room (setting length 0 would free the room).
+    this.n = 0;
+    this.tmp = 0;
+  }
   /** Ids of one namespace; 0 means "no id" except for packet pointers, where 0 is the base id. */
   check(old: number, cur: number, space: Space = "id"): boolean {
     if (space === "id") {
@@ -36,13 +45,21 @@ class IdMap {
       if (cur === 0) cur = --this.tmp;
     }
     const k = SPACES[space];
-    const fwd = (this.fwd ??= new Map());
-    const back = (this.back ??= new Map());
-    const f = fwd.get(old * 4 + k);
-    const b = back.get(cur * 4 + k);
+    const fk = old * 4 + k;
+    const bk = cur * 4 + k;
+    let f: number | undefined;
+    let b: number | undefined;
+    const end = 2 * this.n;
+    for (let i = 0; i < end; i += 2) {
+      if (f === undefined && this.fwd[i] === fk) f = this.fwd[i + 1];
+      if (b === undefined && this.back[i] === bk) b = this.back[i + 1];
+    }
     if (f === undefined && b === undefined) {
-      fwd.set(old * 4 + k, cur);
-      back.set(cur * 4 + k, old);
+      this.fwd[end] = fk;
+      this.fwd[end + 1] = cur;
+      this.back[end] = bk;
+      this.back[end + 1] = old;
+      this.n++;
       return true;
     }
     return f === cur && b === old;
@@ -121,9 +138,7 @@ function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, level: Exact): boo
   const exact = level === "exact";
   if (level !== "not_exact") {
     // Slot kinds must be the same byte for byte.
-    const ok = rawKinds(old);
-    const ck = rawKinds(cur);
-    if (ok.some((k, i) => k !== ck[i])) return false;
+    for (let i = 0; i < 8; i++) if (rawKindAt(old, i) !== rawKindAt(cur, i)) return false;
   }
   if (old.kind === "spill") {
     // A 64-bit scalar spill against never-written or data bytes: those read as an unbound
@@ -139,8 +154,8 @@ function slotSafe(old: StackSlot, cur: StackSlot, ids: IdMap, level: Exact): boo
     // allow_uninit_stack), whatever the current slot holds; a zero byte is matched only by a
     // zero byte (bytes of a spilled zero are spill bytes, not zero bytes).
     if (exact) return false;
-    const ck = rawKinds(cur);
-    return ob.every((b, i) => b !== "zero" || ck[i] === "zero");
+    for (let i = 0; i < ob.length; i++) if (ob[i] === "zero" && rawKindAt(cur, i) !== "zero") return false;
+    return true;
   }
   return bytesSafe(ob, cur.bytes, exact);
 }
@@ -154,7 +169,8 @@ export function liveRegs(cfg: Cfg, st: VerifierState, k: number, insn: number): 
   return cfg.liveIn[callee ? callee.callsite : insn]!;
 }
 
-export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, insn: number, level: Exact): boolean {
+/** `ids`: a map to reuse (reset here), saving an allocation per comparison on the hot path. */
+export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, insn: number, level: Exact, ids = new IdMap()): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const a = old.frames[k]!;
@@ -166,7 +182,7 @@ export function statesEqual(cfg: Cfg, old: VerifierState, cur: VerifierState, in
   if (old.refs.length !== cur.refs.length || old.rcuLock !== cur.rcuLock) return false;
   // The same lock held (or none), its element id mapped like the others.
   if ((old.lock === undefined) !== (cur.lock === undefined) || (old.lock && old.lock.map !== cur.lock!.map)) return false;
-  const ids = new IdMap();
+  ids.reset();
   if (old.lock && !ids.check(old.lock.id, cur.lock!.id)) return false;
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i]!.id, cur.refs[i]!.id, "ref")) return false;
   for (let k = 0; k < old.frames.length; k++) {

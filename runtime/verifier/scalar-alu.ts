@@ -49,6 +49,7 @@ import {
   tnumXor,
 } from "./tnum.js";
 
+const S32_MAX_BIG = 0x7fff_ffffn;
 const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
@@ -389,10 +390,15 @@ function constAlu(op: AluOp, width: 32 | 64, d: bigint, s: bigint): bigint | und
   switch (op) {
     case "mov":
       return b;
-    case "add":
-      return wrap(a + b);
-    case "sub":
-      return wrap(a - b);
+    case "add": {
+      // A sum below 2^31 needs no wrap (BigInt.asUintN allocates even when nothing changes).
+      const r = a + b;
+      return r <= S32_MAX_BIG ? r : wrap(r);
+    }
+    case "sub": {
+      const r = a - b;
+      return r >= 0n ? r : wrap(r);
+    }
     case "mul":
       return wrap(a * b);
     case "and":

@@ -60,8 +60,10 @@ class Halves {
     h.uminL = loOf(w.umin);
     h.umaxH = hiOf(w.umax);
     h.umaxL = loOf(w.umax);
-    h.s32min = Number(w.s32min);
-    h.s32max = Number(w.s32max);
+    // `| 0` on every number from a BigInt: Number(bigint) gives a heap number, and one stored
+    // field of that kind turns the fields into boxed doubles (allocated with every Halves).
+    h.s32min = Number(w.s32min) | 0;
+    h.s32max = Number(w.s32max) | 0;
     h.u32min = Number(w.u32min) | 0;
     h.u32max = Number(w.u32max) | 0;
     return h;

@@ -75,7 +75,16 @@ export function scalarConst(v: bigint): Scalar {
   return exactConst(v);
 }
 
+/** scalarConst of a JS integer (an immediate): no bigint is made for the common small ones. */
+export function scalarConstInt(v: number): Scalar {
+  if (v >= 0 && v < 256) return SMALL_CONSTS[v]!;
+  return exactConst(BigInt(v));
+}
+
 function exactConst(v: bigint): Scalar {
+  // 0 <= v < 2^31 reads the same at every width: one bigint for every bound (no conversions,
+  // which allocate; counters in loops land here).
+  if (v >= 0n && v <= S32_MAX) return { tnum: { value: v, mask: 0n }, smin: v, smax: v, umin: v, umax: v, s32min: v, s32max: v, u32min: v, u32max: v };
   const u = u64(v);
   const lo = u32(u);
   // Bigints are immutable: one of each is shared by the bounds that equal it.

@@ -36,6 +36,12 @@ export function slotBytes(s: StackSlot): readonly ByteKind[] {
 }
 
 /** The kernel's slot_type per byte: spill bytes apart from data, zero and never-written bytes. */
+/** rawKinds(s)[i] without building the array (state comparisons test it per byte). */
+export function rawKindAt(s: StackSlot, i: number): ByteKind | "spill" {
+  if (s.kind === "bytes") return s.bytes[i]!;
+  return i < s.size ? "spill" : s.tail[i - s.size]!;
+}
+
 export function rawKinds(s: StackSlot): readonly (ByteKind | "spill")[] {
   if (s.kind === "bytes") return s.bytes;
   return Array.from({ length: 8 }, (_, i) => (i < s.size ? "spill" : s.tail[i - s.size]!));

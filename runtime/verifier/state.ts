@@ -236,11 +236,14 @@ export function newFrame(subprog: number, callsite: number, callback: boolean, f
 }
 
 export function copyFrame(f: Frame): Frame {
-  return { ...f, regs: f.regs.slice(), stack: f.stack.slice() };
+  // Every field spelled out, in newFrame's order: an object spread showed in profiles.
+  return { subprog: f.subprog, callsite: f.callsite, callback: f.callback, regs: f.regs.slice(), stack: f.stack.slice(), callbackDepth: f.callbackDepth, allocated: f.allocated };
 }
 
 export function copyState(s: VerifierState): VerifierState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth, rcuLock: s.rcuLock, ...(s.lock ? { lock: s.lock } : {}) };
+  const frames = new Array<Frame>(s.frames.length);
+  for (let i = 0; i < frames.length; i++) frames[i] = copyFrame(s.frames[i]!);
+  return { frames, refs: s.refs.slice(), parent: s.parent, hist: s.hist, firstInsn: s.firstInsn, lastInsn: s.lastInsn, dfsDepth: s.dfsDepth, cbUnroll: s.cbUnroll, mayGotoDepth: s.mayGotoDepth, rcuLock: s.rcuLock, ...(s.lock ? { lock: s.lock } : {}) };
 }
 
 export const curFrame = (s: VerifierState): Frame => s.frames[s.frames.length - 1]!;

@@ -202,14 +202,20 @@ export function tnumIsAligned(a: Tnum, size: bigint): boolean {
 
 /** Whether every member of `b` is a member of `a`. */
 export function tnumIn(a: Tnum, b: Tnum): boolean {
+  // Comparisons first: they allocate nothing, the bigint steps below do (state comparisons
+  // call this for every precise scalar).
+  if (a.mask === b.mask) return a.value === b.value;
+  if (a.mask === U64_MAX) return true;
+  if (b.mask === 0n) return a.mask === 0n ? a.value === b.value : (b.value & ~a.mask) === a.value;
   if ((b.mask & ~a.mask) !== 0n) return false;
   return a.value === (b.value & ~a.mask);
 }
 
 /** Whether a and b may share a member: no bit is known in both with different values. */
 export function tnumOverlap(a: Tnum, b: Tnum): boolean {
-  const known = ~a.mask & ~b.mask & U64_MAX;
-  return (a.value & known) === (b.value & known);
+  // The values differ in no bit known in both (fewer bigint steps, each of which allocates;
+  // ~(masks) is negative, so the AND stays within the 64 bits of the xor).
+  return ((a.value ^ b.value) & ~(a.mask | b.mask)) === 0n;
 }
 
 /** Whether the concrete 64-bit pattern v is a member of a. */

@@ -34,21 +34,17 @@ export function readBtfExt(bytes: Uint8Array, btf: LoadedBtf): BtfExt {
   const v: SectionView = new SectionView(".BTF.ext", bytes);
   v.need(0, 8, "the btf_ext_header");
   const magic = v.u16(0, "magic");
-  v.expect(magic === BTF_EXT_MAGIC, 0, `expected BTF.ext magic 0xeb9f, found ${hex(magic)}`);
+  if (!(magic === BTF_EXT_MAGIC)) v.fail(0, `expected BTF.ext magic 0xeb9f, found ${hex(magic)}`);
   const version = v.u8(2, "version");
-  v.expect(version === BTF_EXT_VERSION, 2, `expected BTF.ext version ${BTF_EXT_VERSION}, found ${version}`);
+  if (!(version === BTF_EXT_VERSION)) v.fail(2, `expected BTF.ext version ${BTF_EXT_VERSION}, found ${version}`);
   const flags = v.u8(3, "flags");
-  v.expect(flags === 0, 3, `expected header flags 0, found ${hex(flags)}`);
+  if (!(flags === 0)) v.fail(3, `expected header flags 0, found ${hex(flags)}`);
   const hdrLen = v.u32(4, "hdr_len");
-  v.expect(
-    hdrLen >= BTF_EXT_HEADER_MIN_BYTES,
-    4,
-    `header length ${hdrLen} is shorter than the ${BTF_EXT_HEADER_MIN_BYTES}-byte btf_ext_header`,
-  );
-  v.expect(hdrLen <= v.length, 4, `header length ${hdrLen} runs past the end of the section (${v.length} bytes)`);
+  if (!(hdrLen >= BTF_EXT_HEADER_MIN_BYTES)) v.fail(4, `header length ${hdrLen} is shorter than the ${BTF_EXT_HEADER_MIN_BYTES}-byte btf_ext_header`);
+  if (!(hdrLen <= v.length)) v.fail(4, `header length ${hdrLen} runs past the end of the section (${v.length} bytes)`);
   const knownHeader = hdrLen >= BTF_EXT_HEADER_BYTES ? BTF_EXT_HEADER_BYTES : BTF_EXT_HEADER_MIN_BYTES;
   for (let at = knownHeader; at < hdrLen; at++) {
-    v.expect(v.u8(at, "header") === 0, at, `header byte ${at} is not zero; header fields past ${knownHeader} bytes are unknown`);
+    if (!(v.u8(at, "header") === 0)) v.fail(at, `header byte ${at} is not zero; header fields past ${knownHeader} bytes are unknown`);
   }
   const r = new ExtRecordReader(v, btf, hdrLen);
   return {
@@ -71,36 +67,24 @@ class ExtRecordReader {
     const off = v.u32(field, `${name}_off`);
     const len = v.u32(field + 4, `${name}_len`);
     if (len === 0) return [];
-    v.expect(off % 4 === 0, field, `${name} offset ${hex(off)} is not 4-byte aligned`);
+    if (!(off % 4 === 0)) v.fail(field, `${name} offset ${hex(off)} is not 4-byte aligned`);
     const start = this.hdrLen + off;
     const end = start + len;
-    v.expect(
-      end <= v.length,
-      field + 4,
-      `${name} (${len} bytes at ${hex(start)}) runs past the end of the section (${v.length} bytes)`,
-    );
-    v.expect(len >= 4, start, `${name} is ${len} bytes, too short for its 4-byte rec_size`);
+    if (!(end <= v.length)) v.fail(field + 4, `${name} (${len} bytes at ${hex(start)}) runs past the end of the section (${v.length} bytes)`);
+    if (!(len >= 4)) v.fail(start, `${name} is ${len} bytes, too short for its 4-byte rec_size`);
     const recSize = v.u32(start, `${name} rec_size`);
-    v.expect(
-      recSize >= minRecSize && recSize % 4 === 0,
-      start,
-      `${name} record size ${recSize} must be a multiple of 4 and at least ${minRecSize}`,
-    );
+    if (!(recSize >= minRecSize && recSize % 4 === 0)) v.fail(start, `${name} record size ${recSize} must be a multiple of 4 and at least ${minRecSize}`);
     const sections: ExtSection<R>[] = [];
     let pos = start + 4;
     while (pos < end) {
-      v.expect(end - pos >= 8, pos, `${name} section header needs 8 bytes, but only ${end - pos} remain in ${name}`);
+      if (!(end - pos >= 8)) v.fail(pos, `${name} section header needs 8 bytes, but only ${end - pos} remain in ${name}`);
       const section = this.string(pos, v.u32(pos, "sec_name_off"), `${name} section name`);
-      v.expect(section !== "", pos, `${name} section name is empty`);
+      if (!(section !== "")) v.fail(pos, `${name} section name is empty`);
       const count = v.u32(pos + 4, "num_info");
-      v.expect(count > 0, pos + 4, `${name} section '${section}' has no records`);
+      if (!(count > 0)) v.fail(pos + 4, `${name} section '${section}' has no records`);
       const need = count * recSize;
       const left = end - pos - 8;
-      v.expect(
-        need <= left,
-        pos + 4,
-        `${name} section '${section}' has ${count} records of ${recSize} bytes (${need} bytes), but only ${left} remain in ${name}`,
-      );
+      if (!(need <= left)) v.fail(pos + 4, `${name} section '${section}' has ${count} records of ${recSize} bytes (${need} bytes), but only ${left} remain in ${name}`);
       const records: R[] = [];
       for (let i = 0; i < count; i++) {
         records.push(read.call(this, pos + 8 + i * recSize, `${name} '${section}' record ${i}`));
@@ -136,11 +120,11 @@ class ExtRecordReader {
     const v: SectionView = this.v;
     const typeId = v.u32(at + 4, "type_id");
     const n = this.btf.types.length;
-    v.expect(typeId >= 1 && typeId <= n, at + 4, `${what} refers to type id ${typeId}, but only ${n} types exist`);
+    if (!(typeId >= 1 && typeId <= n)) v.fail(at + 4, `${what} refers to type id ${typeId}, but only ${n} types exist`);
     const accessString = this.string(at + 8, v.u32(at + 8, "access_str_off"), `${what} access string`);
-    v.expect(accessString !== "", at + 8, `${what} access string is empty`);
+    if (!(accessString !== "")) v.fail(at + 8, `${what} access string is empty`);
     const kind = v.u32(at + 12, "kind");
-    v.expect(kind <= MAX_CORE_RELO_KIND, at + 12, `${what} has unknown CO-RE relocation kind ${kind} (known kinds are 0..${MAX_CORE_RELO_KIND})`);
+    if (!(kind <= MAX_CORE_RELO_KIND)) v.fail(at + 12, `${what} has unknown CO-RE relocation kind ${kind} (known kinds are 0..${MAX_CORE_RELO_KIND})`);
     return { insnOff: this.insnOff(at, what), typeId, accessString, kind: kind as CoreReloKind };
   }
 

@@ -100,47 +100,35 @@ export function readBtf(bytes: Uint8Array): LoadedBtf {
 function readHeader(v: SectionView): BtfLayout {
   v.need(0, BTF_HEADER_BYTES, "the btf_header");
   const magic = v.u16(0, "magic");
-  v.expect(magic !== 0x9feb, 0, "big-endian BTF (magic 0xeb9f stored byte-swapped) is not supported");
-  v.expect(magic === BTF_MAGIC, 0, `expected BTF magic 0xeb9f, found ${hex(magic)}`);
+  if (!(magic !== 0x9feb)) v.fail(0, "big-endian BTF (magic 0xeb9f stored byte-swapped) is not supported");
+  if (!(magic === BTF_MAGIC)) v.fail(0, `expected BTF magic 0xeb9f, found ${hex(magic)}`);
   const version = v.u8(2, "version");
-  v.expect(version === BTF_VERSION, 2, `expected BTF version ${BTF_VERSION}, found ${version}`);
+  if (!(version === BTF_VERSION)) v.fail(2, `expected BTF version ${BTF_VERSION}, found ${version}`);
   const flags = v.u8(3, "flags");
-  v.expect(flags === 0, 3, `expected header flags 0, found ${hex(flags)}`);
+  if (!(flags === 0)) v.fail(3, `expected header flags 0, found ${hex(flags)}`);
   const hdrLen = v.u32(4, "hdr_len");
-  v.expect(hdrLen >= BTF_HEADER_BYTES, 4, `header length ${hdrLen} is shorter than the ${BTF_HEADER_BYTES}-byte btf_header`);
-  v.expect(hdrLen <= v.length, 4, `header length ${hdrLen} runs past the end of the section (${v.length} bytes)`);
+  if (!(hdrLen >= BTF_HEADER_BYTES)) v.fail(4, `header length ${hdrLen} is shorter than the ${BTF_HEADER_BYTES}-byte btf_header`);
+  if (!(hdrLen <= v.length)) v.fail(4, `header length ${hdrLen} runs past the end of the section (${v.length} bytes)`);
   for (let at = BTF_HEADER_BYTES; at < hdrLen; at++) {
-    v.expect(v.u8(at, "header") === 0, at, `header byte ${at} is not zero; header fields past ${BTF_HEADER_BYTES} bytes are unknown`);
+    if (!(v.u8(at, "header") === 0)) v.fail(at, `header byte ${at} is not zero; header fields past ${BTF_HEADER_BYTES} bytes are unknown`);
   }
   const typeOff = v.u32(8, "type_off");
   const typeLen = v.u32(12, "type_len");
   const strOff = v.u32(16, "str_off");
   const strLen = v.u32(20, "str_len");
-  v.expect(typeOff % 4 === 0, 8, `type section offset ${hex(typeOff)} is not 4-byte aligned`);
+  if (!(typeOff % 4 === 0)) v.fail(8, `type section offset ${hex(typeOff)} is not 4-byte aligned`);
   const typeStart = hdrLen + typeOff;
   const strStart = hdrLen + strOff;
-  v.expect(
-    typeStart + typeLen <= v.length,
-    12,
-    `type section (${typeLen} bytes at ${hex(typeStart)}) runs past the end of the section (${v.length} bytes)`,
-  );
-  v.expect(
-    strStart + strLen <= v.length,
-    20,
-    `string section (${strLen} bytes at ${hex(strStart)}) runs past the end of the section (${v.length} bytes)`,
-  );
-  v.expect(
-    typeOff + typeLen <= strOff,
-    16,
-    `string section offset ${hex(strOff)} lies inside the type section [${hex(typeOff)}, ${hex(typeOff + typeLen)}); strings must follow types`,
-  );
+  if (!(typeStart + typeLen <= v.length)) v.fail(12, `type section (${typeLen} bytes at ${hex(typeStart)}) runs past the end of the section (${v.length} bytes)`);
+  if (!(strStart + strLen <= v.length)) v.fail(20, `string section (${strLen} bytes at ${hex(strStart)}) runs past the end of the section (${v.length} bytes)`);
+  if (!(typeOff + typeLen <= strOff)) v.fail(16, `string section offset ${hex(strOff)} lies inside the type section [${hex(typeOff)}, ${hex(typeOff + typeLen)}); strings must follow types`);
   return { typeStart, typeEnd: typeStart + typeLen, strStart, strEnd: strStart + strLen };
 }
 
 function readStringSection(v: SectionView, l: BtfLayout): BtfStringTable {
-  v.expect(l.strEnd > l.strStart, 20, "string section is empty; it must hold at least the empty string");
-  v.expect(v.bytes[l.strStart] === 0, l.strStart, "string section must start with a NUL byte (the empty string)");
-  v.expect(v.bytes[l.strEnd - 1] === 0, l.strEnd - 1, "string section must end with a NUL byte");
+  if (!(l.strEnd > l.strStart)) v.fail(20, "string section is empty; it must hold at least the empty string");
+  if (!(v.bytes[l.strStart] === 0)) v.fail(l.strStart, "string section must start with a NUL byte (the empty string)");
+  if (!(v.bytes[l.strEnd - 1] === 0)) v.fail(l.strEnd - 1, "string section must end with a NUL byte");
   return new BtfStringTable(v.bytes.subarray(l.strStart, l.strEnd));
 }
 
@@ -160,24 +148,24 @@ class TypeDecoder {
     const v: SectionView = this.v;
     const id = this.types.length + 1;
     const left = typeEnd - pos;
-    v.expect(left >= BTF_TYPE_BYTES, pos, `type [${id}] needs a ${BTF_TYPE_BYTES}-byte btf_type, but only ${left} bytes remain in the type section`);
+    if (!(left >= BTF_TYPE_BYTES)) v.fail(pos, `type [${id}] needs a ${BTF_TYPE_BYTES}-byte btf_type, but only ${left} bytes remain in the type section`);
     const nameOff = v.u32(pos, "name_off");
     const info = v.u32(pos + 4, "info");
     const sizeType = v.u32(pos + 8, "size_type");
     const kind = (info >>> 24) & 0x1f;
     const vlen = info & 0xffff;
     const kflag = info >>> 31 === 1;
-    v.expect(kind >= 1 && kind <= MAX_KIND, pos + 4, `type [${id}] has unknown kind ${kind} (known kinds are 1..${MAX_KIND})`);
+    if (!(kind >= 1 && kind <= MAX_KIND)) v.fail(pos + 4, `type [${id}] has unknown kind ${kind} (known kinds are 1..${MAX_KIND})`);
     const label = `type [${id}] ${KIND_NAMES[kind]}`;
-    v.expect((info & INFO_UNUSED_BITS) === 0, pos + 4, `${label} info ${hex(info)} has unused bits set (${hex(info & INFO_UNUSED_BITS)})`);
-    v.expect(!kflag || KFLAG_KINDS.has(kind), pos + 4, `${label} has kflag set, which this kind does not use`);
-    v.expect(vlen === 0 || VLEN_KINDS.has(kind), pos + 4, `${label} has vlen ${vlen}, which this kind does not use`);
+    if (!((info & INFO_UNUSED_BITS) === 0)) v.fail(pos + 4, `${label} info ${hex(info)} has unused bits set (${hex(info & INFO_UNUSED_BITS)})`);
+    if (!(!kflag || KFLAG_KINDS.has(kind))) v.fail(pos + 4, `${label} has kflag set, which this kind does not use`);
+    if (!(vlen === 0 || VLEN_KINDS.has(kind))) v.fail(pos + 4, `${label} has vlen ${vlen}, which this kind does not use`);
     const tail = (KIND_EXTRA_BYTES[kind] ?? 0) + vlen * (KIND_VLEN_BYTES[kind] ?? 0);
     const need = BTF_TYPE_BYTES + tail;
-    v.expect(need <= left, pos, `${label} with vlen ${vlen} needs ${need} bytes, but only ${left} remain in the type section`);
-    v.expect(!ANONYMOUS_KINDS.has(kind) || nameOff === 0, pos, `${label} must be anonymous, but its name offset is ${hex(nameOff)}`);
+    if (!(need <= left)) v.fail(pos, `${label} with vlen ${vlen} needs ${need} bytes, but only ${left} remain in the type section`);
+    if (!(!ANONYMOUS_KINDS.has(kind) || nameOff === 0)) v.fail(pos, `${label} must be anonymous, but its name offset is ${hex(nameOff)}`);
     const name = this.string(pos, nameOff, `${label} name`);
-    v.expect(!NAMED_KINDS.has(kind) || name !== "", pos, `${label} must have a name`);
+    if (!(!NAMED_KINDS.has(kind) || name !== "")) v.fail(pos, `${label} must have a name`);
     this.offsets.push(pos);
     this.types.push(this.decodeKind(kind, { pos, label, name, sizeType, vlen, kflag }));
     return pos + need;
@@ -189,7 +177,7 @@ class TypeDecoder {
       this.v.fail(at, `${what} offset ${hex(offset)} is past the end of the string section (${this.strings.length} bytes)`);
     }
     // Anonymous is offset 0; the kernel rejects empty names elsewhere, and the model could not tell them apart.
-    this.v.expect(s !== "" || offset === 0, at, `${what} offset ${hex(offset)} points at an empty string; anonymous names use offset 0`);
+    if (!(s !== "" || offset === 0)) this.v.fail(at, `${what} offset ${hex(offset)} points at an empty string; anonymous names use offset 0`);
     return s;
   }
 
@@ -200,28 +188,20 @@ class TypeDecoder {
     switch (kind) {
       case BtfKind.INT: {
         const word = v.u32(body, "INT word");
-        v.expect((word & ~INT_WORD_USED_BITS) === 0, body, `${label} INT word ${hex(word)} has unused bits set`);
+        if (!((word & ~INT_WORD_USED_BITS) === 0)) v.fail(body, `${label} INT word ${hex(word)} has unused bits set`);
         const encoding = (word >>> INT_ENCODING_SHIFT) & 0x0f;
         const bitsOffset = (word >>> INT_OFFSET_SHIFT) & 0xff;
         const bits = word & 0xff;
-        v.expect(
-          encoding === IntEncoding.NONE || encoding === IntEncoding.SIGNED || encoding === IntEncoding.CHAR || encoding === IntEncoding.BOOL,
-          body,
-          `${label} encoding ${encoding} is not 0, SIGNED (1), CHAR (2) or BOOL (4)`,
-        );
-        v.expect(INT_SIZES.includes(sizeType), pos + 8, `${label} size ${sizeType} is not 1, 2, 4, 8 or 16`);
-        v.expect(bits <= 128, body, `${label} nr_bits ${bits} exceeds 128`);
-        v.expect(
-          bitsOffset + bits <= sizeType * 8,
-          body,
-          `${label} bits_offset ${bitsOffset} + nr_bits ${bits} exceed its size of ${sizeType} bytes`,
-        );
+        if (!(encoding === IntEncoding.NONE || encoding === IntEncoding.SIGNED || encoding === IntEncoding.CHAR || encoding === IntEncoding.BOOL)) v.fail(body, `${label} encoding ${encoding} is not 0, SIGNED (1), CHAR (2) or BOOL (4)`);
+        if (!(INT_SIZES.includes(sizeType))) v.fail(pos + 8, `${label} size ${sizeType} is not 1, 2, 4, 8 or 16`);
+        if (!(bits <= 128)) v.fail(body, `${label} nr_bits ${bits} exceeds 128`);
+        if (!(bitsOffset + bits <= sizeType * 8)) v.fail(body, `${label} bits_offset ${bitsOffset} + nr_bits ${bits} exceed its size of ${sizeType} bytes`);
         return { kind: "INT", name, size: sizeType, bitsOffset, bits, encoding: encoding as IntEncoding };
       }
       case BtfKind.PTR:
         return { kind: "PTR", type: sizeType };
       case BtfKind.ARRAY:
-        v.expect(sizeType === 0, pos + 8, `${label} size_type ${sizeType} must be 0`);
+        if (!(sizeType === 0)) v.fail(pos + 8, `${label} size_type ${sizeType} must be 0`);
         return {
           kind: "ARRAY",
           type: v.u32(body, "array type"),
@@ -245,7 +225,7 @@ class TypeDecoder {
         return { kind: kind === BtfKind.STRUCT ? "STRUCT" : "UNION", name, size: sizeType, kflag, members };
       }
       case BtfKind.ENUM: {
-        v.expect(ENUM_SIZES.includes(sizeType), pos + 8, `${label} size ${sizeType} is not 1, 2, 4 or 8`);
+        if (!(ENUM_SIZES.includes(sizeType))) v.fail(pos + 8, `${label} size ${sizeType} is not 1, 2, 4 or 8`);
         const values = [];
         for (let i = 0; i < vlen; i++) {
           const at = body + i * 8;
@@ -257,7 +237,7 @@ class TypeDecoder {
         return { kind: "ENUM", name, size: sizeType, signed: kflag, values };
       }
       case BtfKind.ENUM64: {
-        v.expect(ENUM_SIZES.includes(sizeType), pos + 8, `${label} size ${sizeType} is not 1, 2, 4 or 8`);
+        if (!(ENUM_SIZES.includes(sizeType))) v.fail(pos + 8, `${label} size ${sizeType} is not 1, 2, 4 or 8`);
         const values = [];
         for (let i = 0; i < vlen; i++) {
           const at = body + i * 12;
@@ -272,7 +252,7 @@ class TypeDecoder {
         return { kind: "ENUM64", name, size: sizeType, signed: kflag, values };
       }
       case BtfKind.FWD:
-        v.expect(sizeType === 0, pos + 8, `${label} size_type ${sizeType} must be 0`);
+        if (!(sizeType === 0)) v.fail(pos + 8, `${label} size_type ${sizeType} must be 0`);
         return { kind: "FWD", name, union: kflag };
       case BtfKind.TYPEDEF:
         return { kind: "TYPEDEF", name, type: sizeType };
@@ -283,7 +263,7 @@ class TypeDecoder {
       case BtfKind.RESTRICT:
         return { kind: "RESTRICT", type: sizeType };
       case BtfKind.FUNC:
-        v.expect(vlen <= 2, pos + 4, `${label} linkage ${vlen} is not static (0), global (1) or extern (2)`);
+        if (!(vlen <= 2)) v.fail(pos + 4, `${label} linkage ${vlen} is not static (0), global (1) or extern (2)`);
         return { kind: "FUNC", name, type: sizeType, linkage: vlen as FuncLinkage };
       case BtfKind.FUNC_PROTO: {
         const params = [];
@@ -298,7 +278,7 @@ class TypeDecoder {
       }
       case BtfKind.VAR: {
         const linkage = v.u32(body, "var linkage");
-        v.expect(linkage <= 2, body, `${label} linkage ${linkage} is not static (0), global (1) or extern (2)`);
+        if (!(linkage <= 2)) v.fail(body, `${label} linkage ${linkage} is not static (0), global (1) or extern (2)`);
         return { kind: "VAR", name, type: sizeType, linkage: linkage as VarLinkage };
       }
       case BtfKind.DATASEC: {
@@ -310,11 +290,11 @@ class TypeDecoder {
         return { kind: "DATASEC", name, size: sizeType, vars };
       }
       case BtfKind.FLOAT:
-        v.expect(FLOAT_SIZES.includes(sizeType), pos + 8, `${label} size ${sizeType} is not 2, 4, 8, 12 or 16`);
+        if (!(FLOAT_SIZES.includes(sizeType))) v.fail(pos + 8, `${label} size ${sizeType} is not 2, 4, 8, 12 or 16`);
         return { kind: "FLOAT", name, size: sizeType };
       case BtfKind.DECL_TAG: {
         const componentIdx = v.i32(body, "component_idx");
-        v.expect(componentIdx >= -1, body, `${label} component_idx ${componentIdx} is below -1`);
+        if (!(componentIdx >= -1)) v.fail(body, `${label} component_idx ${componentIdx} is below -1`);
         return { kind: "DECL_TAG", name, type: sizeType, componentIdx, attribute: kflag };
       }
       case BtfKind.TYPE_TAG:
@@ -351,7 +331,7 @@ class TypeDecoder {
         break;
       case "FUNC": {
         const proto = this.ref(t.type, pos + 8, label, false);
-        this.v.expect(proto.kind === "FUNC_PROTO", pos + 8, `${label} refers to type [${t.type}] ${proto.kind}, but a FUNC must refer to a FUNC_PROTO`);
+        if (!(proto.kind === "FUNC_PROTO")) this.v.fail(pos + 8, `${label} refers to type [${t.type}] ${proto.kind}, but a FUNC must refer to a FUNC_PROTO`);
         break;
       }
       case "FUNC_PROTO":
@@ -367,11 +347,7 @@ class TypeDecoder {
       case "DATASEC":
         t.vars.forEach((s, i) => {
           const target = this.ref(s.type, body + i * 12, `${label} entry ${i}`, false);
-          this.v.expect(
-            target.kind === "VAR" || target.kind === "FUNC",
-            body + i * 12,
-            `${label} entry ${i} refers to type [${s.type}] ${target.kind}, but DATASEC entries must be VARs or FUNCs`,
-          );
+          if (!(target.kind === "VAR" || target.kind === "FUNC")) this.v.fail(body + i * 12, `${label} entry ${i} refers to type [${s.type}] ${target.kind}, but DATASEC entries must be VARs or FUNCs`);
         });
         break;
       case "DECL_TAG":
@@ -393,21 +369,17 @@ class TypeDecoder {
     } else {
       return this.v.fail(pos + 12, `${label} has component_idx ${componentIdx}, but its target [${type}] ${target.kind} has no components`);
     }
-    this.v.expect(
-      componentIdx < count,
-      pos + 12,
-      `${label} component_idx ${componentIdx} is out of range for [${type}] ${target.kind} with ${count} components`,
-    );
+    if (!(componentIdx < count)) this.v.fail(pos + 12, `${label} component_idx ${componentIdx} is out of range for [${type}] ${target.kind} with ${count} components`);
   }
 
   /** Checks that `id` is in range (and not void unless allowed); returns the type, or void's stand-in. */
   private ref(id: number, at: number, what: string, voidOk: boolean): BtfType | { kind: "void" } {
     const n = this.types.length;
     if (id === 0) {
-      this.v.expect(voidOk, at, `${what} refers to void (type id 0), which is not allowed here`);
+      if (!(voidOk)) this.v.fail(at, `${what} refers to void (type id 0), which is not allowed here`);
       return { kind: "void" };
     }
-    this.v.expect(id <= n, at, `${what} refers to type id ${id}, but only ${n} types exist`);
+    if (!(id <= n)) this.v.fail(at, `${what} refers to type id ${id}, but only ${n} types exist`);
     return this.types[id - 1]!;
   }
 }

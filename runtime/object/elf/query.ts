@@ -64,11 +64,14 @@ export function symbolDisplayName(file: ElfFile, index: number): string {
   return symbol.name;
 }
 
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
 /**
  * How messages refer to section `index`: its name with control and non-ASCII
  * characters escaped (so an error stays one line), or "section [i]" when unnamed.
  */
 export function sectionLabel(name: string, index: number): string {
   if (name === "") return `section [${index}]`;
+  if (PRINTABLE.test(name)) return name;
   return name.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }

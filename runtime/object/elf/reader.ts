@@ -161,11 +161,8 @@ function readSectionHeaders(bytes: Uint8Array, view: DataView, shoff: number, sh
         throw new ObjectFormatError(loc(SHDR.offset), `section [${i}] data at ${hex(offset)} of size ${hex(size)} runs past the end of the ${bytes.length}-byte file`);
       }
     }
-    expectFormat(
-      (addralign & (addralign - 1n)) === 0n,
-      loc(SHDR.addralign),
-      `section [${i}] sh_addralign is ${addralign}, expected 0 or a power of two`,
-    );
+    // Checks that run per section build their message only on failure.
+    if (!((addralign & (addralign - 1n)) === 0n)) throw new ObjectFormatError(loc(SHDR.addralign), `section [${i}] sh_addralign is ${addralign}, expected 0 or a power of two`);
     raw.push({
       nameOffset: view.getUint32(at + SHDR.name, true),
       type,
@@ -267,25 +264,13 @@ function readRelocations(
   const s = raw[index]!;
   const name = labels[index]!;
   const hdr = (field: number): FormatLocation => ({ section: TABLE, offset: index * SHDR_SIZE + field });
-  expectFormat(s.entsize === BigInt(REL_SIZE), hdr(SHDR.entsize), `${name} sh_entsize is ${s.entsize}, expected 16`);
-  expectFormat(s.size % BigInt(REL_SIZE) === 0n, hdr(SHDR.size), `${name} size ${hex(s.size)} is not a multiple of 16`);
-  expectFormat(
-    symtabIndex > 0 && s.link === symtabIndex,
-    hdr(SHDR.link),
-    `${name} sh_link is ${s.link}, expected the symbol table's index${symtabIndex > 0 ? ` ${symtabIndex}` : " (there is no SHT_SYMTAB)"}`,
-  );
-  expectFormat(
-    s.info > 0 && s.info < raw.length && s.info !== index,
-    hdr(SHDR.info),
-    `${name} sh_info is ${s.info}, expected the index of the section it relocates`,
-  );
+  if (!(s.entsize === BigInt(REL_SIZE))) throw new ObjectFormatError(hdr(SHDR.entsize), `${name} sh_entsize is ${s.entsize}, expected 16`);
+  if (!(s.size % BigInt(REL_SIZE) === 0n)) throw new ObjectFormatError(hdr(SHDR.size), `${name} size ${hex(s.size)} is not a multiple of 16`);
+  if (!(symtabIndex > 0 && s.link === symtabIndex)) throw new ObjectFormatError(hdr(SHDR.link), `${name} sh_link is ${s.link}, expected the symbol table's index${symtabIndex > 0 ? ` ${symtabIndex}` : " (there is no SHT_SYMTAB)"}`);
+  if (!(s.info > 0 && s.info < raw.length && s.info !== index)) throw new ObjectFormatError(hdr(SHDR.info), `${name} sh_info is ${s.info}, expected the index of the section it relocates`);
   const target = raw[s.info]!;
   const targetName = labels[s.info]!;
-  expectFormat(
-    target.type !== SHT_NOBITS,
-    hdr(SHDR.info),
-    `${name} relocates ${targetName}, a SHT_NOBITS section with no contents`,
-  );
+  if (!(target.type !== SHT_NOBITS)) throw new ObjectFormatError(hdr(SHDR.info), `${name} relocates ${targetName}, a SHT_NOBITS section with no contents`);
   const relocations: ElfRelocation[] = [];
   const count = Number(s.size) / REL_SIZE;
   for (let k = 0; k < count; k++) {
