@@ -5,7 +5,8 @@
 // kernel through BPF_PROG_TEST_RUN (cli/kernel.ts), printing the same lines.
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadObject } from "../runtime/vm/loader.js";
-import { runXdp, xdpActionName } from "../runtime/vm/xdp.js";
+import { runXdp } from "../runtime/vm/xdp.js";
+import { runXdpBatch } from "../runtime/vm/xdp-batch.js";
 import { VmUsageError } from "../runtime/vm/errors.js";
 import { readCapture } from "../runtime/packet/capture/index.js";
 import { kernelRunCommand } from "./kernel.js";
@@ -22,6 +23,8 @@ export interface RunCommand {
   /** VM: the CPU the program runs on (default 0); kernel: pin the thread to it when given. */
   readonly cpu?: number;
   readonly cpus: number;
+  /** --pcap: also print the replay's time and packets per second. */
+  readonly timing?: boolean;
 }
 
 export function runCommand(cmd: RunCommand): string {
@@ -40,18 +43,15 @@ export function runCommand(cmd: RunCommand): string {
 
 function replay(cmd: RunCommand, obj: ReturnType<typeof loadObject>): string {
   const packets = readCapture(new Uint8Array(readFileSync(cmd.pcap!)));
-  const counts = new Map<string, number>();
-  let refused = 0;
-  for (const p of packets) {
-    if (p.data.length < 14) {
-      refused++;
-      continue;
-    }
-    const action = xdpActionName(runXdp(obj, cmd.prog, p.data, { cpu: cmd.cpu }).retval);
-    counts.set(action, (counts.get(action) ?? 0) + 1);
-  }
+  const start = process.hrtime.bigint();
+  const batch = runXdpBatch(obj, cmd.prog, packets.map((p) => p.data), { cpu: cmd.cpu });
+  const ns = Number(process.hrtime.bigint() - start);
   const lines = [`packets: ${packets.length}`];
-  for (const [action, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
-  if (refused > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${refused}`);
+  for (const [action, n] of [...batch.actions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
+  const short = batch.refused.filter((r) => r.errno === "EINVAL").length;
+  const long = batch.refused.length - short;
+  if (short > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${short}`);
+  if (long > 0) lines.push(`refused (longer than a test run takes, ENOMEM in the kernel): ${long}`);
+  if (cmd.timing) lines.push(`time: ${(ns / 1e6).toFixed(1)} ms, ${Math.round(packets.length / (ns / 1e9))} packets/s`);
   return lines.join("\n") + "\n";
 }

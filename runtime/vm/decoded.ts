@@ -14,7 +14,7 @@ const HELPER_TAIL_CALL = helperId("tail_call");
 export const enum Op {
   ADD64, SUB64, OR64, AND64, XOR64, MOV64, LSH64, RSH64, ARSH64, NEG64,
   ADD32, SUB32, MUL32, OR32, AND32, XOR32, MOV32, LSH32, RSH32, ARSH32, NEG32,
-  SLOW_ALU, MOVSX, ENDIAN,
+  SLOW_ALU, MOVSX, TRUNC16, TRUNC32, SWAP16, SWAP32, SWAP64,
   LDDW_IMM, LDDW_SLOW,
   LDX, LDXS, ST, STX, ATOMIC,
   JA, JCOND64, JCOND32, MAY_GOTO,
@@ -106,8 +106,11 @@ export function decode(program: ExecProgram): Decoded {
         d.src[pc] = insn.src;
         return;
       case "endian":
-        d.op[pc] = Op.ENDIAN;
+        // On a little-endian machine le truncates; be and bswap swap the low `bits`.
+        d.op[pc] = insn.order === "le" ? (insn.bits === 16 ? Op.TRUNC16 : insn.bits === 32 ? Op.TRUNC32 : Op.MOV64) : insn.bits === 16 ? Op.SWAP16 : insn.bits === 32 ? Op.SWAP32 : Op.SWAP64;
         d.dst[pc] = insn.dst;
+        // le64 leaves the value as it is: a move of dst to itself.
+        d.src[pc] = insn.dst;
         return;
       case "lddw":
         d.dst[pc] = insn.dst;

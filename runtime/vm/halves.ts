@@ -70,6 +70,9 @@ export function test(cond: Cond, width64: boolean, al: number, ah: number, bl: n
   }
 }
 
+/** The four bytes of a 32-bit value in reverse order. */
+export const swap32 = (v: number): number => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+
 /** dst <<= n (n in 0..63) on register i. */
 export function lsh64(L: Int32Array, H: Int32Array, i: number, n: number): void {
   if (n === 0) return;

@@ -10,8 +10,8 @@
 // helpers, map loads, atomics, 64-bit mul/div/mod) takes a bigint slow path through the
 // same code as the address space and alu.ts.
 
-import { Pseudo, type AluInsn, type AtomicInsn, type EndianInsn, type LddwInsn, type MovsxInsn } from "../isa/index.js";
-import { alu32, alu64, endian, immToU64, signExtend } from "./alu.js";
+import { Pseudo, type AluInsn, type AtomicInsn, type LddwInsn, type MovsxInsn } from "../isa/index.js";
+import { alu32, alu64, immToU64, signExtend } from "./alu.js";
 import { RawFault, VmFault, type FaultKind } from "./errors.js";
 import { MAX_FRAMES as MAX_CALL_FRAMES, STACK_SIZE, type FunctionRef, type Machine } from "./machine.js";
 import { regionBase } from "./memory.js";
@@ -19,7 +19,7 @@ import { sourceAt, type ExecProgram } from "./program.js";
 import type { HelperFn } from "./helpers/registry.js";
 import { helperId, helperName } from "../isa/helper-ids.js";
 import { Op, decode, type Cond, type Decoded } from "./decoded.js";
-import { arsh64, lsh64, rsh64, setBig, test, toBig } from "./halves.js";
+import { arsh64, lsh64, rsh64, setBig, swap32, test, toBig } from "./halves.js";
 
 export const MAX_TAIL_CALLS = 33;
 export const HELPER_TAIL_CALL = helperId("tail_call");
@@ -135,9 +135,6 @@ export class Interpreter {
     if (baseDepth >= MAX_CALL_FRAMES) throw this.fault(program, pc, "call", `callbacks nested beyond ${MAX_CALL_FRAMES} frames`);
     L[10] = STACK_SIZE;
     H[10] = m.stackRegion(baseDepth) << 16;
-    const fail = (k: FaultKind, p: string): never => {
-      throw this.fault(program, pc, k, p);
-    };
 
     try {
       for (;;) {
@@ -252,9 +249,27 @@ export class Interpreter {
             setBig(L, H, r, signExtend(toBig(bl, bh), insn.bits, insn.width));
             break;
           }
-          case Op.ENDIAN: {
-            const insn = program.code[pc] as EndianInsn;
-            setBig(L, H, r, endian(insn.order, insn.bits, toBig(L[r]!, H[r]!)));
+          case Op.TRUNC16:
+            L[r] = L[r]! & 0xffff;
+            H[r] = 0;
+            break;
+          case Op.TRUNC32:
+            H[r] = 0;
+            break;
+          case Op.SWAP16: {
+            const v = L[r]!;
+            L[r] = ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
+            H[r] = 0;
+            break;
+          }
+          case Op.SWAP32:
+            L[r] = swap32(L[r]!);
+            H[r] = 0;
+            break;
+          case Op.SWAP64: {
+            const lo = L[r]!;
+            L[r] = swap32(H[r]!);
+            H[r] = swap32(lo);
             break;
           }
           case Op.LDDW_IMM:
@@ -263,7 +278,7 @@ export class Interpreter {
             pc += 2;
             continue;
           case Op.LDDW_SLOW:
-            setBig(L, H, r, this.lddw(m, program, program.code[pc] as LddwInsn, pc, fail));
+            setBig(L, H, r, this.lddw(m, program, program.code[pc] as LddwInsn, pc));
             pc += 2;
             continue;
           case Op.LDX:
@@ -357,7 +372,7 @@ export class Interpreter {
               if (region?.kind !== "func") {
                 if (addr < regionBase(1)) {
                   m.budgetLeft = budget;
-                  setBig(L, H, 0, this.callHelper(m, Number(addr), L, H, fail));
+                  setBig(L, H, 0, this.callHelper(m, Number(addr), L, H));
                   budget = m.budgetLeft;
                   break;
                 }
@@ -381,7 +396,7 @@ export class Interpreter {
           case Op.CALL_KFUNC:
             throw this.fault(program, pc, "call", `kfunc calls (BTF id ${imm[pc]!}) are not supported by the VM`);
           case Op.CALL_TAIL: {
-            const next = this.tailCall(m, L, H, fail);
+            const next = this.tailCall(m, L, H);
             if (next) {
               program = next;
               d = this.decoded(program);
@@ -393,7 +408,7 @@ export class Interpreter {
           }
           case Op.CALL_HELPER:
             m.budgetLeft = budget;
-            setBig(L, H, 0, this.callHelper(m, imm[pc]!, L, H, fail));
+            setBig(L, H, 0, this.callHelper(m, imm[pc]!, L, H));
             budget = m.budgetLeft;
             break;
           case Op.EXIT: {
@@ -430,7 +445,12 @@ export class Interpreter {
     }
   }
 
-  private lddw(m: Machine, program: ExecProgram, insn: LddwInsn, pc: number, fault: (k: FaultKind, p: string) => never): bigint {
+  // The slow paths below raise RawFaults; execute() attaches the program, instruction and line.
+
+  private lddw(m: Machine, program: ExecProgram, insn: LddwInsn, pc: number): bigint {
+    const fault = (kind: FaultKind, problem: string): never => {
+      throw new RawFault(kind, problem);
+    };
     switch (insn.pseudo) {
       case Pseudo.IMM64:
         return (BigInt(insn.hi >>> 0) << 32n) | BigInt(insn.lo >>> 0);
@@ -483,19 +503,19 @@ export class Interpreter {
     else if (insn.fetch) setBig(L, H, insn.src, old);
   }
 
-  private callHelper(m: Machine, id: number, L: Int32Array, H: Int32Array, fault: (k: FaultKind, p: string) => never): bigint {
+  private callHelper(m: Machine, id: number, L: Int32Array, H: Int32Array): bigint {
     const helper = this.helpers(id);
-    if (!helper) return fault("call", `helper ${id} (${helperName(id)}) is not supported by the VM`);
+    if (!helper) throw new RawFault("call", `helper ${id} (${helperName(id)}) is not supported by the VM`);
     return helper(m, toBig(L[1]!, H[1]!), toBig(L[2]!, H[2]!), toBig(L[3]!, H[3]!), toBig(L[4]!, H[4]!), toBig(L[5]!, H[5]!));
   }
 
   /** bpf_tail_call(ctx, prog_array, index): the target program, or undefined to fall through. */
-  private tailCall(m: Machine, L: Int32Array, H: Int32Array, fault: (k: FaultKind, p: string) => never): ExecProgram | undefined {
+  private tailCall(m: Machine, L: Int32Array, H: Int32Array): ExecProgram | undefined {
     const map = m.mapAt(toBig(L[2]!, H[2]!), "bpf_tail_call's prog_array argument (r2)");
     if (m.tailCalls >= MAX_TAIL_CALLS) return undefined;
     const next = this.tailCallTarget(map, BigInt(L[3]! >>> 0));
     if (!next) return undefined;
-    if (next.section !== "" && next.code.length === 0) fault("call", `tail call target ${next.name} is empty`);
+    if (next.section !== "" && next.code.length === 0) throw new RawFault("call", `tail call target ${next.name} is empty`);
     m.tailCalls++;
     return next;
   }
