@@ -19,9 +19,18 @@ export function anchorInstructions(hex: string) {
   return decodeProgram(bytes).map((s) => s.insn);
 }
 
+/** ipv4_udp_dns addressed to 10.0.0.1 (dport 53): the frame that takes the anchor's full 33-instruction path (r0 = 3). */
+export function anchorFrame(referenceDir: string): Uint8Array {
+  const path = join(referenceDir, "packets", "ipv4_udp_dns.bin");
+  if (!existsSync(path)) return new Uint8Array(0);
+  const frame = new Uint8Array(readFileSync(path));
+  frame.set([10, 0, 0, 1], 30);
+  return frame;
+}
+
 export async function benchAnchor(sharedDir: string, frame: Uint8Array): Promise<AnchorRow[]> {
   const path = join(sharedDir, "anchors", "xdp_parse.bpf.hex");
-  if (!existsSync(path)) return [];
+  if (!existsSync(path) || frame.length === 0) return [];
   const run = rawRunner(anchorInstructions(readFileSync(path, "utf8")), 4096);
   const r0 = run(frame);
   const bench = new Bench({ time: 500, warmup: true });
