@@ -53,6 +53,11 @@ export class Interpreter {
   private readonly decodedPrograms = new WeakMap<ExecProgram, Decoded>();
   /** The callback entry (m.invoke) of each machine, made once. */
   private readonly invokers = new WeakMap<Machine, (fn: FunctionRef, args: readonly bigint[]) => bigint>();
+  /** The last program decoded or looked up, and its decoded form: runs repeat one program. */
+  private lastProgram: ExecProgram | undefined;
+  private lastDecoded: Decoded | undefined;
+  private lastMachine: Machine | undefined;
+  private lastInvoke: ((fn: FunctionRef, args: readonly bigint[]) => bigint) | undefined;
 
   constructor(
     private readonly helpers: HelperLookup,
@@ -72,6 +77,7 @@ export class Interpreter {
 
   /** Callbacks (bpf_loop) run nested on the same machine and share the run's budget. */
   private invoker(m: Machine): (fn: FunctionRef, args: readonly bigint[]) => bigint {
+    if (m === this.lastMachine) return this.lastInvoke!;
     let invoke = this.invokers.get(m);
     if (invoke === undefined) {
       invoke = (fn, cbArgs) => {
@@ -84,12 +90,17 @@ export class Interpreter {
       };
       this.invokers.set(m, invoke);
     }
+    this.lastMachine = m;
+    this.lastInvoke = invoke;
     return invoke;
   }
 
   private decoded(program: ExecProgram): Decoded {
+    if (program === this.lastProgram) return this.lastDecoded!;
     let d = this.decodedPrograms.get(program);
     if (d === undefined) this.decodedPrograms.set(program, (d = decode(program)));
+    this.lastProgram = program;
+    this.lastDecoded = d;
     return d;
   }
 

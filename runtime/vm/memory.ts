@@ -51,8 +51,20 @@ export class AddressSpace {
 
   /** Maps a region and returns the address of its byte 0. */
   add(region: Omit<Region, "view"> & { view?: DataView }): bigint {
-    const r = region as Region;
-    r.view ??= new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength);
+    // Every region gets the same shape (all fields, in one order), so the interpreter's
+    // property reads on regions stay monomorphic.
+    const r: Region = {
+      kind: region.kind,
+      label: region.label,
+      bytes: region.bytes,
+      view: region.view ?? new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength),
+      lo: region.lo,
+      hi: region.hi,
+      writable: region.writable,
+      readCtx: region.readCtx,
+      readCtxInto: region.readCtxInto,
+      payload: region.payload,
+    };
     if (this.regions.length > MAX_REGIONS) throw new RawFault("memory", `more than ${MAX_REGIONS} memory regions mapped in one run`);
     this.regions.push(r);
     return regionBase(this.regions.length - 1);
