@@ -69,7 +69,23 @@ export class Interpreter {
     const previous = m.invoke;
     m.invoke = this.invoker(m);
     try {
-      return this.execute(m, program, args, slot);
+      const depth = m.depth;
+      this.execute(m, program, args, slot);
+      const { L, H } = m.registerFiles[depth]!;
+      return toBig(L[0]!, H[0]!);
+    } finally {
+      m.invoke = previous;
+    }
+  }
+
+  /** run() for callers that want only the low 32 bits of r0 (test_run's retval), without a bigint. */
+  run32(m: Machine, program: ExecProgram, args: readonly bigint[] | Int32Array): number {
+    const previous = m.invoke;
+    m.invoke = this.invoker(m);
+    try {
+      const depth = m.depth;
+      this.execute(m, program, args, 0);
+      return m.registerFiles[depth]!.L[0]! >>> 0;
     } finally {
       m.invoke = previous;
     }
@@ -83,7 +99,9 @@ export class Interpreter {
       invoke = (fn, cbArgs) => {
         m.depth++;
         try {
-          return this.execute(m, fn.program, cbArgs, fn.slot);
+          this.execute(m, fn.program, cbArgs, fn.slot);
+          const { L, H } = m.registerFiles[m.depth]!;
+          return toBig(L[0]!, H[0]!);
         } finally {
           m.depth--;
         }
@@ -117,7 +135,8 @@ export class Interpreter {
     return this.fault(program, pc, "instruction", `jump by ${off} into the middle of the lddw at instruction ${target - 1}`);
   }
 
-  private execute(m: Machine, entry: ExecProgram, args: readonly bigint[] | Int32Array, entrySlot: number): bigint {
+  /** Runs to the entry function's exit; r0 is then in the register file of the starting depth. */
+  private execute(m: Machine, entry: ExecProgram, args: readonly bigint[] | Int32Array, entrySlot: number): void {
     // Callbacks run above the frames of the run that invoked them.
     const baseDepth = m.depth;
     const file = m.registerFiles[baseDepth];
@@ -423,7 +442,7 @@ export class Interpreter {
             budget = m.budgetLeft;
             break;
           case Op.EXIT: {
-            if (frames.length === 0) return H[0] === 0 && L[0]! >= 0 ? BigInt(L[0]!) : toBig(L[0]!, H[0]!);
+            if (frames.length === 0) return;
             const frame = frames.pop()!;
             m.depth = baseDepth + frames.length;
             const saved = frame.saved;

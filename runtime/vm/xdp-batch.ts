@@ -48,16 +48,15 @@ export function runXdpBatch(obj: VmObject, program: string, frames: readonly Uin
     if (options.fib) m.extensions.set(FIB_KEY, options.fib);
     input.frame = frame;
     loadFrame(m, state, input);
-    let r0: bigint;
+    let retval: number;
     try {
-      r0 = runLoaded(m, state, prog);
+      retval = runLoaded(m, state, prog);
     } catch (e) {
       if (e instanceof Error) e.message = `frame ${i}: ${e.message}`;
       throw e;
     }
     instructions += config.budget - m.budgetLeft;
     if (m.trace.length > 0) trace.push(...m.trace);
-    const retval = Number(r0 & 0xffffffffn);
     retvals[i] = retval;
     if (retval < 5) known[retval]!++;
     else other.set(retval, (other.get(retval) ?? 0) + 1);

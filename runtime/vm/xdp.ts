@@ -111,9 +111,9 @@ export function xdpProgram(obj: VmObject, program: string): ExecProgram {
   return prog;
 }
 
-/** Runs the program once on the frame already loaded in the session; returns r0. */
-export function runLoaded(m: Machine, state: XdpState, prog: ExecProgram): bigint {
-  return interpreter.run(m, prog, state.argHalves);
+/** Runs the program once on the frame already loaded in the session; returns test_run's retval (r0's low 32 bits). */
+export function runLoaded(m: Machine, state: XdpState, prog: ExecProgram): number {
+  return interpreter.run32(m, prog, state.argHalves);
 }
 
 /** Runs `program` of `obj` on one frame. Map state persists in `obj` between runs, as in the kernel. */
