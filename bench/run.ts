@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${num(r.kernelNs).padStart(10)} ${ratio.padStart(10)}`);
   }
   // The anchor of ../shared/anchors: ubpf's C interpreter takes about 250 ns per run (its README).
-  for (const r of await benchAnchor(sharedDir, anchorFrame(referenceDir))) {
+  for (const r of benchAnchor(sharedDir, anchorFrame(referenceDir))) {
     console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${"-".padStart(10)} ${"-".padStart(10)}   (r0 ${r.r0}; ubpf interpreter ~250 ns)`);
   }
   for (const r of await benchVmBatch(referenceDir, kernel)) {
