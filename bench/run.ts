@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { benchCompile, printCompileBench } from "./compile.js";
 import { kernelOracle } from "./kernel-oracle.js";
 import { benchCorpus, benchVerify, printCorpusBench, printVerifyBench } from "./verify.js";
-import { benchVm } from "./vm.js";
+import { benchVm, benchVmBatch } from "./vm.js";
+import { anchorFrame, benchAnchor } from "./anchor.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const sharedDir = process.env.TSBPF_SHARED ?? join(root, "..", "shared");
@@ -24,6 +25,13 @@ async function main(): Promise<void> {
   for (const r of await benchVm(referenceDir, kernel)) {
     const ratio = r.kernelNs ? `${(r.vmNs / r.kernelNs).toFixed(0)}x` : "-";
     console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${num(r.kernelNs).padStart(10)} ${ratio.padStart(10)}`);
+  }
+  // The anchor of ../shared/anchors: ubpf's C interpreter takes about 250 ns per run (its README).
+  for (const r of benchAnchor(sharedDir, anchorFrame(referenceDir))) {
+    console.log(`${pad(r.program, 36)} ${num(r.vmNs).padStart(10)} ${"-".padStart(10)} ${"-".padStart(10)}   (r0 ${r.r0}; ubpf interpreter ~250 ns)`);
+  }
+  for (const r of await benchVmBatch(referenceDir, kernel)) {
+    console.log(`${pad(`${r.program} batch x${r.frames}`, 36)} ${num(r.vmNs).padStart(10)} ${num(r.kernelNs).padStart(10)} ${(r.kernelNs ? `${(r.vmNs / r.kernelNs).toFixed(0)}x` : "-").padStart(10)}   (${Math.round(1e9 / r.vmNs)} packets/s)`);
   }
   printCompileBench(benchCompile(root, kernel), kernel);
   printVerifyBench(await benchVerify(root, referenceDir, kernel), kernel);

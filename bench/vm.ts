@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Bench } from "tinybench";
 import { loadObject } from "../runtime/vm/loader.js";
 import { runXdp } from "../runtime/vm/xdp.js";
+import { runXdpBatch } from "../runtime/vm/xdp-batch.js";
 import { kernelNsPerRun, type KernelOracle } from "./kernel-oracle.js";
 
 export interface VmBenchRow {
@@ -38,4 +39,30 @@ export async function benchVm(referenceDir: string, kernel: KernelOracle): Promi
     }
   }
   return rows;
+}
+
+export interface VmBatchRow extends VmBenchRow {
+  readonly frames: number;
+}
+
+const BATCH = 200_000;
+
+/** xdp_udp53 over a batch of reference frames (runXdpBatch, as `tsbpf run --pcap` replays): ns per packet. */
+export async function benchVmBatch(referenceDir: string, kernel: KernelOracle): Promise<VmBatchRow[]> {
+  const path = join(referenceDir, "obj", "xdp_udp53.o");
+  if (!existsSync(path)) return [];
+  const packets = join(referenceDir, "packets");
+  const distinct = readdirSync(packets)
+    .filter((f) => f.endsWith(".bin"))
+    .sort()
+    .map((f) => new Uint8Array(readFileSync(join(packets, f))));
+  const frames = Array.from({ length: BATCH }, (_, i) => distinct[i % distinct.length]!);
+  const obj = loadObject(new Uint8Array(readFileSync(path)));
+  runXdpBatch(obj, "xdp_udp53", frames.slice(0, 10_000), { clock: () => 0n });
+  const start = process.hrtime.bigint();
+  runXdpBatch(obj, "xdp_udp53", frames, { clock: () => 0n });
+  const vmNs = Number(process.hrtime.bigint() - start) / BATCH;
+  const frame = new Uint8Array(readFileSync(join(packets, `${FRAME}.bin`)));
+  const kernelNs = kernel.ok ? kernelNsPerRun(kernel.bpftool, path, "xdp_udp53", frame, 1_000_000) : undefined;
+  return [{ program: "xdp_udp53.o:xdp_udp53", vmNs, kernelNs, frames: BATCH }];
 }

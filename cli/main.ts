@@ -107,10 +107,11 @@ program
   .option("--data-out <file>", "write the frame after the program here")
   .option("--repeat <n>", "run this many times (the frame is not reset between runs)", "1")
   .option("--pcap <file>", "replay a pcap or pcapng capture and count the actions")
+  .option("--timing", "with --pcap in the VM: print the replay's time and packets per second")
   .option("--cpu <n>", "CPU the program runs on (VM default 0; with --kernel the thread is pinned there)")
   .option("--cpus <n>", "possible CPUs, for per-CPU maps (VM only)", "1")
   .option("--no-verify", "VM: do not run the bundled verifier before running")
-  .action((file: string, o: { prog?: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; cpu?: string; cpus: string; verify: boolean }) =>
+  .action((file: string, o: { prog?: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; timing?: boolean; cpu?: string; cpus: string; verify: boolean }) =>
     guarded(file, () => {
       if (!o.kernel && o.verify) {
         // The VM runs only what the verifier proves safe, as the kernel would.
@@ -129,6 +130,7 @@ program
         repeat: positiveInt(o.repeat, "--repeat"),
         ...(o.cpu !== undefined ? { cpu: nonNegativeInt(o.cpu, "--cpu") } : {}),
         cpus: positiveInt(o.cpus, "--cpus"),
+        timing: o.timing === true,
       });
     }),
   );

@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { loadObject } from "../runtime/vm/loader.js";
 import { runXdp, xdpActionName } from "../runtime/vm/xdp.js";
+import { runXdpBatch } from "../runtime/vm/xdp-batch.js";
 import { VmUsageError } from "../runtime/vm/errors.js";
 import { chooseProgram, readCaptureInput, readInputFile, readObjectInput } from "./inputs.js";
 import { kernelRunCommand } from "./kernel.js";
@@ -24,13 +25,15 @@ export interface RunCommand {
   /** VM: the CPU the program runs on (default 0); kernel: pin the thread to it when given. */
   readonly cpu?: number;
   readonly cpus: number;
+  /** --pcap: also print the replay's time and packets per second. */
+  readonly timing?: boolean;
 }
 
 export function runCommand(cmd: RunCommand): string {
   if (cmd.kernel) return kernelRunCommand(cmd);
   const obj = loadObject(readObjectInput(cmd.file), { cpus: cmd.cpus });
   const prog = chooseProgram(cmd.file, [...obj.programs.keys()], cmd.prog);
-  if (cmd.pcap !== undefined) return replay(cmd, (data) => runXdp(obj, prog, data, { cpu: cmd.cpu }).retval);
+  if (cmd.pcap !== undefined) return replayBatch(cmd, obj, prog);
   if (cmd.dataIn === undefined) throw new VmUsageError("give --data-in FILE or --pcap FILE");
   const frame = readInputFile(cmd.dataIn, "--data-in");
   const start = process.hrtime.bigint();
@@ -62,5 +65,21 @@ export function replay(cmd: RunCommand, run: (data: Uint8Array) => number): stri
   const lines = [`packets: ${packets.length}`];
   for (const [action, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
   if (refused > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${refused}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The VM's replay: one batch (runXdpBatch), maps carried over from frame to frame. */
+function replayBatch(cmd: RunCommand, obj: ReturnType<typeof loadObject>, prog: string): string {
+  const packets = readCaptureInput(cmd.pcap!);
+  const start = process.hrtime.bigint();
+  const batch = runXdpBatch(obj, prog, packets.map((p) => p.data), { cpu: cmd.cpu });
+  const ns = Number(process.hrtime.bigint() - start);
+  const lines = [`packets: ${packets.length}`];
+  for (const [action, n] of [...batch.actions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
+  const short = batch.refused.filter((r) => r.errno === "EINVAL").length;
+  const long = batch.refused.length - short;
+  if (short > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${short}`);
+  if (long > 0) lines.push(`refused (longer than a test run takes, ENOMEM in the kernel): ${long}`);
+  if (cmd.timing) lines.push(`time: ${(ns / 1e6).toFixed(1)} ms, ${Math.round(packets.length / (ns / 1e9))} packets/s`);
   return lines.join("\n") + "\n";
 }

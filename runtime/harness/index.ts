@@ -35,5 +35,6 @@ export function loadVerified(bytes: Uint8Array, options: VerifiedLoadOptions = {
 }
 
 export { runXdp, type RunOptions, type XdpResult } from "../vm/xdp.js";
+export { runXdpBatch, type XdpBatchResult } from "../vm/xdp-batch.js";
 export type { VmObject } from "../vm/loader.js";
 export { VmFault } from "../vm/errors.js";

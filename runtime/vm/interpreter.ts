@@ -3,15 +3,23 @@
 // address, or to a helper id held in a register as the conformance suite does), tail calls
 // (at most 33 per run) and the instruction budget. Every fault is a VmFault naming the
 // program, the instruction index and the source line.
+//
+// Speed: programs are pre-decoded once (decoded.ts) and registers are int32 halves
+// (halves.ts), so the common instructions allocate nothing and touch no bigint; loads and
+// stores inside a region's window go straight to its DataView. Everything else (faults,
+// helpers, map loads, atomics, 64-bit mul/div/mod) takes a bigint slow path through the
+// same code as the address space and alu.ts.
 
-import { Pseudo, type Instruction } from "../isa/index.js";
-import { alu32, alu64, compare, endian, immToU64, signExtend } from "./alu.js";
+import { Pseudo, type AluInsn, type AtomicInsn, type LddwInsn, type MovsxInsn } from "../isa/index.js";
+import { alu32, alu64, immToU64, signExtend } from "./alu.js";
 import { RawFault, VmFault, type FaultKind } from "./errors.js";
-import { MAX_FRAMES as MAX_CALL_FRAMES, type FunctionRef, type Machine } from "./machine.js";
+import { MAX_FRAMES as MAX_CALL_FRAMES, STACK_SIZE, type FunctionRef, type Machine } from "./machine.js";
 import { regionBase } from "./memory.js";
 import { sourceAt, type ExecProgram } from "./program.js";
 import type { HelperFn } from "./helpers/registry.js";
 import { helperId, helperName } from "../isa/helper-ids.js";
+import { Op, decode, type Cond, type Decoded } from "./decoded.js";
+import { arsh64, lsh64, rsh64, setBig, swap32, test, toBig } from "./halves.js";
 
 export const MAX_TAIL_CALLS = 33;
 export const HELPER_TAIL_CALL = helperId("tail_call");
@@ -24,8 +32,10 @@ export type TailCallLookup = (map: unknown, index: bigint) => ExecProgram | unde
 
 interface Frame {
   program: ExecProgram;
+  decoded: Decoded;
   returnPc: number;
-  saved: bigint[];
+  /** lo halves of r6..r10, then their hi halves. */
+  saved: Int32Array;
   /** The caller's may_goto budget, restored on return. */
   loops: number;
 }
@@ -35,184 +45,442 @@ const BPF_MAX_LOOPS = 1 << 23;
 
 const ARG_REGS = 5;
 
+/** The frame list of an invocation that has made no call yet (replaced on the first call). */
+const NO_FRAMES: readonly Frame[] = Object.freeze([]);
+
 export class Interpreter {
+  /** Decoded form of each program this interpreter has run. */
+  private readonly decodedPrograms = new WeakMap<ExecProgram, Decoded>();
+  /** The callback entry (m.invoke) of each machine, made once. */
+  private readonly invokers = new WeakMap<Machine, (fn: FunctionRef, args: readonly bigint[]) => bigint>();
+  /** The last program decoded or looked up, and its decoded form: runs repeat one program. */
+  private lastProgram: ExecProgram | undefined;
+  private lastDecoded: Decoded | undefined;
+  private lastMachine: Machine | undefined;
+  private lastInvoke: ((fn: FunctionRef, args: readonly bigint[]) => bigint) | undefined;
+
   constructor(
     private readonly helpers: HelperLookup,
     private readonly tailCallTarget: TailCallLookup,
   ) {}
 
-  /** Runs `program` from `slot` with r1..r5 = args; returns r0. */
-  run(m: Machine, program: ExecProgram, args: readonly bigint[], slot = 0): bigint {
+  /** Runs `program` from `slot` with r1..r5 = args (bigints, or halves from splitArgs); returns r0. */
+  run(m: Machine, program: ExecProgram, args: readonly bigint[] | Int32Array, slot = 0): bigint {
     const previous = m.invoke;
-    // Callbacks (bpf_loop) run nested on the same machine and share the run's budget.
-    m.invoke = (fn: FunctionRef, cbArgs: readonly bigint[]): bigint => {
-      m.depth++;
-      try {
-        return this.execute(m, fn.program, cbArgs, fn.slot);
-      } finally {
-        m.depth--;
-      }
-    };
+    m.invoke = this.invoker(m);
     try {
-      return this.execute(m, program, args, slot);
+      const depth = m.depth;
+      this.execute(m, program, args, slot);
+      const { L, H } = m.registerFiles[depth]!;
+      return toBig(L[0]!, H[0]!);
     } finally {
       m.invoke = previous;
     }
   }
 
-  private execute(m: Machine, entry: ExecProgram, args: readonly bigint[], entrySlot: number): bigint {
-    const regs: bigint[] = new Array<bigint>(11).fill(0n);
-    for (let i = 0; i < ARG_REGS && i < args.length; i++) regs[i + 1] = args[i]!;
+  /** run() for callers that want only the low 32 bits of r0 (test_run's retval), without a bigint. */
+  run32(m: Machine, program: ExecProgram, args: readonly bigint[] | Int32Array): number {
+    const previous = m.invoke;
+    m.invoke = this.invoker(m);
+    try {
+      const depth = m.depth;
+      this.execute(m, program, args, 0);
+      return m.registerFiles[depth]!.L[0]! >>> 0;
+    } finally {
+      m.invoke = previous;
+    }
+  }
+
+  /** Callbacks (bpf_loop) run nested on the same machine and share the run's budget. */
+  private invoker(m: Machine): (fn: FunctionRef, args: readonly bigint[]) => bigint {
+    if (m === this.lastMachine) return this.lastInvoke!;
+    let invoke = this.invokers.get(m);
+    if (invoke === undefined) {
+      invoke = (fn, cbArgs) => {
+        m.depth++;
+        try {
+          this.execute(m, fn.program, cbArgs, fn.slot);
+          const { L, H } = m.registerFiles[m.depth]!;
+          return toBig(L[0]!, H[0]!);
+        } finally {
+          m.depth--;
+        }
+      };
+      this.invokers.set(m, invoke);
+    }
+    this.lastMachine = m;
+    this.lastInvoke = invoke;
+    return invoke;
+  }
+
+  private decoded(program: ExecProgram): Decoded {
+    if (program === this.lastProgram) return this.lastDecoded!;
+    let d = this.decodedPrograms.get(program);
+    if (d === undefined) this.decodedPrograms.set(program, (d = decode(program)));
+    this.lastProgram = program;
+    this.lastDecoded = d;
+    return d;
+  }
+
+  private fault(program: ExecProgram, at: number, kind: FaultKind, problem: string): VmFault {
+    const source = sourceAt(program, at);
+    return new VmFault(kind, { program: program.name, slot: at, ...(source ? { source } : {}) }, problem);
+  }
+
+  /** The fault of a taken jump whose target is not an instruction. */
+  private jumpFault(program: ExecProgram, pc: number): VmFault {
+    const off = (program.code[pc] as { off: number }).off;
+    const target = pc + 1 + off;
+    if (target < 0 || target >= program.code.length) return this.fault(program, pc, "instruction", `jump by ${off} to instruction ${target}, outside the program (${program.code.length} slots)`);
+    return this.fault(program, pc, "instruction", `jump by ${off} into the middle of the lddw at instruction ${target - 1}`);
+  }
+
+  /** Runs to the entry function's exit; r0 is then in the register file of the starting depth. */
+  private execute(m: Machine, entry: ExecProgram, args: readonly bigint[] | Int32Array, entrySlot: number): void {
+    // Callbacks run above the frames of the run that invoked them.
+    const baseDepth = m.depth;
+    const file = m.registerFiles[baseDepth];
+    if (file === undefined) throw this.fault(entry, entrySlot, "call", `callbacks nested beyond ${MAX_CALL_FRAMES} frames`);
+    const { L, H } = file;
+    for (let i = 0; i < 11; i++) {
+      L[i] = 0;
+      H[i] = 0;
+    }
+    if (args instanceof Int32Array) {
+      for (let i = 0; i < ARG_REGS; i++) {
+        L[i + 1] = args[i]!;
+        H[i + 1] = args[ARG_REGS + i]!;
+      }
+    } else for (let i = 0; i < ARG_REGS && i < args.length; i++) setBig(L, H, i + 1, args[i]!);
     let program = entry;
-    let code = program.code;
+    let d = this.decoded(program);
+    let op = d.op, dst = d.dst, src = d.src, aux = d.aux, imm = d.imm, target = d.target, size = d.size;
     let pc = entrySlot;
-    const frames: Frame[] = [];
+    let frames = NO_FRAMES as Frame[];
     // may_goto: the kernel's fixup keeps a counter in each invocation's stack, set to
     // BPF_MAX_LOOPS on entry, decremented per may_goto, which jumps once it is 0.
     let loops = BPF_MAX_LOOPS;
-    // Callbacks run above the frames of the run that invoked them.
-    const baseDepth = m.depth;
-    const newStack = (depth: number): bigint => m.stackTop(baseDepth + depth);
-    const fault: (kind: FaultKind, problem: string, at?: number) => never = (kind, problem, at = pc) => {
-      const source = sourceAt(program, at);
-      throw new VmFault(kind, { program: program.name, slot: at, ...(source ? { source } : {}) }, problem);
-    };
-    if (baseDepth >= MAX_CALL_FRAMES) fault("call", `callbacks nested beyond ${MAX_CALL_FRAMES} frames`);
-    regs[10] = newStack(0);
-    /** The target of a jump by `off` from pc, checked to be an instruction of the program. */
-    const jump = (off: number): number => {
-      const target = pc + 1 + off;
-      if (target < 0 || target >= code.length) fault("instruction", `jump by ${off} to instruction ${target}, outside the program (${code.length} slots)`);
-      if (code[target] === undefined) fault("instruction", `jump by ${off} into the middle of the lddw at instruction ${target - 1}`);
-      return target;
-    };
-    const enterFunction = (target: number, from: number): void => {
-      if (baseDepth + frames.length + 1 >= MAX_CALL_FRAMES) fault("call", `call depth exceeds ${MAX_CALL_FRAMES} frames`, from);
-      if (target < 0 || target >= code.length || code[target] === undefined) fault("call", `call target ${target} is not an instruction of ${program.name}`, from);
-      frames.push({ program, returnPc: from + 1, saved: regs.slice(6, 11), loops });
-      loops = BPF_MAX_LOOPS;
-      m.depth = baseDepth + frames.length;
-      regs[10] = newStack(frames.length);
-      pc = target;
-    };
+    const regions = m.mem.table;
+    let budget = m.budgetLeft;
+    if (baseDepth >= MAX_CALL_FRAMES) throw this.fault(program, pc, "call", `callbacks nested beyond ${MAX_CALL_FRAMES} frames`);
+    L[10] = STACK_SIZE;
+    H[10] = m.stackRegion(baseDepth) << 16;
 
     try {
       for (;;) {
-        if (--m.budgetLeft < 0) fault("budget", `instruction budget of ${m.config.budget} exhausted (runaway loop?)`);
-        const insn: Instruction | undefined = code[pc];
-        if (insn === undefined) fault("instruction", `execution ran past the end of the program (${code.length} slots) without exit`, pc - 1);
-        switch (insn.kind) {
-          case "alu": {
-            const src = insn.src.kind === "reg" ? regs[insn.src.reg]! : immToU64(insn.src.imm);
-            regs[insn.dst] = insn.width === 64 ? alu64(insn.op, regs[insn.dst]!, src) : alu32(insn.op, regs[insn.dst]!, src);
+        if (--budget < 0) throw this.fault(program, pc, "budget", `instruction budget of ${m.config.budget} exhausted (runaway loop?)`);
+        const r = dst[pc]!;
+        const s = src[pc]!;
+        // The second operand: a register, or the immediate sign-extended to 64 bits.
+        let bl: number, bh: number;
+        if (s >= 0) {
+          bl = L[s]!;
+          bh = H[s]!;
+        } else {
+          bl = imm[pc]!;
+          bh = bl >> 31;
+        }
+        switch (op[pc]) {
+          case Op.ADD64: {
+            const lo = (L[r]! >>> 0) + (bl >>> 0);
+            H[r] = H[r]! + bh + (lo > 0xffffffff ? 1 : 0);
+            L[r] = lo;
             break;
           }
-          case "neg":
-            regs[insn.dst] = insn.width === 64 ? alu64("sub", 0n, regs[insn.dst]!) : alu32("sub", 0n, regs[insn.dst]!);
-            break;
-          case "movsx":
-            regs[insn.dst] = signExtend(regs[insn.src]!, insn.bits, insn.width);
-            break;
-          case "endian":
-            regs[insn.dst] = endian(insn.order, insn.bits, regs[insn.dst]!);
-            break;
-          case "lddw":
-            regs[insn.dst] = this.lddw(m, program, insn, pc, fault);
-            pc++;
-            break;
-          case "ldx": {
-            const v = m.mem.load(regs[insn.src]! + BigInt(insn.off), insn.size);
-            regs[insn.dst] = insn.signed ? signExtend(v, (insn.size * 8) as 8 | 16 | 32, 64) : v;
+          case Op.SUB64: {
+            const lo = (L[r]! >>> 0) - (bl >>> 0);
+            H[r] = H[r]! - bh - (lo < 0 ? 1 : 0);
+            L[r] = lo;
             break;
           }
-          case "st":
-            m.mem.store(regs[insn.dst]! + BigInt(insn.off), insn.size, immToU64(insn.imm));
+          case Op.OR64:
+            L[r] = L[r]! | bl;
+            H[r] = H[r]! | bh;
             break;
-          case "stx":
-            m.mem.store(regs[insn.dst]! + BigInt(insn.off), insn.size, regs[insn.src]!);
+          case Op.AND64:
+            L[r] = L[r]! & bl;
+            H[r] = H[r]! & bh;
             break;
-          case "atomic":
-            this.atomic(m, regs, insn);
+          case Op.XOR64:
+            L[r] = L[r]! ^ bl;
+            H[r] = H[r]! ^ bh;
             break;
-          case "ldabs":
-          case "ldind":
-            fault("instruction", "legacy packet access (LD_ABS/LD_IND) is for socket filters; XDP programs cannot use it");
+          case Op.MOV64:
+            L[r] = bl;
+            H[r] = bh;
             break;
-          case "ja":
-            pc = jump(insn.off);
+          case Op.LSH64:
+            lsh64(L, H, r, bl & 63);
+            break;
+          case Op.RSH64:
+            rsh64(L, H, r, bl & 63);
+            break;
+          case Op.ARSH64:
+            arsh64(L, H, r, bl & 63);
+            break;
+          case Op.NEG64: {
+            const lo = -(L[r]! >>> 0);
+            H[r] = -H[r]! - (lo < 0 ? 1 : 0);
+            L[r] = lo;
+            break;
+          }
+          case Op.ADD32:
+            L[r] = L[r]! + bl;
+            H[r] = 0;
+            break;
+          case Op.SUB32:
+            L[r] = L[r]! - bl;
+            H[r] = 0;
+            break;
+          case Op.MUL32:
+            L[r] = Math.imul(L[r]!, bl);
+            H[r] = 0;
+            break;
+          case Op.OR32:
+            L[r] = L[r]! | bl;
+            H[r] = 0;
+            break;
+          case Op.AND32:
+            L[r] = L[r]! & bl;
+            H[r] = 0;
+            break;
+          case Op.XOR32:
+            L[r] = L[r]! ^ bl;
+            H[r] = 0;
+            break;
+          case Op.MOV32:
+            L[r] = bl;
+            H[r] = 0;
+            break;
+          case Op.LSH32:
+            L[r] = L[r]! << (bl & 31);
+            H[r] = 0;
+            break;
+          case Op.RSH32:
+            L[r] = L[r]! >>> (bl & 31);
+            H[r] = 0;
+            break;
+          case Op.ARSH32:
+            L[r] = L[r]! >> (bl & 31);
+            H[r] = 0;
+            break;
+          case Op.NEG32:
+            L[r] = -L[r]!;
+            H[r] = 0;
+            break;
+          case Op.SLOW_ALU: {
+            const insn = program.code[pc] as AluInsn;
+            const b = s >= 0 ? toBig(bl, bh) : immToU64(bl);
+            setBig(L, H, r, insn.width === 64 ? alu64(insn.op, toBig(L[r]!, H[r]!), b) : alu32(insn.op, toBig(L[r]!, H[r]!), b));
+            break;
+          }
+          case Op.MOVSX: {
+            const insn = program.code[pc] as MovsxInsn;
+            setBig(L, H, r, signExtend(toBig(bl, bh), insn.bits, insn.width));
+            break;
+          }
+          case Op.TRUNC16:
+            L[r] = L[r]! & 0xffff;
+            H[r] = 0;
+            break;
+          case Op.TRUNC32:
+            H[r] = 0;
+            break;
+          case Op.SWAP16: {
+            const v = L[r]!;
+            L[r] = ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
+            H[r] = 0;
+            break;
+          }
+          case Op.SWAP32:
+            L[r] = swap32(L[r]!);
+            H[r] = 0;
+            break;
+          case Op.SWAP64: {
+            const lo = L[r]!;
+            L[r] = swap32(H[r]!);
+            H[r] = swap32(lo);
+            break;
+          }
+          case Op.LDDW_IMM:
+            L[r] = bl;
+            H[r] = aux[pc]!;
+            pc += 2;
             continue;
-          case "jcond": {
-            const b = insn.src.kind === "reg" ? regs[insn.src.reg]! : immToU64(insn.src.imm);
-            if (compare(insn.cond, insn.width, regs[insn.dst]!, b)) {
-              pc = jump(insn.off);
+          case Op.LDDW_SLOW:
+            setBig(L, H, r, this.lddw(m, program, program.code[pc] as LddwInsn, pc));
+            pc += 2;
+            continue;
+          case Op.LDX:
+          case Op.LDXS: {
+            // Fast path: the access stays inside the window of a plain region.
+            const sz = size[pc]!;
+            const a = (bl >>> 0) + aux[pc]!;
+            const region = a >= 0 && a <= 0xffffffff && (bh & 0xffff) === 0 ? regions[bh >>> 16] : undefined;
+            if (region !== undefined && region.readCtx === undefined && a >= region.lo && a + sz <= region.hi) {
+              const view = region.view;
+              const signed = op[pc] === Op.LDXS;
+              if (sz === 1) {
+                L[r] = signed ? view.getInt8(a) : view.getUint8(a);
+                H[r] = signed ? L[r]! >> 31 : 0;
+              } else if (sz === 2) {
+                L[r] = signed ? view.getInt16(a, true) : view.getUint16(a, true);
+                H[r] = signed ? L[r]! >> 31 : 0;
+              } else if (sz === 4) {
+                L[r] = view.getInt32(a, true);
+                H[r] = signed ? L[r]! >> 31 : 0;
+              } else {
+                L[r] = view.getInt32(a, true);
+                H[r] = view.getInt32(a + 4, true);
+              }
+              break;
+            }
+            // The ctx's fields, when the access is one of them (anything else faults below).
+            if (region !== undefined && region.readCtxInto !== undefined && op[pc] === Op.LDX && a >= region.lo && a + sz <= region.hi && region.readCtxInto(a, sz, L, H, r)) break;
+            const v = m.mem.load(BigInt.asUintN(64, toBig(bl, bh) + BigInt(aux[pc]!)), sz);
+            setBig(L, H, r, op[pc] === Op.LDXS ? signExtend(v, (sz * 8) as 8 | 16 | 32, 64) : v);
+            break;
+          }
+          case Op.ST:
+          case Op.STX: {
+            const sz = size[pc]!;
+            const vl = s >= 0 ? bl : imm[pc]!;
+            const vh = s >= 0 ? bh : vl >> 31;
+            const pl = L[r]!;
+            const ph = H[r]!;
+            const a = (pl >>> 0) + aux[pc]!;
+            const region = a >= 0 && a <= 0xffffffff && (ph & 0xffff) === 0 ? regions[ph >>> 16] : undefined;
+            if (region !== undefined && region.writable && region.readCtx === undefined && a >= region.lo && a + sz <= region.hi) {
+              const view = region.view;
+              if (sz === 1) view.setUint8(a, vl);
+              else if (sz === 2) view.setUint16(a, vl, true);
+              else if (sz === 4) view.setInt32(a, vl, true);
+              else {
+                view.setInt32(a, vl, true);
+                view.setInt32(a + 4, vh, true);
+              }
+              break;
+            }
+            m.mem.store(BigInt.asUintN(64, toBig(pl, ph) + BigInt(aux[pc]!)), sz, toBig(vl, vh));
+            break;
+          }
+          case Op.ATOMIC:
+            this.atomic(m, L, H, program.code[pc] as AtomicInsn);
+            break;
+          case Op.LEGACY:
+            throw this.fault(program, pc, "instruction", "legacy packet access (LD_ABS/LD_IND) is for socket filters; XDP programs cannot use it");
+          case Op.JA:
+            if (target[pc]! < 0) throw this.jumpFault(program, pc);
+            pc = target[pc]!;
+            continue;
+          case Op.JCOND64:
+          case Op.JCOND32:
+            if (test(aux[pc]! as Cond, op[pc] === Op.JCOND64, L[r]!, H[r]!, bl, bh)) {
+              if (target[pc]! < 0) throw this.jumpFault(program, pc);
+              pc = target[pc]!;
               continue;
             }
             break;
-          }
-          case "may_goto":
+          case Op.MAY_GOTO:
             if (loops === 0) {
-              pc = jump(insn.off);
+              if (target[pc]! < 0) throw this.jumpFault(program, pc);
+              pc = target[pc]!;
               continue;
             }
             loops--;
             break;
-          case "call":
-            if (insn.target === "local") {
-              enterFunction(pc + 1 + insn.imm, pc);
-              continue;
-            }
-            if (insn.target === "kfunc") fault("call", `kfunc calls (BTF id ${insn.imm}) are not supported by the VM`);
-            if (insn.imm === HELPER_TAIL_CALL) {
-              const target = this.tailCall(m, regs, fault);
-              if (target) {
-                program = target;
-                code = target.code;
-                pc = 0;
-                continue;
+          case Op.CALL_LOCAL:
+          case Op.CALLX: {
+            let to: number;
+            if (op[pc] === Op.CALL_LOCAL) {
+              to = target[pc]!;
+              if (baseDepth + frames.length + 1 >= MAX_CALL_FRAMES) throw this.fault(program, pc, "call", `call depth exceeds ${MAX_CALL_FRAMES} frames`);
+              if (to < 0) throw this.fault(program, pc, "call", `call target ${pc + 1 + imm[pc]!} is not an instruction of ${program.name}`);
+            } else {
+              const addr = toBig(bl, bh);
+              const region = m.mem.region(addr);
+              if (region?.kind !== "func") {
+                if (addr < regionBase(1)) {
+                  m.budgetLeft = budget;
+                  setBig(L, H, 0, this.callHelper(m, Number(addr), L, H));
+                  budget = m.budgetLeft;
+                  break;
+                }
+                throw this.fault(program, pc, "call", `callx through r${s} = 0x${addr.toString(16)}, which is neither a function address nor a helper id`);
               }
-              break;
-            }
-            regs[0] = this.callHelper(m, insn.imm, regs, fault);
-            break;
-          case "callx": {
-            const target = regs[insn.reg]!;
-            const region = m.mem.region(target);
-            if (region?.kind === "func") {
               const ref = region.payload as FunctionRef;
-              if (ref.program !== program) fault("call", `callx to a function of another program (${ref.program.name})`);
-              enterFunction(ref.slot, pc);
+              if (ref.program !== program) throw this.fault(program, pc, "call", `callx to a function of another program (${ref.program.name})`);
+              to = ref.slot;
+              if (baseDepth + frames.length + 1 >= MAX_CALL_FRAMES) throw this.fault(program, pc, "call", `call depth exceeds ${MAX_CALL_FRAMES} frames`);
+              if (to < 0 || to >= program.code.length || program.code[to] === undefined) throw this.fault(program, pc, "call", `call target ${to} is not an instruction of ${program.name}`);
+            }
+            if (frames === NO_FRAMES) frames = [];
+            frames.push({ program, decoded: d, returnPc: pc + 1, saved: Int32Array.of(L[6]!, L[7]!, L[8]!, L[9]!, L[10]!, H[6]!, H[7]!, H[8]!, H[9]!, H[10]!), loops });
+            loops = BPF_MAX_LOOPS;
+            m.depth = baseDepth + frames.length;
+            L[10] = STACK_SIZE;
+            H[10] = m.stackRegion(baseDepth + frames.length) << 16;
+            pc = to;
+            continue;
+          }
+          case Op.CALL_KFUNC:
+            throw this.fault(program, pc, "call", `kfunc calls (BTF id ${imm[pc]!}) are not supported by the VM`);
+          case Op.CALL_TAIL: {
+            const next = this.tailCall(m, L, H);
+            if (next) {
+              program = next;
+              d = this.decoded(program);
+              ({ op, dst, src, aux, imm, target, size } = d);
+              pc = 0;
               continue;
             }
-            if (target < regionBase(1)) {
-              regs[0] = this.callHelper(m, Number(target), regs, fault);
-              break;
-            }
-            fault("call", `callx through r${insn.reg} = 0x${target.toString(16)}, which is neither a function address nor a helper id`);
             break;
           }
-          case "exit": {
-            const frame = frames.pop();
-            if (!frame) return regs[0]!;
+          case Op.CALL_HELPER:
+            m.budgetLeft = budget;
+            setBig(L, H, 0, this.callHelper(m, imm[pc]!, L, H));
+            budget = m.budgetLeft;
+            break;
+          case Op.EXIT: {
+            if (frames.length === 0) return;
+            const frame = frames.pop()!;
             m.depth = baseDepth + frames.length;
-            for (let i = 0; i < 5; i++) regs[6 + i] = frame.saved[i]!;
+            const saved = frame.saved;
+            for (let i = 0; i < 5; i++) {
+              L[6 + i] = saved[i]!;
+              H[6 + i] = saved[5 + i]!;
+            }
             loops = frame.loops;
             program = frame.program;
-            code = program.code;
+            d = frame.decoded;
+            ({ op, dst, src, aux, imm, target, size } = d);
             pc = frame.returnPc;
             continue;
           }
+          case Op.WRITE_R10:
+            throw this.fault(program, pc, "instruction", "writes r10, the read-only frame pointer (the kernel's verifier refuses it: frame pointer is read only)");
+          default:
+            // PAST_END: the slot after the last instruction (or the second half of an lddw reached by falling through).
+            throw this.fault(program, pc - 1, "instruction", `execution ran past the end of the program (${program.code.length} slots) without exit`);
         }
         pc++;
       }
     } catch (e) {
-      if (e instanceof RawFault) fault(e.kind, e.message);
+      if (e instanceof RawFault) throw this.fault(program, pc, e.kind, e.message);
       throw e;
     } finally {
       m.depth = baseDepth;
+      // A helper that ran callbacks already counted their instructions in m.budgetLeft.
+      m.budgetLeft = Math.min(m.budgetLeft, budget);
     }
   }
 
-  private lddw(m: Machine, program: ExecProgram, insn: Extract<Instruction, { kind: "lddw" }>, pc: number, fault: (k: FaultKind, p: string) => never): bigint {
+  // The slow paths below raise RawFaults; execute() attaches the program, instruction and line.
+
+  private lddw(m: Machine, program: ExecProgram, insn: LddwInsn, pc: number): bigint {
+    const fault = (kind: FaultKind, problem: string): never => {
+      throw new RawFault(kind, problem);
+    };
     switch (insn.pseudo) {
       case Pseudo.IMM64:
         return (BigInt(insn.hi >>> 0) << 32n) | BigInt(insn.lo >>> 0);
@@ -233,12 +501,12 @@ export class Interpreter {
     }
   }
 
-  private atomic(m: Machine, regs: bigint[], insn: Extract<Instruction, { kind: "atomic" }>): void {
-    const addr = regs[insn.dst]! + BigInt(insn.off);
+  private atomic(m: Machine, L: Int32Array, H: Int32Array, insn: AtomicInsn): void {
+    const addr = BigInt.asUintN(64, toBig(L[insn.dst]!, H[insn.dst]!) + BigInt(insn.off));
     const size = insn.size;
     const mask = size === 8 ? 0xffffffffffffffffn : 0xffffffffn;
     const old = m.mem.load(addr, size);
-    const src = regs[insn.src]! & mask;
+    const src = toBig(L[insn.src]!, H[insn.src]!) & mask;
     let next: bigint;
     switch (insn.op) {
       case "add":
@@ -257,28 +525,29 @@ export class Interpreter {
         next = src;
         break;
       case "cmpxchg":
-        next = old === (regs[0]! & mask) ? src : old;
+        next = old === (toBig(L[0]!, H[0]!) & mask) ? src : old;
         break;
     }
     m.mem.store(addr, size, next);
-    if (insn.op === "cmpxchg") regs[0] = old;
-    else if (insn.fetch) regs[insn.src] = old;
+    if (insn.op === "cmpxchg") setBig(L, H, 0, old);
+    else if (insn.fetch) setBig(L, H, insn.src, old);
   }
 
-  private callHelper(m: Machine, id: number, regs: bigint[], fault: (k: FaultKind, p: string) => never): bigint {
+  private callHelper(m: Machine, id: number, L: Int32Array, H: Int32Array): bigint {
     const helper = this.helpers(id);
-    if (!helper) return fault("call", `helper ${id} (${helperName(id)}) is not supported by the VM`);
-    return helper(m, regs[1]!, regs[2]!, regs[3]!, regs[4]!, regs[5]!);
+    if (!helper) throw new RawFault("call", `helper ${id} (${helperName(id)}) is not supported by the VM`);
+    return helper(m, toBig(L[1]!, H[1]!), toBig(L[2]!, H[2]!), toBig(L[3]!, H[3]!), toBig(L[4]!, H[4]!), toBig(L[5]!, H[5]!));
   }
 
   /** bpf_tail_call(ctx, prog_array, index): the target program, or undefined to fall through. */
-  private tailCall(m: Machine, regs: bigint[], fault: (k: FaultKind, p: string) => never): ExecProgram | undefined {
-    const map = m.mapAt(regs[2]!, "bpf_tail_call's prog_array argument (r2)");
+  private tailCall(m: Machine, L: Int32Array, H: Int32Array): ExecProgram | undefined {
+    const map = m.mapAt(toBig(L[2]!, H[2]!), "bpf_tail_call's prog_array argument (r2)");
     if (m.tailCalls >= MAX_TAIL_CALLS) return undefined;
-    const target = this.tailCallTarget(map, regs[3]! & 0xffffffffn);
-    if (!target) return undefined;
-    if (target.section !== "" && target.code.length === 0) fault("call", `tail call target ${target.name} is empty`);
+    const next = this.tailCallTarget(map, BigInt(L[3]! >>> 0));
+    if (!next) return undefined;
+    if (next.section !== "" && next.code.length === 0) throw new RawFault("call", `tail call target ${next.name} is empty`);
     m.tailCalls++;
-    return target;
+    return next;
   }
 }
+

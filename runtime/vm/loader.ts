@@ -8,7 +8,7 @@ import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
 import { linkProgram, objectPrograms } from "../object/link.js";
 import { findSection } from "../object/elf/query.js";
 import { MapType } from "../object/map-types.js";
-import { VmLoadError } from "./errors.js";
+import { VmLoadError, VmUsageError } from "./errors.js";
 import { helperTable } from "./helpers/registry.js";
 import { helperName } from "../isa/helper-ids.js";
 import { HELPER_TAIL_CALL } from "./interpreter.js";
@@ -17,9 +17,16 @@ import type { BpfMap, MapDef } from "./maps/types.js";
 import type { ExecProgram } from "./program.js";
 
 export interface VmLoadOptions {
-  /** Possible CPUs, for per-CPU maps (default 1). */
+  /** Possible CPUs, for per-CPU maps (default 1, at most MAX_CPUS). */
   readonly cpus?: number;
 }
+
+/**
+ * The most possible CPUs a kernel can have: NR_CPUS of the kernel the VM is checked against
+ * (CONFIG_NR_CPUS=256 in its /proc/config.gz; /sys/devices/system/cpu/kernel_max reads 255),
+ * which bounds nr_cpu_ids and so every per-CPU map.
+ */
+export const MAX_CPUS = 256;
 
 export interface VmObject {
   readonly license: string | undefined;
@@ -44,8 +51,11 @@ function toMapDef(d: MapDefinition): MapDef {
 }
 
 export function loadObject(input: Uint8Array | ObjectFile, options: VmLoadOptions = {}): VmObject {
-  const obj = input instanceof Uint8Array ? readObject(input) : input;
   const cpus = options.cpus ?? 1;
+  if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS) {
+    throw new VmUsageError(`${cpus} possible CPUs: a kernel has 1 to ${MAX_CPUS} (NR_CPUS of the reference kernel, which bounds nr_cpu_ids)`);
+  }
+  const obj = input instanceof Uint8Array ? readObject(input) : input;
   const defs = mapDefinitions(obj);
   const mapList = defs.map((d) => {
     try {

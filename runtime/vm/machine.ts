@@ -51,7 +51,9 @@ export class Machine {
   private readonly mapRegions = new Map<BpfMap, bigint>();
   private readonly valueRegions = new Map<Uint8Array, bigint>();
   private readonly funcRegions = new Map<ExecProgram, Map<number, bigint>>();
-  private readonly stacks: { top: bigint; bytes: Uint8Array }[] = [];
+  private readonly stacks: { top: bigint; region: number; bytes: Uint8Array }[] = [];
+  /** Register files (lo and hi halves of r0..r10) by the call depth an invocation starts at, reused across runs. */
+  readonly registerFiles: readonly { readonly L: Int32Array; readonly H: Int32Array }[] = Array.from({ length: MAX_FRAMES }, () => ({ L: new Int32Array(11), H: new Int32Array(11) }));
   private sealed = 0;
 
   constructor(public config: VmConfig) {
@@ -59,7 +61,7 @@ export class Machine {
     for (let depth = 0; depth < MAX_FRAMES; depth++) {
       const bytes = new Uint8Array(STACK_SIZE);
       const base = this.mem.add({ kind: "stack", label: `stack of frame ${depth}`, bytes, lo: 0, hi: STACK_SIZE, writable: true });
-      this.stacks.push({ top: base + BigInt(STACK_SIZE), bytes });
+      this.stacks.push({ top: base + BigInt(STACK_SIZE), region: this.mem.size - 1, bytes });
     }
     this.seal();
   }
@@ -69,18 +71,25 @@ export class Machine {
     this.sealed = this.mem.size;
   }
 
-  /** Starts a run: a fresh budget, output and helper state; regions of earlier runs unmapped. */
-  beginRun(config: VmConfig): void {
+  /** Starts a run: a fresh budget, output and helper state (but the extension `keep`); regions of earlier runs unmapped. */
+  beginRun(config: VmConfig, keep?: string): void {
     this.config = config;
     this.budgetLeft = config.budget;
     this.tailCalls = 0;
     this.depth = 0;
-    this.trace = [];
-    this.extensions.clear();
-    this.mem.truncate(this.sealed);
-    this.mapRegions.clear();
-    this.valueRegions.clear();
-    this.funcRegions.clear();
+    // Only what the last run used is reset: a run that mapped nothing costs nothing here.
+    if (this.trace.length > 0) this.trace = [];
+    if (this.extensions.size > (keep !== undefined && this.extensions.has(keep) ? 1 : 0)) {
+      const kept = keep !== undefined ? this.extensions.get(keep) : undefined;
+      this.extensions.clear();
+      if (kept !== undefined) this.extensions.set(keep!, kept);
+    }
+    if (this.mem.size > this.sealed) {
+      this.mem.truncate(this.sealed);
+      this.mapRegions.clear();
+      this.valueRegions.clear();
+      this.funcRegions.clear();
+    }
   }
 
   /** The address standing for a map (what an lddw of a map fd yields). */
@@ -135,6 +144,13 @@ export class Machine {
     const s = this.stacks[depth]!;
     s.bytes.fill(0);
     return s.top;
+  }
+
+  /** stackTop as the interpreter holds it: zeroes the stack and returns its region index. */
+  stackRegion(depth: number): number {
+    const s = this.stacks[depth]!;
+    s.bytes.fill(0);
+    return s.region;
   }
 
   /** Maps a scratch buffer (e.g. a ringbuf reservation) and returns its address. */

@@ -7,6 +7,8 @@ import { Interpreter } from "./interpreter.js";
 import { Machine } from "./machine.js";
 import { helperTable } from "./helpers/registry.js";
 import type { ExecProgram } from "./program.js";
+import { VmUsageError } from "./errors.js";
+import { splitArgs } from "./halves.js";
 import { vmConfig, type RunOptions } from "./xdp.js";
 
 const interpreter = new Interpreter((id) => helperTable.get(id), () => undefined);
@@ -25,6 +27,31 @@ export interface RawResult {
   readonly r0: bigint;
   /** The input buffer after the run. */
   readonly memory: Uint8Array | undefined;
+}
+
+/**
+ * A reusable runner for one bare program: the machine, its input region and the decoded
+ * program are made once, and each call copies the input in and runs (as runRaw does, with
+ * the same r1/r2 contract). For benchmarks and repeated runs of one program.
+ */
+export function rawRunner(insns: readonly Instruction[], capacity: number, options: RunOptions = {}): (memory: Uint8Array) => bigint {
+  const config = vmConfig(options);
+  const m = new Machine(config);
+  const buf = new Uint8Array(capacity);
+  const base = m.scratch("scratch", "input memory", buf);
+  const region = m.mem.region(base)!;
+  m.seal();
+  const program = toExecProgram("program", insns);
+  // r1 = the input's address, r2 = its length, as register halves (see splitArgs).
+  const args = splitArgs([base, 0n]);
+  return (memory) => {
+    if (memory.length > capacity) throw new VmUsageError(`input of ${memory.length} bytes is larger than the runner's ${capacity}`);
+    m.beginRun(config);
+    buf.set(memory);
+    region.hi = memory.length;
+    args[1] = memory.length;
+    return interpreter.run(m, program, args);
+  };
 }
 
 export function runRaw(insns: readonly Instruction[], memory?: Uint8Array, options: RunOptions = {}): RawResult {

@@ -18,6 +18,7 @@
 import { RawFault, VmUsageError } from "./errors.js";
 import type { Machine } from "./machine.js";
 import type { Region } from "./memory.js";
+import { splitArgs } from "./halves.js";
 
 export const XDP_FRAME_SIZE = 4096;
 export const XDP_PACKET_HEADROOM = 256;
@@ -48,9 +49,14 @@ export interface XdpState {
   redirect: RedirectTarget | undefined;
   /** The fragments of a multi-buffer frame after the linear part (empty for a linear frame). */
   frags: Uint8Array[];
+  /** The arguments of a run (r1 = the ctx address) as register halves (see splitArgs). */
+  readonly argHalves: Int32Array;
+  /** Bytes of the frame buffer any window has covered since the last loadFrame: all a program can have written. */
+  dirtyLo: number;
+  dirtyHi: number;
 }
 
-const XDP_KEY = "xdp";
+export const XDP_KEY = "xdp";
 
 export interface XdpInput {
   readonly frame: Uint8Array;
@@ -74,6 +80,9 @@ export function createXdpState(m: Machine): XdpState {
     rxQueueIndex: 0,
     redirect: undefined as RedirectTarget | undefined,
     frags: [] as Uint8Array[],
+    argHalves: new Int32Array(0) as Int32Array,
+    dirtyLo: 0,
+    dirtyHi: XDP_FRAME_SIZE,
   };
   const readCtx = (offset: number, size: number): bigint | undefined => {
     if (size !== 4) return undefined;
@@ -94,7 +103,16 @@ export function createXdpState(m: Machine): XdpState {
         return undefined;
     }
   };
-  state.ctxAddress = m.mem.add({ kind: "ctx", label: "xdp_md context", bytes: new Uint8Array(24), lo: 0, hi: 24, writable: false, readCtx });
+  const packetHi = Number(packetBase >> 32n);
+  const readCtxInto = (offset: number, size: number, L: Int32Array, H: Int32Array, r: number): boolean => {
+    if (size !== 4 || offset > 20 || offset % 4 !== 0) return false;
+    const pointer = offset <= 8;
+    L[r] = offset === 0 ? state.data : offset === 4 ? state.dataEnd : offset === 8 ? state.dataMeta : offset === 12 ? state.ingressIfindex : offset === 16 ? state.rxQueueIndex : 0;
+    H[r] = pointer ? packetHi : 0;
+    return true;
+  };
+  state.ctxAddress = m.mem.add({ kind: "ctx", label: "xdp_md context", bytes: new Uint8Array(24), lo: 0, hi: 24, writable: false, readCtx, readCtxInto });
+  state.argHalves = splitArgs([state.ctxAddress]);
   return state;
 }
 
@@ -104,9 +122,12 @@ export function loadFrame(m: Machine, s: XdpState, input: XdpInput): void {
     throw new VmUsageError(`frame of ${input.frame.length} bytes needs more than ${XDP_MAX_FRAGS} fragments; the kernel's test run refuses it with ENOMEM`);
   }
   const linear = Math.min(input.frame.length, XDP_MAX_LINEAR);
-  s.packet.bytes.fill(0);
-  s.packet.bytes.set(input.frame.subarray(0, linear), XDP_PACKET_HEADROOM);
-  s.frags = [];
+  // The buffer starts zeroed as the kernel's does; only what earlier runs could reach needs clearing.
+  s.packet.bytes.fill(0, s.dirtyLo, s.dirtyHi);
+  s.packet.bytes.set(linear === input.frame.length ? input.frame : input.frame.subarray(0, linear), XDP_PACKET_HEADROOM);
+  s.dirtyLo = XDP_PACKET_HEADROOM;
+  s.dirtyHi = XDP_PACKET_HEADROOM + linear;
+  if (s.frags.length > 0 || linear < input.frame.length) s.frags = [];
   for (let at = linear; at < input.frame.length; at += XDP_FRAG_SIZE) s.frags.push(input.frame.slice(at, at + XDP_FRAG_SIZE));
   s.data = XDP_PACKET_HEADROOM;
   s.dataMeta = XDP_PACKET_HEADROOM;
@@ -129,6 +150,8 @@ export function xdpState(m: Machine, helper: string): XdpState {
 export function syncWindow(s: XdpState): void {
   s.packet.lo = s.dataMeta;
   s.packet.hi = s.dataEnd;
+  if (s.dataMeta < s.dirtyLo) s.dirtyLo = s.dataMeta;
+  if (s.dataEnd > s.dirtyHi) s.dirtyHi = s.dataEnd;
 }
 
 /** The frame as the kernel returns it from test_run: data_meta .. data_end (metadata included), then the fragments. */

@@ -11,7 +11,7 @@ import type { ExecProgram } from "./program.js";
 import type { VmObject } from "./loader.js";
 import type { BpfMap } from "./maps/types.js";
 import { VmUsageError } from "./errors.js";
-import { ETH_HLEN, XDP_MAX_FRAGS, XDP_MAX_FRAME, XDP_MAX_LINEAR, createXdpState, frameOut, loadFrame, type RedirectTarget, type XdpState } from "./xdp-state.js";
+import { ETH_HLEN, XDP_MAX_FRAGS, XDP_MAX_FRAME, XDP_MAX_LINEAR, XDP_KEY, createXdpState, frameOut, loadFrame, type RedirectTarget, type XdpState } from "./xdp-state.js";
 
 export const XdpAction = { ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 } as const;
 const actionNames = ["XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"];
@@ -90,7 +90,8 @@ export function vmConfig(options: RunOptions): VmConfig {
 /** One machine per loaded object, with its frame buffer and ctx mapped once and reused by every run. */
 const sessions = new WeakMap<VmObject, { m: Machine; state: XdpState }>();
 
-function session(obj: VmObject, config: VmConfig): { m: Machine; state: XdpState } {
+/** The object's machine, ready for a run with `config`. */
+export function xdpSession(obj: VmObject, config: VmConfig): { m: Machine; state: XdpState } {
   let s = sessions.get(obj);
   if (!s) {
     const m = new Machine(config);
@@ -103,14 +104,25 @@ function session(obj: VmObject, config: VmConfig): { m: Machine; state: XdpState
   return s;
 }
 
-/** Runs `program` of `obj` on one frame. Map state persists in `obj` between runs, as in the kernel. */
-export function runXdp(obj: VmObject, program: string, frame: Uint8Array, options: RunOptions = {}, config: VmConfig = vmConfig(options)): XdpResult {
+/** The program named `program`, or a usage error listing the object's programs. */
+export function xdpProgram(obj: VmObject, program: string): ExecProgram {
   const prog = obj.programs.get(program);
   if (!prog) throw new VmUsageError(`no program '${program}' in the object (it has ${[...obj.programs.keys()].join(", ") || "none"})`);
+  return prog;
+}
+
+/** Runs the program once on the frame already loaded in the session; returns test_run's retval (r0's low 32 bits). */
+export function runLoaded(m: Machine, state: XdpState, prog: ExecProgram): number {
+  return interpreter.run32(m, prog, state.argHalves);
+}
+
+/** Runs `program` of `obj` on one frame. Map state persists in `obj` between runs, as in the kernel. */
+export function runXdp(obj: VmObject, program: string, frame: Uint8Array, options: RunOptions = {}, config: VmConfig = vmConfig(options)): XdpResult {
+  const prog = xdpProgram(obj, program);
   if (frame.length < ETH_HLEN) throw new XdpInputError("EINVAL", `frame of ${frame.length} bytes is shorter than an Ethernet header (${ETH_HLEN}); the kernel's test run refuses it with EINVAL`);
   if (frame.length > XDP_MAX_FRAME) throw new XdpInputError("ENOMEM", `frame of ${frame.length} bytes needs more than ${XDP_MAX_FRAGS} fragments after its ${XDP_MAX_LINEAR} linear bytes; the kernel's test run refuses it with ENOMEM`);
   if (config.cpu >= obj.cpus) throw new VmUsageError(`cpu ${config.cpu} is not one of the object's ${obj.cpus} possible CPUs`);
-  const { m, state } = session(obj, config);
+  const { m, state } = xdpSession(obj, config);
   if (options.fib) m.extensions.set(FIB_KEY, options.fib);
   loadFrame(m, state, { frame, ...(options.ingressIfindex !== undefined ? { ingressIfindex: options.ingressIfindex } : {}), ...(options.rxQueueIndex !== undefined ? { rxQueueIndex: options.rxQueueIndex } : {}) });
   const repeat = options.repeat ?? 1;
@@ -121,12 +133,11 @@ export function runXdp(obj: VmObject, program: string, frame: Uint8Array, option
     if (i > 0) {
       // Later repeats run on the frame as the previous run left it, as in the kernel.
       const trace = m.trace;
-      m.beginRun(config);
+      m.beginRun(config, XDP_KEY);
       m.trace = trace;
-      m.extensions.set("xdp", state);
       if (options.fib) m.extensions.set(FIB_KEY, options.fib);
     }
-    r0 = interpreter.run(m, prog, [state.ctxAddress]);
+    r0 = interpreter.run(m, prog, state.argHalves);
     executed += config.budget - m.budgetLeft;
   }
   const retval = Number(r0 & 0xffffffffn);
@@ -135,7 +146,8 @@ export function runXdp(obj: VmObject, program: string, frame: Uint8Array, option
     action: xdpActionName(retval),
     packet: frameOut(state),
     redirect: retval === XdpAction.REDIRECT ? state.redirect : undefined,
-    trace: m.trace,
+    // The machine's trace array is reused by the next run when it stayed empty.
+    trace: m.trace.length > 0 ? m.trace : [],
     instructions: executed,
   };
 }
