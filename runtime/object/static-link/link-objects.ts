@@ -30,18 +30,28 @@ import {
   STT_SECTION,
   SYM_SIZE,
 } from "../elf/constants.js";
-import type { ElfRelocation, ElfSection, ElfSymbol } from "../elf/types.js";
+import type { ElfFile, ElfRelocation, ElfSection, ElfSymbol } from "../elf/types.js";
 import { writeElf } from "../elf/writer.js";
 import { writeBtf, writeBtfAndExt } from "../btf/writer.js";
-import type { ObjectFile } from "../object-file.js";
 import { mergeBtf, type BtfPiece } from "./btf-merge.js";
 import { StaticLinkError } from "./errors.js";
+
+/** What the linker reads of an object (an ObjectFile is one). */
+export interface LinkObject {
+  readonly elf: ElfFile;
+  readonly btf?: Btf;
+  readonly btfExt?: BtfExt;
+}
 
 export interface LinkInput {
   /** Shown in diagnostics (the file name). */
   readonly name: string;
-  readonly obj: ObjectFile;
+  readonly obj: LinkObject;
+  /** Input section name → output section name (the chain moves XDP programs into .text). */
+  readonly renameSections?: ReadonlyMap<string, string>;
 }
+
+const outName = (input: LinkInput, name: string): string => input.renameSections?.get(name) ?? name;
 
 /** Sections the linker regenerates or drops (debug info is not carried, as libbpf does not). */
 function skipped(s: ElfSection): boolean {
@@ -76,10 +86,12 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
   const out = new Map<string, OutSection>();
   const base: Map<number, number>[] = []; // per input: input section index → offset in its output section
   const singletonFrom = new Map<string, number>();
-  inputs.forEach(({ name, obj }, ii) => {
+  inputs.forEach((input, ii) => {
+    const { name, obj } = input;
     const b = new Map<number, number>();
-    obj.elf.sections.forEach((s, si) => {
-      if (skipped(s)) return;
+    obj.elf.sections.forEach((inSec, si) => {
+      if (skipped(inSec)) return;
+      const s = { ...inSec, name: outName(input, inSec.name) };
       const o = out.get(s.name);
       if (SINGLETON.has(s.name) && o) {
         const first = o.chunks[0]!;
@@ -181,7 +193,7 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
 
   function placed(sym: ElfSymbol, ii: number): ElfSymbol {
     if (sym.shndx === SHN_UNDEF || sym.shndx >= SHN_LORESERVE) return { ...sym };
-    const secName = inputs[ii]!.obj.elf.sections[sym.shndx]!.name;
+    const secName = outName(inputs[ii]!, inputs[ii]!.obj.elf.sections[sym.shndx]!.name);
     const oi = outIndex.get(secName);
     if (oi === undefined) return { ...sym, shndx: SHN_UNDEF };
     return { ...sym, shndx: oi, value: sym.value + BigInt(base[ii]!.get(sym.shndx) ?? 0) };
@@ -189,7 +201,7 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
 
   const pieces: BtfPiece[] = inputs.map(({ obj }, ii) => ({
     btf: obj.btf ?? { types: [] },
-    sectionBase: new Map([...base[ii]!].map(([si, off]) => [obj.elf.sections[si]!.name, off])),
+    sectionBase: new Map([...base[ii]!].map(([si, off]) => [outName(inputs[ii]!, obj.elf.sections[si]!.name), off])),
     droppedVars: dropped[ii]!,
     // A kept-once section's variables come from its first input only.
     skipSections: new Set([...SINGLETON].filter((n) => singletonFrom.has(n) && singletonFrom.get(n) !== ii)),
@@ -200,11 +212,13 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
   // 3. Local symbols: each input's FILE, its static symbols; one section symbol per output section.
   const sectionSym = new Map<number, number>(); // out section index → local position
   const localMap: Map<number, number>[] = inputs.map(() => new Map());
-  inputs.forEach(({ obj }, ii) => {
+  inputs.forEach((input, ii) => {
+    const { obj } = input;
     obj.elf.symbols.forEach((sym, idx) => {
       if (idx === 0 || sym.bind !== STB_LOCAL) return;
       if (sym.type === STT_SECTION) {
-        const secName = obj.elf.sections[sym.shndx]?.name;
+        const inName = obj.elf.sections[sym.shndx]?.name;
+        const secName = inName === undefined ? undefined : outName(input, inName);
         const oi = secName === undefined ? undefined : outIndex.get(secName);
         if (oi === undefined) return;
         if (!sectionSym.has(oi)) {
@@ -214,7 +228,7 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
         localMap[ii]!.set(idx, sectionSym.get(oi)!);
         return;
       }
-      if (sym.type !== STT_FILE && sym.shndx !== SHN_ABS && sym.shndx < SHN_LORESERVE && !outIndex.has(obj.elf.sections[sym.shndx]?.name ?? "\0")) return;
+      if (sym.type !== STT_FILE && sym.shndx !== SHN_ABS && sym.shndx < SHN_LORESERVE && !outIndex.has(outName(input, obj.elf.sections[sym.shndx]?.name ?? "\0"))) return;
       localMap[ii]!.set(idx, locals.length);
       locals.push(sym.type === STT_FILE ? { ...sym } : placed(sym, ii));
     });
@@ -230,9 +244,10 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
 
   // 4. Relocations moved with their sections.
   const relocations = new Map<number, ElfRelocation[]>();
-  inputs.forEach(({ name, obj }, ii) => {
+  inputs.forEach((input, ii) => {
+    const { name, obj } = input;
     for (const [target, rels] of obj.elf.relocations) {
-      const t = obj.elf.sections[target]!;
+      const t = { ...obj.elf.sections[target]!, name: outName(input, obj.elf.sections[target]!.name) };
       if (skipped(t) || SINGLETON.has(t.name)) continue;
       const oi = outIndex.get(t.name)!;
       const off = base[ii]!.get(target)!;
@@ -288,17 +303,20 @@ export function linkObjects(inputs: readonly LinkInput[]): Uint8Array {
 function mergeExt(inputs: readonly LinkInput[], base: readonly Map<number, number>[], idMaps: readonly ((id: TypeId) => TypeId)[], order: readonly string[]): BtfExt {
   const collect = <R extends { insnOff: number }>(pick: (e: BtfExt) => ExtSection<R>[], fix: (r: R, ii: number) => R): ExtSection<R>[] => {
     const by = new Map<string, R[]>();
-    inputs.forEach(({ obj }, ii) => {
+    inputs.forEach((input, ii) => {
+      const { obj } = input;
       if (!obj.btfExt) return;
       for (const sec of pick(obj.btfExt)) {
         const si = obj.elf.sections.findIndex((s) => s.name === sec.section);
         const off = base[ii]!.get(si) ?? 0;
-        const list = by.get(sec.section) ?? [];
+        const to = outName(input, sec.section);
+        const list = by.get(to) ?? [];
         for (const r of sec.records) list.push(fix({ ...r, insnOff: r.insnOff + off }, ii));
-        by.set(sec.section, list);
+        by.set(to, list);
       }
     });
-    return order.filter((n) => by.has(n)).map((n) => ({ section: n, records: by.get(n)! }));
+    // The kernel wants each section's records in instruction order (sort is stable).
+    return order.filter((n) => by.has(n)).map((n) => ({ section: n, records: by.get(n)!.sort((a, b) => a.insnOff - b.insnOff) }));
   };
   return {
     funcInfo: collect((e) => e.funcInfo, (r, ii) => ({ ...r, typeId: idMaps[ii]!(r.typeId) })),
