@@ -1,8 +1,9 @@
 // BTF merging for the static linker: every input's types appended (ids shifted), then
 // structurally equal types collapsed into one (partition refinement, so cyclic types
-// through pointers dedupe too), DATASECs rebuilt per output section from the inputs'
-// entries moved by each input's offset in that section. Static VARs stay per object, as
-// libbpf keeps static symbols apart. Deterministic: representatives are the lowest ids.
+// through pointers dedupe too; equal FUNCs of different objects collapse as
+// btf__dedup collapses them; VARs never do), DATASECs rebuilt per output section from the inputs'
+// entries moved by each input's offset in that section. Deterministic: representatives
+// are the lowest ids.
 
 import { typeById, type Btf, type BtfDatasec, type BtfType, type BtfVarSecinfo, type TypeId } from "../btf/types.js";
 
@@ -40,12 +41,10 @@ function refsOf(t: BtfType): TypeId[] {
 }
 
 /** A type's own content with its references blanked: equal keys + equal referenced classes = equal types. */
-function localKey(t: BtfType, owner: number): string {
-  const blank = mapTypeRefs(t, () => 0);
-  const json = JSON.stringify(blank, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
-  // Static VARs (and the FUNCs of static functions) belong to their object.
-  const isStatic = (t.kind === "VAR" || t.kind === "FUNC") && t.linkage === 0;
-  return isStatic ? `${owner}|${json}` : json;
+function localKey(t: BtfType, index: number): string {
+  // btf__dedup leaves VARs alone: each stays its own type.
+  if (t.kind === "VAR") return `var#${index}`;
+  return JSON.stringify(mapTypeRefs(t, () => 0), (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
 }
 
 export interface BtfPiece {
@@ -71,20 +70,21 @@ export interface MergedBtf {
 export function mergeBtf(pieces: readonly BtfPiece[], sectionSizes: ReadonlyMap<string, number>, sectionOrder: readonly string[]): MergedBtf {
   // 1. Concatenate every non-DATASEC type; DATASEC entries are collected per section name.
   const all: BtfType[] = [];
-  const owner: number[] = [];
   const shifts: Map<TypeId, TypeId>[] = [];
   const secs = new Map<string, { vars: BtfVarSecinfo[] }>();
   pieces.forEach((p, pi) => {
     const local = new Map<TypeId, TypeId>();
+    // VARs resolved to another object's definition, or of a kept-once section's later copy, are not carried.
+    const gone = new Set(p.droppedVars);
+    for (const t of p.btf.types) if (t.kind === "DATASEC" && p.skipSections.has(t.name)) for (const v of t.vars) gone.add(v.type);
     p.btf.types.forEach((t, i) => {
-      if (t.kind === "DATASEC") return;
+      if (t.kind === "DATASEC" || gone.has(i + 1)) return;
       local.set(i + 1, all.length + 1 + local.size);
     });
     const shift = (id: TypeId): TypeId => (id === 0 ? 0 : (local.get(id) ?? 0));
-    p.btf.types.forEach((t) => {
-      if (t.kind === "DATASEC") return;
+    p.btf.types.forEach((t, i) => {
+      if (t.kind === "DATASEC" || gone.has(i + 1)) return;
       all.push(mapTypeRefs(t, shift));
-      owner.push(pi);
     });
     p.btf.types.forEach((t) => {
       if (t.kind !== "DATASEC" || p.skipSections.has(t.name)) return;
@@ -106,7 +106,7 @@ export function mergeBtf(pieces: readonly BtfPiece[], sectionSizes: ReadonlyMap<
     if (c === undefined) intern.set(key, (c = intern.size));
     return c;
   };
-  let cls = all.map((t, i) => classOf(localKey(t, owner[i]!)));
+  let cls = all.map((t, i) => classOf(localKey(t, i)));
   let count = new Set(cls).size;
   for (;;) {
     intern.clear();
