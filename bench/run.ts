@@ -6,6 +6,7 @@ import { benchCompile, printCompileBench } from "./compile.js";
 import { kernelOracle } from "./kernel-oracle.js";
 import { benchCorpus, benchVerify, printCorpusBench, printVerifyBench } from "./verify.js";
 import { benchVm } from "./vm.js";
+import { benchChain, printChainBench } from "./chain.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const sharedDir = process.env.TSBPF_SHARED ?? join(root, "..", "shared");
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   printCompileBench(benchCompile(root, kernel), kernel);
   printVerifyBench(await benchVerify(root, referenceDir, kernel), kernel);
   printCorpusBench(benchCorpus(corpusDir, labelsPath), corpusDir);
+  printChainBench(await benchChain(kernel));
 }
 
 main().catch((e: unknown) => {
