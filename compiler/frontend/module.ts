@@ -4,7 +4,7 @@
 // own section), folded numeric
 // constants, and the license. Anything else at module level is a diagnostic.
 
-import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
+import { Node, SyntaxKind, ts, type ExpressionStatement, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
 import { MapType } from "../../runtime/object/map-types.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
@@ -12,6 +12,7 @@ import { INT_NAMES, intTypeOf, sizeOf, valueTypeOf, type ArrayType, type IntType
 import { constantValue } from "./constants.js";
 import { mapOptions } from "./map-options.js";
 import { scanSectionGlobal } from "./section-globals.js";
+import { scanRunConfig, type RunConfigDecl } from "./run-config.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 
 export interface MapDecl {
@@ -59,6 +60,8 @@ export interface ModuleInfo {
   readonly constants: Map<string, bigint>;
   /** Module-level `const T = [f, g]`: tables of function values. */
   readonly functionTables: Map<string, FunctionTable>;
+  /** `xdpRunConfig(prog, …)`: libxdp run configs, in source order. */
+  readonly runConfigs: RunConfigDecl[];
   license: string | undefined;
 }
 
@@ -108,7 +111,8 @@ const FIXED_KV: Partial<Record<MapType, { key: ValueType; value: ValueType }>> =
 const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo {
-  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), license: undefined };
+  const info: ModuleInfo = { source, programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), runConfigs: [], license: undefined };
+  const deferred: ExpressionStatement[] = [];
   for (const stmt of source.getStatements()) {
     if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
     if (Node.isEnumDeclaration(stmt)) {
@@ -128,7 +132,13 @@ export function scanModule(source: SourceFile, sink: DiagnosticSink): ModuleInfo
       sink.error(stmt, Code.Unsupported, "classes are not supported in BPF programs", "declare data as an `interface` (a struct); write behaviour as functions");
       continue;
     }
-    sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
+    if (Node.isExpressionStatement(stmt)) deferred.push(stmt);
+    else sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
+  }
+  // Run configs name programs, which may be declared after them.
+  const programs = new Set(info.programs.map((p) => p.name));
+  for (const stmt of deferred) {
+    if (!scanRunConfig(stmt, programs, info.constants, info.runConfigs, sink)) sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
   }
   if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
   return info;
