@@ -21,7 +21,9 @@ const HINT = "write `xdpRunConfig(prog, { priority: 10, chainActions: [XdpAction
 export function scanRunConfig(stmt: ExpressionStatement, programs: ReadonlySet<string>, constants: ReadonlyMap<string, bigint>, out: RunConfigDecl[], sink: DiagnosticSink): boolean {
   const call = stmt.getExpression();
   if (!Node.isCallExpression(call) || call.getExpression().getText() !== "xdpRunConfig") return false;
-  const [prog, config, ...rest] = call.getArguments();
+  const [prog, rawConfig, ...rest] = call.getArguments();
+  let config = rawConfig;
+  while (config && (Node.isAsExpression(config) || Node.isSatisfiesExpression(config) || Node.isParenthesizedExpression(config))) config = config.getExpression();
   const fail = (node: Node, message: string): boolean => (sink.error(node, Code.Unsupported, message, HINT), true);
   if (!prog || !config || rest.length > 0) return fail(call, "xdpRunConfig takes a program and a config object");
   if (!Node.isIdentifier(prog) || !programs.has(prog.getText())) return fail(prog, `'${prog.getText()}' is not an exported program of this file`);
