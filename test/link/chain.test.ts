@@ -167,4 +167,23 @@ char LICENSE[] SEC("license") = "GPL";
       k2.close();
     }
   });
+
+  it("is deterministic, and refuses bad chain options with one line each", () => {
+    const a = join(dir, "det-a.o");
+    const b = join(dir, "det-b.o");
+    expect(tsbpf(["link", blocklist, count, "--chain", "root", "-o", a]).stderr).toBe("");
+    expect(tsbpf(["link", blocklist, count, "--chain", "root", "-o", b]).stderr).toBe("");
+    expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);
+    const err = (args: string[]): string => {
+      const r = tsbpf(["link", blocklist, count, "-o", join(dir, "bad.o"), ...args]);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      return r.stderr;
+    };
+    expect(err(["--priority", "xdp_count=1"])).toMatch(/--priority and --chain-actions need --chain NAME/);
+    expect(err(["--chain", "root", "--priority", "nope=1"])).toMatch(/'nope', which is not an XDP program of the inputs \(xdp_blocklist, xdp_count\)/);
+    expect(err(["--chain", "root", "--chain-actions", "xdp_count=PASS,FLY"])).toMatch(/unknown XDP action 'FLY'/);
+    expect(err(["--chain", "xdp_count"])).toMatch(/an input already has a program of that name/);
+    expect(err(["--chain", "root", "--priority", "xdp_count=high"])).toMatch(/'high' is not an integer/);
+  });
 });
