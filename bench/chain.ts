@@ -1,8 +1,9 @@
 // Chain benchmark: what the `tsbpf link --chain` rootlet costs per chained program. Chains of
-// 1, 2, 4, 8 and 10 trivial XDP_PASS programs (one tsbpf-built object each) against one such
+// 1, 2, 4, 8 and 10 trivial XDP_PASS programs (one tsbpf-built object holding them) against one such
 // program alone, in the kernel (BPF_PROG_TEST_RUN's own timer, repeat 1e6, best of 5) and in
 // the VM (tinybench), and beside a clang-built C twin of each chain (the kernel's cost of a
-// BPF-to-BPF call on this machine). Per chained program = (chain − single) / N.
+// BPF-to-BPF call on this machine), and with the bodies inlined (--inline). Per chained
+// program = (chain − single) / N.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,9 @@ export interface ChainBenchRow {
   readonly vmNs: number;
   /** The C twin: a clang-built root calling N noinline functions the same way. */
   readonly clangNs?: number | undefined;
+  /** The rootlet with the bodies inlined (--inline). */
+  readonly inlineKernelNs?: number | undefined;
+  readonly inlineVmNs?: number | undefined;
 }
 
 export const CHAIN_SIZES = [1, 2, 4, 8, 10] as const;
@@ -80,7 +84,15 @@ export async function benchChain(kernel: KernelOracle): Promise<ChainBenchRow[]>
         writeFileSync(join(dir, `twin${n}.c`), twinSource(n));
         clangNs = kernelNs(new Uint8Array(readFileSync(compileTwin(clang, join(dir, `twin${n}.c`), dir, `twin${n}`).object)), "root");
       }
-      rows.push({ programs: n, kernelNs: kernel.ok ? kernelNs(bytes, "chain") : undefined, vmNs: await vmNs(bytes, "chain"), clangNs });
+      const inlined = linkChain([{ name: `pass${n}.o`, obj: readObject(objOf(n)) }], { name: "chain", inline: true }).bytes;
+      rows.push({
+        programs: n,
+        kernelNs: kernel.ok ? kernelNs(bytes, "chain") : undefined,
+        vmNs: await vmNs(bytes, "chain"),
+        clangNs,
+        inlineKernelNs: kernel.ok ? kernelNs(inlined, "chain") : undefined,
+        inlineVmNs: await vmNs(inlined, "chain"),
+      });
     }
     return rows;
   } finally {
@@ -92,9 +104,9 @@ export function printChainBench(rows: readonly ChainBenchRow[]): void {
   const single = rows[0]!;
   const f = (v: number | undefined, d = 1): string => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(d));
   console.log("\nXDP chain rootlet (tsbpf link --chain) over trivial XDP_PASS programs, ns per packet");
-  console.log(`${"programs".padEnd(10)} ${"kernel ns".padStart(10)} ${"per prog".padStart(9)} ${"C twin ns".padStart(10)} ${"per prog".padStart(9)} ${"VM ns".padStart(10)} ${"per prog".padStart(9)}`);
+  console.log(`${"programs".padEnd(10)} ${"kernel ns".padStart(10)} ${"per prog".padStart(9)} ${"C twin ns".padStart(10)} ${"per prog".padStart(9)} ${"VM ns".padStart(10)} ${"per prog".padStart(9)} ${"inline ns".padStart(10)} ${"per prog".padStart(9)} ${"inl. VM".padStart(10)} ${"per prog".padStart(9)}`);
   for (const r of rows) {
     const per = (a: number | undefined, b: number | undefined): number | undefined => (r.programs === 0 || a === undefined || b === undefined ? undefined : (a - b) / r.programs);
-    console.log(`${(r.programs === 0 ? "alone" : String(r.programs)).padEnd(10)} ${f(r.kernelNs).padStart(10)} ${f(per(r.kernelNs, single.kernelNs), 2).padStart(9)} ${f(r.clangNs).padStart(10)} ${f(per(r.clangNs, single.kernelNs), 2).padStart(9)} ${f(r.vmNs).padStart(10)} ${f(per(r.vmNs, single.vmNs), 1).padStart(9)}`);
+    console.log(`${(r.programs === 0 ? "alone" : String(r.programs)).padEnd(10)} ${f(r.kernelNs).padStart(10)} ${f(per(r.kernelNs, single.kernelNs), 2).padStart(9)} ${f(r.clangNs).padStart(10)} ${f(per(r.clangNs, single.kernelNs), 2).padStart(9)} ${f(r.vmNs).padStart(10)} ${f(per(r.vmNs, single.vmNs), 1).padStart(9)} ${f(r.inlineKernelNs).padStart(10)} ${f(per(r.inlineKernelNs, single.kernelNs), 2).padStart(9)} ${f(r.inlineVmNs).padStart(10)} ${f(per(r.inlineVmNs, single.vmNs), 1).padStart(9)}`);
   }
 }

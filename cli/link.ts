@@ -16,6 +16,8 @@ export interface LinkCommandOptions {
   readonly priority?: readonly string[];
   /** "prog=PASS,DROP" each. */
   readonly chainActions?: readonly string[];
+  /** --inline: the programs' bodies copied into the rootlet. */
+  readonly inline?: boolean;
 }
 
 function pairs<T>(list: readonly string[] | undefined, flag: string, value: (v: string) => T): Map<string, T> {
@@ -32,7 +34,7 @@ function pairs<T>(list: readonly string[] | undefined, flag: string, value: (v: 
 export function linkCommand(o: LinkCommandOptions): string {
   const inputs = o.files.map((f) => ({ name: f, obj: readObject(readObjectInput(f)) }));
   if (o.chain === undefined) {
-    if ((o.priority?.length ?? 0) + (o.chainActions?.length ?? 0) > 0) throw new StaticLinkError("--priority and --chain-actions need --chain NAME");
+    if ((o.priority?.length ?? 0) + (o.chainActions?.length ?? 0) > 0 || o.inline) throw new StaticLinkError("--priority, --chain-actions and --inline need --chain NAME");
     writeFileSync(o.output, linkObjects(inputs));
     return "";
   }
@@ -41,7 +43,7 @@ export function linkCommand(o: LinkCommandOptions): string {
     return Number(v);
   });
   const chainActions = pairs(o.chainActions, "--chain-actions", parseChainActions);
-  const { bytes, order } = linkChain(inputs, { name: o.chain, priority, chainActions });
+  const { bytes, order } = linkChain(inputs, { name: o.chain, priority, chainActions, inline: o.inline === true });
   writeFileSync(o.output, bytes);
   const actions = (bits: number): string => XDP_ACTIONS.filter((_a, i) => (bits & (1 << i)) !== 0).join(",") || "-";
   return order.map((p, i) => `${i + 1}. ${p.name} (${p.file}) priority ${p.priority} chain on ${actions(p.chainActions)}\n`).join("");

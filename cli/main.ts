@@ -58,8 +58,9 @@ program
   .option("--chain <name>", "add an XDP program NAME calling every input XDP program in priority order (libxdp's dispatcher semantics)")
   .option("--priority <prog=N>", "override a program's run priority (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option("--chain-actions <prog=ACTIONS>", "override the actions that go on to the next program, e.g. prog=PASS,DROP (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-  .action((files: string[], o: { output: string; chain?: string; priority: string[]; chainActions: string[] }) =>
-    guarded(o.output, () => linkCommand({ files, output: o.output, ...(o.chain !== undefined ? { chain: o.chain } : {}), priority: o.priority, chainActions: o.chainActions })),
+  .option("--inline", "with --chain: copy the programs' bodies into NAME instead of calling them (saves a call per program)")
+  .action((files: string[], o: { output: string; chain?: string; priority: string[]; chainActions: string[]; inline?: boolean }) =>
+    guarded(o.output, () => linkCommand({ files, output: o.output, ...(o.chain !== undefined ? { chain: o.chain } : {}), priority: o.priority, chainActions: o.chainActions, inline: o.inline === true })),
   );
 
 program

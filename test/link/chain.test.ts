@@ -1,8 +1,8 @@
 // `tsbpf link --chain`: three programs built from separate TypeScript sources, chained by the
 // rootlet, agree with running the three one after another (libxdp's order and chain-call
 // rule), in the kernel (BPF_PROG_TEST_RUN, loaded through the `tsbpf/kernel` package export)
-// and in our VM: actions, frames and maps. A chain mixing a clang-built and a tsbpf-built
-// program works the same way.
+// and in our VM: actions, frames and maps, with the programs called or inlined (--inline). A
+// chain mixing a clang-built and a tsbpf-built program works the same way.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,10 +72,10 @@ describe.skipIf(!usable)("tsbpf link --chain", () => {
   const count = build("count", COUNT);
   const nodns = build("nodns", DNS_DROP);
 
-  it("three TS programs: the rootlet = running them one after another (kernel and VM)", () => {
-    const chained = join(dir, "chain.o");
+  it.each([["called", []], ["inlined (--inline)", ["--inline"]]])("three TS programs %s: the rootlet = running them one after another (kernel and VM)", (_how, extra) => {
+    const chained = join(dir, `chain${extra.length}.o`);
     // Order by priority: count (10), nodns (20), blocklist (default 50).
-    const r = tsbpf(["link", blocklist, nodns, count, "--chain", "root", "--priority", "xdp_count=10", "--priority", "xdp_nodns=20", "-o", chained]);
+    const r = tsbpf(["link", blocklist, nodns, count, "--chain", "root", "--priority", "xdp_count=10", "--priority", "xdp_nodns=20", ...extra, "-o", chained]);
     expect(r.stderr).toBe("");
     expect(r.stdout.split("\n")[0]).toContain("xdp_count");
     const order = ["xdp_count", "xdp_nodns", "xdp_blocklist"] as const;
@@ -132,7 +132,7 @@ char LICENSE[] SEC("license") = "GPL";
     expect(cc.stderr).toBe("");
     const out = join(dir, "mixed.o");
     // c_drop (60) after xdp_count (50): count sees every packet; c_drop's DROP chains on (its run config).
-    const r = tsbpf(["link", co, count, "--chain", "mixed", "-o", out]);
+    const r = tsbpf(["link", co, count, "--chain", "mixed", "--inline", "-o", out]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(`1. xdp_count (${count}) priority 50 chain on PASS\n2. c_drop (${co}) priority 60 chain on DROP,PASS\n`);
     const k = KernelObject.load(readFileSync(out));
@@ -180,7 +180,7 @@ char LICENSE[] SEC("license") = "GPL";
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       return r.stderr;
     };
-    expect(err(["--priority", "xdp_count=1"])).toMatch(/--priority and --chain-actions need --chain NAME/);
+    expect(err(["--priority", "xdp_count=1"])).toMatch(/--priority, --chain-actions and --inline need --chain NAME/);
     expect(err(["--chain", "root", "--priority", "nope=1"])).toMatch(/'nope', which is not an XDP program of the inputs \(xdp_blocklist, xdp_count\)/);
     expect(err(["--chain", "root", "--chain-actions", "xdp_count=PASS,FLY"])).toMatch(/unknown XDP action 'FLY'/);
     expect(err(["--chain", "xdp_count"])).toMatch(/an input already has a program of that name/);

@@ -12,6 +12,7 @@ import { R_BPF_64_32, SHF_ALLOC, SHF_EXECINSTR, STB_GLOBAL, STT_FUNC, STT_NOTYPE
 import { objectPrograms } from "../link.js";
 import type { ObjectFile } from "../object-file.js";
 import { StaticLinkError } from "./errors.js";
+import { inlineRootlet } from "./chain-inline.js";
 import { linkObjects, type LinkInput, type LinkObject } from "./link-objects.js";
 import { readRunConfig, type RunConfig } from "./run-config.js";
 
@@ -20,6 +21,8 @@ export interface ChainOptions {
   /** Per program name: overrides of the objects' run configs. */
   readonly priority?: ReadonlyMap<string, number>;
   readonly chainActions?: ReadonlyMap<string, number>;
+  /** Copy the programs' bodies into the rootlet instead of calling them (chain-inline.ts). */
+  readonly inline?: boolean;
 }
 
 export interface ChainedProgram extends RunConfig {
@@ -55,7 +58,8 @@ export function linkChain(inputs: readonly LinkInput[], options: ChainOptions): 
     const rename = new Map(progs.map((p) => [p.section, ".text"]));
     return { ...input, obj: staticFuncs(input.obj, new Set(progs.map((p) => p.name))), renameSections: rename };
   });
-  return { bytes: linkObjects([...moved, { name: `rootlet ${options.name}`, obj: rootletObject(options.name, order) }]), order };
+  const linked = linkObjects([...moved, { name: `rootlet ${options.name}`, obj: rootletObject(options.name, order) }]);
+  return { bytes: options.inline ? inlineRootlet(linked, options.name, order) : linked, order };
 }
 
 /** The object with the named FUNCs' BTF linkage made static (the ELF symbols stay global, for resolution). */
