@@ -186,4 +186,23 @@ char LICENSE[] SEC("license") = "GPL";
     expect(err(["--chain", "xdp_count"])).toMatch(/an input already has a program of that name/);
     expect(err(["--chain", "root", "--priority", "xdp_count=high"])).toMatch(/'high' is not an integer/);
   });
+
+  it("--inline refuses bodies that leave no callee-saved register for ctx; called, the same chain links", () => {
+    const c = join(dir, "busy.c");
+    writeFileSync(c, `#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nSEC("xdp") int busy(struct xdp_md *ctx) { asm volatile("r6 = 1; r7 = 1; r8 = 1; r9 = 1" ::: "r6", "r7", "r8", "r9"); return XDP_PASS; }\nchar LICENSE[] SEC("license") = "GPL";\n`);
+    const o = join(dir, "busy.o");
+    expect(spawnSync("clang-19", ["-O2", "-g", "--target=bpf", "-mcpu=v3", "-I/usr/include/x86_64-linux-gnu", "-c", c, "-o", o]).status).toBe(0);
+    const out = join(dir, "busy-chain.o");
+    const r = tsbpf(["link", o, "--chain", "root", "--inline", "-o", out]);
+    expect(r.stderr).toBe(`tsbpf: error: ${out}: --inline: the programs write all of r6-r9, leaving no register to keep ctx in; link without --inline\n`);
+    expect(tsbpf(["link", o, "--chain", "root", "-o", out]).status).toBe(0);
+    const k = KernelObject.load(readFileSync(out));
+    const alone = KernelObject.load(readFileSync(o));
+    try {
+      expect(testRunXdp(k.program("root").fd, PACKETS[0]!).retval).toBe(testRunXdp(alone.program("busy").fd, PACKETS[0]!).retval);
+    } finally {
+      k.close();
+      alone.close();
+    }
+  });
 });
