@@ -30,10 +30,11 @@ static __attribute__((noinline)) int helper(int x) { return x * dval + factor; }
 SEC("xdp") int prog_d(struct xdp_md *ctx) { __u32 k = 2; __u64 *v = bpf_map_lookup_elem(&counts, &k); bss_hits++; if (v) *v += helper(bss_hits); return XDP_PASS; }
 char LICENSE[] SEC("license") = "GPL";
 `;
-const C_E = `${HEAD}${MAP}static volatile const int factor = 7;
+const C_E = `${HEAD}${MAP}struct xdp_md___mine { __u32 data; __u32 data_end; } __attribute__((preserve_access_index));
+static volatile const int factor = 7;
 static int bss_hits;
 static __attribute__((noinline)) int helper(int x) { return x + factor; }
-SEC("xdp") int prog_e(struct xdp_md *ctx) { __u32 k = 3; __u64 *v = bpf_map_lookup_elem(&counts, &k); bss_hits += 2; if (v) *v += helper(bss_hits); return ctx->data_end - ctx->data > 60 ? XDP_DROP : XDP_PASS; }
+SEC("xdp") int prog_e(struct xdp_md *ctx) { __u32 k = 3; __u64 *v = bpf_map_lookup_elem(&counts, &k); bss_hits += 2; if (v) *v += helper(bss_hits); return __builtin_preserve_field_info(((struct xdp_md___mine *)ctx)->data_end, 2) && ctx->data_end - ctx->data > 60 ? XDP_DROP : XDP_PASS; }
 char LICENSE[] SEC("license") = "GPL";
 `;
 const TS_COUNT = `import { HashMap, UpdateFlags, XdpAction, type XdpContext, type u32 } from "tsbpf";
@@ -111,6 +112,9 @@ describe.skipIf(!usable)("tsbpf link = bpftool gen object", () => {
     expect(r.stderr).toBe("");
     expect(shape(ours)).toEqual(shape(theirs));
     expect(tool("bpftool", ["btf", "dump", "file", ours]).out).toBe(tool("bpftool", ["btf", "dump", "file", theirs]).out);
+    // .BTF.ext: func_info, line_info and CO-RE relocations the same, record for record (the BTF ids agree).
+    const ext = (p: string): unknown => readObject(new Uint8Array(readFileSync(p))).btfExt;
+    expect(ext(ours)).toEqual(ext(theirs));
     const dis = (p: string): string => tool("llvm-objdump-19", ["-dr", "--no-show-raw-insn", p]).out.split("\n").slice(2).join("\n");
     expect(dis(ours)).toBe(dis(theirs));
 
@@ -145,7 +149,15 @@ describe.skipIf(!usable)("tsbpf link = bpftool gen object", () => {
     }
   });
 
-  it("refuses what libbpf refuses: two strong definitions, differing license sections", () => {
+  it("carries CO-RE relocations", () => {
+    const o = readObject(new Uint8Array(readFileSync(e)));
+    expect(o.btfExt?.coreRelos.flatMap((c) => c.records).length).toBeGreaterThan(0);
+  });
+
+  it("refuses what libbpf refuses: two strong definitions, differing license sections, weak maps defined differently", () => {
+    const other = clang("other-map", `${HEAD}${MAP.replace("max_entries, 4", "max_entries, 8")}SEC("xdp") int p3(struct xdp_md *ctx) { return XDP_PASS; }\nchar LICENSE[] SEC("license") = "GPL";\n`);
+    expect(tool("bpftool", ["gen", "object", join(dir, "x.o"), d, other]).status).not.toBe(0);
+    expect(tsbpf(["link", d, other, "-o", join(dir, "y.o")]).stderr).toBe(`tsbpf: error: ${join(dir, "y.o")}: map 'counts' is defined differently in ${d} and ${other}\n`);
     const strong = clang("strong", `${HEAD}int dval = 4;\nSEC("xdp") int other(struct xdp_md *ctx) { return dval; }\nchar LICENSE[] SEC("license") = "GPL";\n`);
     expect(tool("bpftool", ["gen", "object", join(dir, "x.o"), d, strong]).status).not.toBe(0);
     const r = tsbpf(["link", d, strong, "-o", join(dir, "y.o")]);
