@@ -7,6 +7,7 @@ import { kernelOracle } from "./kernel-oracle.js";
 import { benchCorpus, benchVerify, printCorpusBench, printVerifyBench } from "./verify.js";
 import { benchVm, benchVmBatch } from "./vm.js";
 import { anchorFrame, benchAnchor } from "./anchor.js";
+import { benchChain, printChainBench } from "./chain.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const sharedDir = process.env.TSBPF_SHARED ?? join(root, "..", "shared");
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   printCompileBench(benchCompile(root, kernel), kernel);
   printVerifyBench(await benchVerify(root, referenceDir, kernel), kernel);
   printCorpusBench(benchCorpus(corpusDir, labelsPath), corpusDir);
+  printChainBench(await benchChain(kernel));
 }
 
 main().catch((e: unknown) => {

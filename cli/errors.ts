@@ -6,6 +6,7 @@ import { VmFault, VmLoadError, VmUsageError } from "../runtime/vm/errors.js";
 import { CaptureFormatError } from "../runtime/packet/capture/index.js";
 import { XdpInputError } from "../runtime/vm/xdp.js";
 import { VerifierRefusal } from "./verify.js";
+import { StaticLinkError } from "../runtime/object/static-link/errors.js";
 import { InputError, fsReason } from "./inputs.js";
 import { BpfSyscallError, BtfLoadError, KernelUsageError, UnsupportedProgramError, VerifierRejection } from "../runtime/kernel/index.js";
 
@@ -15,6 +16,7 @@ export function describeError(file: string, e: unknown): string {
   if (e instanceof VmLoadError || e instanceof VmFault || e instanceof XdpInputError || e instanceof VmUsageError || e instanceof CaptureFormatError) return `${file}: ${e.message}`;
   if (e instanceof BpfSyscallError || e instanceof VerifierRejection || e instanceof UnsupportedProgramError || e instanceof KernelUsageError || e instanceof BtfLoadError) return `${file}: ${e.message}`;
   if (e instanceof VerifierRefusal) return `${file}: ${e.message}`;
+  if (e instanceof StaticLinkError) return `${file}: ${e.message}`;
   if (e instanceof InputError) return `${e.file}: ${e.message}`;
   // Any other file the command opened (an output it writes …) is named itself, not the object.
   if (e instanceof Error && "path" in e && fsReason(e) !== undefined) return `${String(e.path)}: ${fsReason(e)}${"syscall" in e ? ` (${String(e.syscall)})` : ""}`;

@@ -10,6 +10,7 @@ import { describeError } from "./errors.js";
 import { readObject } from "../runtime/object/object-file.js";
 import { parseTarget, printProgress, VerifierRefusal, verifyBytes } from "./verify.js";
 import { buildCommand } from "./build.js";
+import { linkCommand } from "./link.js";
 import { chooseProgram, readObjectInput } from "./inputs.js";
 import { buildPacket, PacketSpecError } from "./packet-spec.js";
 import { PacketBuildError } from "../runtime/packet/index.js";
@@ -48,6 +49,19 @@ program
     const failed = await buildCommand({ files, ...(o.output !== undefined ? { output: o.output } : {}), ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), target: o.target, verify: o.verify });
     if (failed > 0) process.exitCode = 1;
   });
+
+program
+  .command("link")
+  .description("link BPF objects into one (like `bpftool gen object`); --chain adds a rootlet running their XDP programs in libxdp order")
+  .argument("<files...>", "BPF ELF objects")
+  .requiredOption("-o, --output <file>", "object file to write")
+  .option("--chain <name>", "add an XDP program NAME calling every input XDP program in priority order (libxdp's dispatcher semantics)")
+  .option("--priority <prog=N>", "override a program's run priority (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option("--chain-actions <prog=ACTIONS>", "override the actions that go on to the next program, e.g. prog=PASS,DROP (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option("--inline", "with --chain: copy the programs' bodies into NAME instead of calling them (saves a call per program)")
+  .action((files: string[], o: { output: string; chain?: string; priority: string[]; chainActions: string[]; inline?: boolean }) =>
+    guarded(o.output, () => linkCommand({ files, output: o.output, ...(o.chain !== undefined ? { chain: o.chain } : {}), priority: o.priority, chainActions: o.chainActions, inline: o.inline === true })),
+  );
 
 program
   .command("verify")

@@ -210,6 +210,20 @@ export declare class DevMap {
   redirect(key: u32, fallback?: XdpAction): XdpAction;
 }
 
+/** libxdp's run config of a program: its place among several on one interface. */
+export interface XdpRunConfig {
+  /** Lower runs first (libxdp's default 50). */
+  readonly priority?: number;
+  /** The actions after which the next program runs (default: only XDP_PASS). */
+  readonly chainActions?: readonly XdpAction[];
+}
+/**
+ * Declares `program`'s run config at module level, compiled into the object's
+ * `.xdp_run_config` section in libxdp's format (`_<program>`), which xdp-loader and
+ * `tsbpf link --chain` honour: `xdpRunConfig(xdp_count, { priority: 10, chainActions: [XdpAction.PASS] });`
+ */
+export declare function xdpRunConfig(program: (ctx: XdpContext) => XdpAction, config: XdpRunConfig): void;
+
 /** bpf_redirect: send the frame out of interface `ifindex`; returns XDP_REDIRECT. */
 export declare function redirect(ifindex: u32): XdpAction;
 

@@ -67,6 +67,7 @@ export function emitObject(module: ModuleInfo, functions: readonly MachineFuncti
     });
     ob.addFunction({ name: f.name, section: f.section ?? ".text", linkage: f.section !== undefined ? "global" : "static", proto, insns: f.insns, refs: f.refs, lines });
   }
+  for (const rc of module.runConfigs) ob.addRunConfig(rc);
   ob.license(module.license ?? "GPL");
   return ob.build();
 }

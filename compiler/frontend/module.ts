@@ -6,7 +6,7 @@
 // first; only the entry file's exported functions are programs, and every map, global and
 // function gets one object-wide name (a map declared in one module and used from two is one map).
 
-import { Node, SyntaxKind, ts, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
+import { Node, SyntaxKind, ts, type ExpressionStatement, type FunctionDeclaration, type SourceFile, type VariableDeclaration } from "ts-morph";
 import { MapType } from "../../runtime/object/map-types.js";
 import { Code } from "../diagnostics/codes.js";
 import type { DiagnosticSink } from "./diagnostics.js";
@@ -15,6 +15,7 @@ import { constantValue } from "./constants.js";
 import { mapOptions } from "./map-options.js";
 import { scanSectionGlobal } from "./section-globals.js";
 import { foldConstant } from "./fold.js";
+import { scanRunConfig, type RunConfigDecl } from "./run-config.js";
 import { functionTableEntries, moduleFunctionOf, signatureKey, type FunctionTable } from "./function-values.js";
 import { declarationOf, type ProgramFiles } from "./imports.js";
 
@@ -72,6 +73,8 @@ export interface ModuleInfo {
   readonly functionTables: Map<string, FunctionTable>;
   /** The module constants (in `constants`, by declaration) that are booleans (`const DENY = true`). */
   readonly booleans: Set<object>;
+  /** `xdpRunConfig(prog, …)`: libxdp run configs, in source order. */
+  readonly runConfigs: RunConfigDecl[];
   license: string | undefined;
   /** Module-level declarations refused with a diagnostic (compiler nodes). */
   readonly failed: Set<object>;
@@ -133,7 +136,7 @@ const BPF_F_NO_PREALLOC = 1;
 
 export function scanModule(files: ProgramFiles, sink: DiagnosticSink): ModuleInfo {
   const source = files.sources[files.sources.length - 1]!;
-  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), booleans: new Set(), license: undefined, specialisations: new Map(), failed: new Set() };
+  const info: ModuleInfo = { source, sources: files.sources, fileNames: files.fileNames, names: new Map(), programs: [], functions: new Map(), maps: new Map(), globals: new Map(), constants: new Map(), functionTables: new Map(), booleans: new Set(), runConfigs: [], license: undefined, specialisations: new Map(), failed: new Set() };
   nameFunctions(info);
   for (const sf of files.sources) scanFile(sf, sf === source, info, sink);
   if (info.programs.length === 0) sink.error(source, Code.NoPrograms, "the file defines no program", "export a function taking `ctx: XdpContext` and returning `XdpAction`");
@@ -176,6 +179,7 @@ function nameFunctions(info: ModuleInfo): void {
 }
 
 function scanFile(source: SourceFile, entry: boolean, info: ModuleInfo, sink: DiagnosticSink): void {
+  const deferred: ExpressionStatement[] = [];
   for (const stmt of source.getStatements()) {
     if (Node.isImportDeclaration(stmt) || Node.isInterfaceDeclaration(stmt) || Node.isTypeAliasDeclaration(stmt)) continue;
     // `export * from`, `export { a as b }`, `export default m`: names, resolved where used.
@@ -212,7 +216,13 @@ function scanFile(source: SourceFile, entry: boolean, info: ModuleInfo, sink: Di
       sink.error(stmt, Code.Unsupported, "classes are not supported in BPF programs", "declare data as an `interface` (a struct); write behaviour as functions");
       continue;
     }
-    sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
+    if (Node.isExpressionStatement(stmt)) deferred.push(stmt);
+    else sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
+  }
+  // Run configs name programs, which may be declared after them.
+  const programs = new Set(info.programs.map((p) => p.name));
+  for (const stmt of deferred) {
+    if (!scanRunConfig(stmt, programs, info.constants, info.runConfigs, sink)) sink.error(stmt, Code.Unsupported, `a ${stmt.getKindName()} is not supported at module level`);
   }
 }
 

@@ -102,12 +102,22 @@ interface Placed<T> {
 
 const dataFlags: Record<DataSection, bigint> = { ".data": SHF_ALLOC | SHF_WRITE, ".rodata": SHF_ALLOC, ".bss": SHF_ALLOC | SHF_WRITE };
 const MAP_DEF_FIELD_BYTES = 8;
+/** XDP actions by number, as libxdp names the run config's members (XDP_<name>). */
+const XDP_ACTION_NAMES = ["ABORTED", "DROP", "PASS", "TX", "REDIRECT"] as const;
+
+export interface RunConfigSpec {
+  readonly program: string;
+  readonly priority: number;
+  /** Bit a set: chain on after action a. */
+  readonly chainActions: number;
+}
 
 export class ObjectBuilder {
   readonly btf = new BtfBuilder();
   private readonly functions: FunctionSpec[] = [];
   private readonly maps: MapSpec[] = [];
   private readonly variables: VariableSpec[] = [];
+  private readonly runConfigs: RunConfigSpec[] = [];
   private licenseText: string | undefined;
   private built = false;
   private intId: TypeId | undefined;
@@ -128,6 +138,12 @@ export class ObjectBuilder {
   addVariable(spec: VariableSpec): void {
     this.checkNewSymbol(spec.name);
     this.variables.push(spec);
+  }
+
+  /** libxdp's run config of a program: `_<program>` in .xdp_run_config. */
+  addRunConfig(spec: RunConfigSpec): void {
+    this.checkNewSymbol(`_${spec.program}`);
+    this.runConfigs.push(spec);
   }
 
   license(text: string): void {
@@ -178,6 +194,7 @@ export class ObjectBuilder {
       const vars = this.variables.filter((v) => v.section === name);
       if (vars.length > 0) sections.push(this.dataSection(name, vars, symbols));
     }
+    if (this.runConfigs.length > 0) sections.push(this.runConfigSection(symbols));
     if (this.licenseText !== undefined) sections.push(this.licenseSection(symbols));
 
     const { btf: btfBytes, ext: extBytes } = writeBtfAndExt(btf.build(), ext);
@@ -307,6 +324,24 @@ export class ObjectBuilder {
     }
     btf.addDatasec(".maps", vars, offset);
     return { name: ".maps", flags: SHF_ALLOC | SHF_WRITE, align: 8, data: new Uint8Array(offset) };
+  }
+
+  /** `.xdp_run_config` as libxdp's XDP_RUN_CONFIG macro writes it: per program a struct of __uint(priority) and __uint(XDP_<ACTION>, 0|1). */
+  private runConfigSection(symbols: ElfSymbolSpec[]): ElfSectionSpec {
+    const btf = this.btf;
+    const uintField = (value: number): TypeId => btf.addPtr(btf.addArray(this.int(), this.arraySizeType(), value));
+    const vars = [];
+    let offset = 0;
+    for (const rc of this.runConfigs) {
+      const fields = [{ name: "priority", type: uintField(rc.priority) }, ...XDP_ACTION_NAMES.map((a, i) => ({ name: `XDP_${a}`, type: uintField((rc.chainActions >> i) & 1) }))];
+      const size = fields.length * MAP_DEF_FIELD_BYTES;
+      const def = btf.addStruct("", size, fields.map((f, i) => ({ name: f.name, type: f.type, bitsOffset: i * MAP_DEF_FIELD_BYTES * 8 })));
+      vars.push({ type: btf.addVar(`_${rc.program}`, def, VarLinkage.GLOBAL), offset, size });
+      symbols.push({ name: `_${rc.program}`, section: ".xdp_run_config", value: offset, size, bind: STB_GLOBAL, type: STT_OBJECT });
+      offset += size;
+    }
+    btf.addDatasec(".xdp_run_config", vars, offset);
+    return { name: ".xdp_run_config", flags: SHF_ALLOC | SHF_WRITE, align: 8, data: new Uint8Array(offset) };
   }
 
   private dataSection(name: string, vars: readonly VariableSpec[], symbols: ElfSymbolSpec[]): ElfSectionSpec {
