@@ -1,4 +1,4 @@
-// C twin of bench/twins/ringbuf-sample.ts: report IPv4 TCP SYNs through a ring buffer.
+// C twin of bench/twins/ringbuf-sample.ts: report IPv4 TCP SYNs through a ring buffer and drop them.
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
@@ -37,5 +37,5 @@ int xdp_ringbuf_sample(struct xdp_md *ctx)
 		return XDP_PASS;
 	struct SynEvent ev = { .saddr = ip->saddr, .daddr = ip->daddr, .sport = tcp->source, .dport = tcp->dest, .len = (__u32)(end - data) };
 	long rc = bpf_ringbuf_output(&events, &ev, sizeof(ev), 0);
-	return rc == 0 ? XDP_PASS : XDP_DROP;
+	return rc == 0 ? XDP_DROP : XDP_PASS;
 }

@@ -1,6 +1,6 @@
 // Twin: ring-buffer samples. Every TCP SYN over IPv4 is reported (addresses, ports, frame
-// length) to user space through a ring buffer; it passes when the record was written and is
-// dropped when the ring refused it.
+// length) to user space through a ring buffer and dropped (a SYN-flood sampler); when the ring
+// refuses the record the SYN passes.
 import { RingBuf, XdpAction, htons, u32, type XdpContext, type be16, type be32 } from "tsbpf";
 import { EtherType, HeaderSize, IpProto, type EthHdr, type IPv4Hdr, type TcpHdr } from "tsbpf/net";
 
@@ -24,5 +24,5 @@ export function xdp_ringbuf_sample(ctx: XdpContext): XdpAction {
   const tcp = ctx.header<TcpHdr>(HeaderSize.ETH + 20);
   if (!tcp || (tcp.flags & 0x12) !== 0x02) return XdpAction.PASS;
   const rc = events.output<SynEvent>({ saddr: ip.saddr, daddr: ip.daddr, sport: tcp.source, dport: tcp.dest, len: u32(ctx.length) });
-  return rc === 0 ? XdpAction.PASS : XdpAction.DROP;
+  return rc === 0 ? XdpAction.DROP : XdpAction.PASS;
 }
