@@ -118,34 +118,48 @@ function coldCompile(path: string, displayName: string): { compileMs: number; pr
   return { compileMs: (JSON.parse(out.trim().split("\n").pop()!) as { compileMs: number }).compileMs, processMs };
 }
 
-/** Every example compiled once in this process (the first pays for the lib parse), then WARM_ROUNDS more times, timed. */
-function compileAll(root: string, notes: string[]): { results: Map<string, CompileResult>; warm: Map<string, number> } {
-  const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
-  const sources = new Map(examples.map((f) => [f, readFileSync(join(root, "examples", f), "utf8")]));
-  const compileOne = (f: string): CompileResult => compileSource(join(root, "examples", f), sources.get(f)!, { displayName: `examples/${f}` });
-  const results = new Map<string, CompileResult>();
-  for (const f of examples) {
+/** A program with its C twin: examples/X.ts with bench/c/X.c, and bench/twins/X.ts with bench/twins/X.c. */
+interface TwinSource {
+  readonly name: string;
+  readonly ts: string;
+  readonly c: string;
+  readonly display: string;
+}
+
+function twinSources(root: string): TwinSource[] {
+  const list = (dir: string): string[] => readdirSync(join(root, dir)).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
+  const examples = list("examples").map((f) => ({ name: f.replace(/\.ts$/, ""), ts: join(root, "examples", f), c: join(root, "bench", "c", f.replace(/\.ts$/, ".c")), display: `examples/${f}` }));
+  const twins = list(join("bench", "twins")).map((f) => ({ name: `twins/${f.replace(/\.ts$/, "")}`, ts: join(root, "bench", "twins", f), c: join(root, "bench", "twins", f.replace(/\.ts$/, ".c")), display: `bench/twins/${f}` }));
+  return [...examples, ...twins];
+}
+
+/** Every program compiled once in this process (the first pays for the lib parse), then WARM_ROUNDS more times, timed. */
+function compileAll(sourcesList: readonly TwinSource[], notes: string[]): { results: Map<TwinSource, CompileResult>; warm: Map<TwinSource, number> } {
+  const sources = new Map(sourcesList.map((t) => [t, readFileSync(t.ts, "utf8")]));
+  const compileOne = (t: TwinSource): CompileResult => compileSource(t.ts, sources.get(t)!, { displayName: t.display });
+  const results = new Map<TwinSource, CompileResult>();
+  for (const t of sourcesList) {
     try {
-      results.set(f, compileOne(f));
+      results.set(t, compileOne(t));
     } catch (e) {
-      notes.push(`${f}: tsbpf build failed: ${message(e)}`);
+      notes.push(`${t.display}: tsbpf build failed: ${message(e)}`);
     }
   }
-  const times = new Map<string, number[]>([...results.keys()].map((f) => [f, []]));
+  const times = new Map<TwinSource, number[]>([...results.keys()].map((t) => [t, []]));
   for (let round = 0; round < WARM_ROUNDS; round++) {
-    for (const [f, list] of times) {
+    for (const [t, list] of times) {
       const start = performance.now();
-      compileOne(f);
+      compileOne(t);
       list.push(performance.now() - start);
     }
   }
-  return { results, warm: new Map([...times].map(([f, list]) => [f, list.sort((a, b) => a - b)[list.length >> 1]!])) };
+  return { results, warm: new Map([...times].map(([t, list]) => [t, list.sort((a, b) => a - b)[list.length >> 1]!])) };
 }
 
 export function benchCompile(root: string, kernel: KernelOracle): CompileBench {
   const notes: string[] = [];
   const clang = clangOracle();
-  const { results, warm } = compileAll(root, notes);
+  const { results, warm } = compileAll(twinSources(root), notes);
   const tmp = mkdtempSync(join(tmpdir(), "tsbpf-bench-compile-"));
   const rows: CompileBenchRow[] = [];
   const coldProcessMs: number[] = [];
@@ -159,18 +173,20 @@ export function benchCompile(root: string, kernel: KernelOracle): CompileBench {
     }
   };
   try {
-    for (const [f, result] of results) {
-      const name = f.replace(/\.ts$/, "");
-      const cold = attempt(f, () => coldCompile(join(root, "examples", f), `examples/${f}`));
+    for (const [t, result] of results) {
+      const f = t.display;
+      const name = t.name;
+      const file = name.replace("/", "-");
+      const cold = attempt(f, () => coldCompile(t.ts, t.display));
       if (cold) coldProcessMs.push(cold.processMs);
-      const ours = join(tmp, `${name}.tsbpf.o`);
+      const ours = join(tmp, `${file}.tsbpf.o`);
       writeFileSync(ours, result.object);
 
-      const twin = join(root, "bench", "c", `${name}.c`);
-      if (clang.ok && !existsSync(twin)) notes.push(`${f}: no C twin at bench/c/${name}.c`);
+      const twin = t.c;
+      if (clang.ok && !existsSync(twin)) notes.push(`${f}: no C twin at ${twin}`);
       const theirs = clang.ok && existsSync(twin)
         ? attempt(f, () => {
-            const build = compileTwin(clang, twin, tmp, `${name}.clang`);
+            const build = compileTwin(clang, twin, tmp, `${file}.clang`);
             return { ...build, slots: linkedSlots(new Uint8Array(readFileSync(build.object))) };
           })
         : undefined;
@@ -192,7 +208,7 @@ export function benchCompile(root: string, kernel: KernelOracle): CompileBench {
           kernelTsbpf: kernelOurs?.get(program),
           kernelClang: kernelTheirs?.get(program),
           coldMs: cold?.compileMs ?? Number.NaN,
-          warmMs: warm.get(f)!,
+          warmMs: warm.get(t)!,
           clangMs: theirs?.ms,
         });
       }
@@ -206,6 +222,31 @@ export function benchCompile(root: string, kernel: KernelOracle): CompileBench {
 const num = (v: number | undefined, digits = 0): string => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
 const ratioOf = (r: CompileBenchRow): number | undefined => (r.clangInsns ? r.tsbpfInsns / r.clangInsns : undefined);
 const verdict = (ok: boolean): string => (ok ? "PASS" : "MISS");
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Issue 12's figures over every program with a clang twin: slot ratios (median, worst) and the kernel's processed-insns ratio (median). */
+export function sizeSummary(rows: readonly CompileBenchRow[]): { programs: number; slotsMedian: number; slotsWorst: number; worst: string; processedMedian: number; processedPrograms: number } | undefined {
+  const slots = rows.flatMap((r) => (r.clangInsns ? [{ r, ratio: r.tsbpfInsns / r.clangInsns }] : []));
+  if (slots.length === 0) return undefined;
+  const worst = slots.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const processed = rows.flatMap((r) => (r.kernelTsbpf && r.kernelClang ? [r.kernelTsbpf / r.kernelClang] : []));
+  return {
+    programs: slots.length,
+    slotsMedian: median(slots.map((x) => x.ratio)),
+    slotsWorst: worst.ratio,
+    worst: `${worst.r.example}/${worst.r.program}`,
+    processedMedian: processed.length > 0 ? median(processed) : Number.NaN,
+    processedPrograms: processed.length,
+  };
+}
+
+/** Issue 12's targets. */
+const SLOTS_MEDIAN = 1.0;
+const PROCESSED_MEDIAN = 1.0;
 
 export function printCompileBench(bench: CompileBench, kernel: KernelOracle): void {
   console.log("\ntsbpf vs clang-19 on examples/*.ts and their C twins (bench/c/*.c)");
@@ -258,6 +299,11 @@ function printTargets(bench: CompileBench): void {
     const over = ratios.filter((x) => x.ratio > MAX_RATIO).map((x) => `${x.r.example} ${x.ratio.toFixed(2)}x`);
     const detail = over.length > 0 ? `; above: ${over.join(", ")}` : "";
     console.log(`  ${verdict(over.length === 0)}  no example above ${MAX_RATIO}x clang's instruction count: worst ${worst.ratio.toFixed(2)}x (${worst.r.example})${detail}`);
+  }
+  const size = sizeSummary(rows);
+  if (size) {
+    console.log(`  ${verdict(size.slotsMedian <= SLOTS_MEDIAN)}  emitted slots median <= ${SLOTS_MEDIAN.toFixed(2)}x clang over ${size.programs} programs: ${size.slotsMedian.toFixed(3)}x (worst ${size.slotsWorst.toFixed(2)}x, ${size.worst})`);
+    console.log(`  ${verdict(size.processedMedian <= PROCESSED_MEDIAN)}  kernel processed insns median <= ${PROCESSED_MEDIAN.toFixed(2)}x clang over ${size.processedPrograms} programs: ${size.processedMedian.toFixed(3)}x`);
   }
   const colds = rows.filter((r) => Number.isFinite(r.coldMs));
   if (colds.length === 0) console.log(`  SKIP  a cold tsbpf build of one example under ${MAX_COLD_MS / 1000} s: no cold compile succeeded`);

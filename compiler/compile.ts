@@ -20,6 +20,8 @@ import { simplify } from "./ir/passes/simplify.js";
 import { propagate } from "./ir/passes/propagate.js";
 import { localCse } from "./ir/passes/local-cse.js";
 import { splitWebs } from "./ir/passes/webs.js";
+import { foldMoves } from "./ir/passes/fold-moves.js";
+import { removeRedundantMasks } from "./ir/passes/redundant-masks.js";
 import { layoutBlocks } from "./ir/passes/layout.js";
 import { lowerIndirectCalls, type CodeTarget } from "./ir/passes/indirect-calls.js";
 import { addressTakenFunctions, signatureKey } from "./frontend/function-values.js";
@@ -164,7 +166,8 @@ function lowerAll(module: ModuleInfo, sink: DiagnosticSink, fileName: string, ta
       fn = lowerer.lower();
       simplify(fn, lowerer.nonNull);
       if (splitWebs(fn)) simplify(fn, lowerer.nonNull);
-      for (let round = 0; round < 8 && (localCse(fn) || propagate(fn)); round++) simplify(fn, lowerer.nonNull);
+      for (let round = 0; round < 8 && (localCse(fn) || removeRedundantMasks(fn) || propagate(fn)); round++) simplify(fn, lowerer.nonNull);
+      if (foldMoves(fn)) simplify(fn, lowerer.nonNull);
       if (lowerIndirectCalls(fn, target, candidatesOf)) simplify(fn, lowerer.nonNull);
       layoutBlocks(fn);
     } catch (e) {

@@ -20,7 +20,7 @@ import { isProgram, nameOf } from "./module.js";
 import { declarationOf, declarationOnlyUse, isNamespaceMember } from "./imports.js";
 import { lowerSubprogramCall, pointerArgument, reloadPacketBounds } from "./subprogram-args.js";
 import { lowerIndexed, lowerTableCall, lowerTableElement } from "./lower-index.js";
-import { copyBytes, lowerAssignCall, lowerCopyCall, sourceOf } from "./lower-copy.js";
+import { copyBytes, lowerAssignCall, lowerCopyCall, sidesOf, sourceOf } from "./lower-copy.js";
 import { sectionGlobalUse } from "./section-globals.js";
 import { loadIntBytewise, needsBytewise, storeField } from "./layout.js";
 import { checkOperands, checkSwapArgument, constantNetworkType, conversionError, lowerRaw } from "./byte-order.js";
@@ -543,7 +543,7 @@ export class ExprLowerer {
         const dst = this.lower(left);
         if (dst.kind !== "ptr") return this.f.fail(left, Code.Unsupported, "this cannot be assigned");
         const src = sourceOf(this, right, dst.to);
-        copyBytes(this, dst.base, dst.off, src.base, src.off, dst.to);
+        copyBytes(this, dst.base, dst.off, src.base, src.off, dst.to, sidesOf(dst, src));
         return { kind: "void" };
       }
     }
@@ -632,7 +632,10 @@ export class ExprLowerer {
     // `{ ...src, … }` of a struct without padding starts as a word-wise copy of src; anything
     // else is zeroed first: padding inside map keys must be zero.
     const wholeCopy = !padded && props[0] !== undefined && Node.isSpreadAssignment(props[0]);
-    for (let off = 0; off < t.size && !wholeCopy; ) {
+    // A struct without padding whose every field is given is fully written below: no zeroing.
+    const named = new Set(props.flatMap((p) => (Node.isPropertyAssignment(p) ? [p.getName()] : [])));
+    const everyField = !padded && t.fields.every((f) => named.has(f.name));
+    for (let off = 0; off < t.size && !wholeCopy && !everyField; ) {
       const size = ([8, 4, 2, 1] as const).find((n) => off % n === 0 && off + n <= t.size)!;
       this.b.store(base, off, size, imm(0));
       off += size;
@@ -641,8 +644,8 @@ export class ExprLowerer {
       if (Node.isSpreadAssignment(prop)) {
         const src = sourceOf(this, prop.getExpression(), t);
         // Field by field when there is padding, so the copy leaves it zero.
-        if (!padded) copyBytes(this, base, 0, src.base, src.off, t);
-        else for (const f of t.fields) copyBytes(this, base, f.offset, src.base, src.off + f.offset, f.type);
+        if (!padded) copyBytes(this, base, 0, src.base, src.off, t, sidesOf("fresh", src));
+        else for (const f of t.fields) copyBytes(this, base, f.offset, src.base, src.off + f.offset, f.type, sidesOf("fresh", src));
         continue;
       }
       if (!Node.isPropertyAssignment(prop)) this.f.fail(prop, Code.Unsupported, "only `name: value` and `...struct` properties are supported in object literals");
@@ -650,7 +653,7 @@ export class ExprLowerer {
       if (!field) this.f.fail(prop, Code.Unsupported, `${t.name || "the struct"} has no field '${prop.getName()}'`);
       if (field.type.kind !== "int" && field.type.kind !== "bool") {
         const src = sourceOf(this, prop.getInitializerOrThrow(), field.type);
-        copyBytes(this, base, field.offset, src.base, src.off, field.type);
+        copyBytes(this, base, field.offset, src.base, src.off, field.type, sidesOf("fresh", src));
         continue;
       }
       const v = this.lower(prop.getInitializerOrThrow(), field.type.kind === "int" ? field.type : undefined);

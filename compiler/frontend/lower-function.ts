@@ -20,6 +20,7 @@ import { RangeFacts, alwaysExits, assignedIn, impliedFacts, indexBound } from ".
 import type { CodeTarget } from "../ir/passes/indirect-calls.js";
 import { canLeaveLoop, jumpTarget, unlabel, type JumpTarget } from "./jump-targets.js";
 import { reachable } from "../ir/reachable.js";
+import { unrollCount } from "./unroll.js";
 
 /** Raised to abandon the current statement after a diagnostic; lowering resumes at the next one. */
 export class Abandon extends Error {}
@@ -29,6 +30,8 @@ export const MAX_ARGS = 5;
 export class FunctionLowerer {
   readonly b: IrBuilder;
   readonly bindings = new Map<object, Binding>();
+  /** Counters of loops being unrolled (unroll.ts), by declaration: their value in the round being lowered. */
+  readonly unrolledCounters = new Map<object, bigint>();
   readonly expr: ExprLowerer;
   private readonly loops: JumpTarget[] = [];
   private readonly inlineFrames: { join: Block; result: VReg; returnType: IntType | "bool" | "void"; fn: FunctionDeclaration }[] = [];
@@ -389,7 +392,7 @@ export class FunctionLowerer {
 
   private loop(stmt: Node, labels: readonly string[]): void {
     const head = this.b.newBlock();
-    const body = this.b.newBlock();
+    let body = this.b.newBlock();
     const step = this.b.newBlock();
     const exit = this.b.newBlock();
     let cond: Node | undefined;
@@ -417,6 +420,32 @@ export class FunctionLowerer {
     const literalTrue = !cond || cond.getKind() === SyntaxKind.TrueKeyword;
     if (literalTrue && !canLeaveLoop(bodyStmt)) {
       this.fail(stmt, Code.UnboundedLoop, "this loop never ends: its condition is always true and it has no break", "give it a bounded condition; use bpf_loop for counts known only at run time");
+    }
+    const unrolled = Node.isForStatement(stmt) ? unrollCount(stmt) : undefined;
+    if (unrolled) {
+      // A constant trip count (unroll.ts): the body once per round with the counter a constant.
+      const facts = cond ? impliedFacts(this, cond, true) : [];
+      for (const [k, value] of unrolled.values.entries()) {
+        const next = this.b.newBlock();
+        // The counter keeps its type and register (set to this round's value) and is known constant to indexing.
+        const counter = this.bindings.get(unrolled.counter.compilerNode);
+        if (counter?.kind === "var") this.b.mov(imm(value), counter.ty !== "bool" && counter.ty.bits === 64 ? 64 : 32, counter.reg);
+        this.unrolledCounters.set(unrolled.counter.compilerNode, value);
+        this.b.jmp(body);
+        this.b.enter(body);
+        this.loops.push({ kind: "loop", breakTo: exit, continueTo: next, labels });
+        this.scoped(bodyStmt, facts);
+        this.loops.pop();
+        if (!this.b.terminated) this.b.jmp(next);
+        this.b.enter(next);
+        // An error in the body is reported once, not once per copy.
+        if (this.sink.failed) break;
+        if (k + 1 < unrolled.values.length) body = this.b.newBlock();
+      }
+      this.unrolledCounters.delete(unrolled.counter.compilerNode);
+      this.b.jmp(exit);
+      this.b.enter(exit);
+      return;
     }
     this.b.jmp(checkFirst ? head : body);
     this.b.enter(head);

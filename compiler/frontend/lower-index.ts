@@ -65,7 +65,8 @@ export function lowerIndexed(x: ExprLowerer, node: ElementAccessExpression): { o
   const arr = obj.to;
   const size = sizeOf(arr.elem);
   const arg = node.getArgumentExpression()!;
-  const k = constantValue(arg, f.module.constants);
+  const counter = Node.isIdentifier(arg) ? arg.getSymbol()?.getValueDeclaration()?.compilerNode : undefined;
+  const k = constantValue(arg, f.module.constants) ?? (counter ? f.unrolledCounters.get(counter) : undefined);
   if (k !== undefined) {
     if (k < 0n || k >= BigInt(arr.length)) f.fail(node, Code.IndexNotProven, `index ${k} is outside FixedArray of length ${arr.length}`);
     return { obj, elem: arr.elem, off: obj.off + Number(k) * size };

@@ -2,7 +2,8 @@
 //
 // threadConstants: a block P that ends in `jmp J`, where J holds a few movs/ALU operations and
 // a branch, takes a copy of J's operations when the constants P has just set decide the
-// branch, and jumps straight to the outcome. A value set per path and tested after a join
+// branch, and jumps straight to the outcome. J may also be a few operations that jump on to
+// the block with the branch (a value returned from an inlined call, then tested). A value set per path and tested after a join
 // (a switch that picks a slot, a table indexed by it, a range check on it) then costs nothing
 // on each path. Copies are limited to a few instructions per step and a few steps per block,
 // so code grows by little; the join itself is dropped once no path reaches it. A budget per
@@ -50,17 +51,22 @@ export function threadConstants(fn: IrFunction): boolean {
     for (let step = 0; step < MAX_STEPS_PER_BLOCK; step++) {
       const t = p.term;
       if (t?.op !== "jmp" || t.target === p.id) break;
+      // The blocks P would run up to the branch: J, or J and then K when J only computes and
+      // jumps on (a value returned through a copy at the end of an inlined call, then tested).
       const j = fn.blocks[t.target]!;
-      const br = j.term;
-      if (br?.op !== "br" || j.insts.length > MAX_COPIED || Math.max(1, j.insts.length) > fn.threadBudget || !j.insts.every(copyable)) break;
+      const k = j.term?.op === "jmp" && j.term.target !== j.id && j.term.target !== p.id ? fn.blocks[j.term.target]! : undefined;
+      const path = j.term?.op === "br" ? [j] : k?.term?.op === "br" ? [j, k] : [];
+      const br = path[path.length - 1]?.term;
+      const copied = path.flatMap((x) => x.insts);
+      if (br?.op !== "br" || copied.length > MAX_COPIED || Math.max(1, copied.length) > fn.threadBudget || !copied.every(copyable)) break;
       const known = new Map<VReg, bigint>();
       run(p.insts, known);
-      run(j.insts, known);
+      run(copied, known);
       const a = known.get(br.a);
       const b = br.b.kind === "imm" ? BigInt.asUintN(64, br.b.value) : known.get(br.b.reg);
       if (a === undefined || b === undefined) break;
-      p.insts.push(...j.insts);
-      fn.threadBudget -= Math.max(1, j.insts.length);
+      p.insts.push(...copied);
+      fn.threadBudget -= Math.max(1, copied.length);
       p.term = { op: "jmp", target: compare(br.cond, br.width, a, b) ? br.then : br.else, line: br.line };
       changed = true;
     }
