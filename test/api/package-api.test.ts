@@ -77,7 +77,7 @@ describe("the public API from an installed package", () => {
     expect(out.refused).toContain("R2 offset is outside of the packet");
     expect(out.refused).toContain("hint: the checks on this path prove 0 byte(s)");
     expect(out.unverified).toBe("XDP_PASS");
-    expect(out.build).toMatch(/spin\.ts:5:3 - error TS90501: the verifier rejects program 'xdp_spin': BPF program is too large/);
+    expect(out.build).toMatch(/spin\.ts:5:37 - error TS90501: the verifier rejects program 'xdp_spin': BPF program is too large/);
     expect(out.unverifiedBuild).toBe(true);
   }, 60_000);
 });
