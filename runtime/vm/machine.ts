@@ -51,7 +51,7 @@ export class Machine {
   private readonly mapRegions = new Map<BpfMap, bigint>();
   private readonly valueRegions = new Map<Uint8Array, bigint>();
   private readonly funcRegions = new Map<ExecProgram, Map<number, bigint>>();
-  private readonly stacks: { top: bigint; bytes: Uint8Array }[] = [];
+  private readonly stacks: { top: bigint; region: Region }[] = [];
   private sealed = 0;
 
   constructor(public config: VmConfig) {
@@ -59,7 +59,7 @@ export class Machine {
     for (let depth = 0; depth < MAX_FRAMES; depth++) {
       const bytes = new Uint8Array(STACK_SIZE);
       const base = this.mem.add({ kind: "stack", label: `stack of frame ${depth}`, bytes, lo: 0, hi: STACK_SIZE, writable: true });
-      this.stacks.push({ top: base + BigInt(STACK_SIZE), bytes });
+      this.stacks.push({ top: base + BigInt(STACK_SIZE), region: this.mem.region(base)! });
     }
     this.seal();
   }
@@ -132,8 +132,9 @@ export class Machine {
 
   /** The frame pointer (top of the zeroed 512-byte stack) for call depth `depth` < MAX_FRAMES. */
   stackTop(depth: number): bigint {
+    // The region's bytes, not the array it was made with: the compiled tier moves them into its memory.
     const s = this.stacks[depth]!;
-    s.bytes.fill(0);
+    s.region.bytes.fill(0);
     return s.top;
   }
 

@@ -59,6 +59,11 @@ export class AddressSpace {
     this.regions.length = Math.max(1, Math.min(mark, this.regions.length));
   }
 
+  /** The region with this index (the high half of its addresses). */
+  at(index: number): Region | undefined {
+    return this.regions[index];
+  }
+
   region(addr: bigint): Region | undefined {
     return this.regions[Number(addr >> REGION_SHIFT)];
   }

@@ -1,0 +1,76 @@
+// Decides whether a linked program can go to the compiled tier and how it splits: function
+// starts (slot 0, every local call target, every function address loaded by lddw), each
+// function's slot range and its basic-block leaders. A program the compiled tier cannot run
+// exactly as the interpreter does gets a reason instead, and runs in the interpreter whole.
+
+import { Pseudo, type Instruction } from "../../isa/index.js";
+import type { ExecProgram } from "../program.js";
+import { CACHE_MAPS } from "./layout.js";
+
+export interface FunctionPlan {
+  readonly start: number;
+  /** One past the last slot. */
+  readonly end: number;
+  /** Block leaders inside [start, end), sorted, the first being start. */
+  readonly leaders: readonly number[];
+}
+
+export interface ProgramPlan {
+  readonly functions: readonly FunctionPlan[];
+  /** Whether the program calls bpf_tail_call (its prog arrays must be compilable too). */
+  readonly tailCalls: boolean;
+}
+
+export function jumpTarget(insn: Instruction, pc: number): number | undefined {
+  if (insn.kind === "ja" || insn.kind === "jcond" || insn.kind === "may_goto") return pc + 1 + insn.off;
+  return undefined;
+}
+
+/** The plan, or why the program stays in the interpreter. */
+export function planProgram(program: ExecProgram, tailCallHelper: number): ProgramPlan | string {
+  const code = program.code;
+  if (code.length === 0 || code[0] === undefined) return "the program is empty";
+  const starts = new Set<number>([0]);
+  let tailCalls = false;
+  for (let pc = 0; pc < code.length; pc++) {
+    const insn = code[pc];
+    if (!insn) continue;
+    switch (insn.kind) {
+      case "ldabs":
+      case "ldind":
+        return `instruction ${pc}: legacy packet access (LD_ABS/LD_IND)`;
+      case "call":
+        if (insn.target === "kfunc") return `instruction ${pc}: kfunc call`;
+        if (insn.target === "local") starts.add(pc + 1 + insn.imm);
+        if (insn.target === "helper" && insn.imm === tailCallHelper) tailCalls = true;
+        break;
+      case "lddw":
+        if (insn.pseudo === Pseudo.FUNC) starts.add(pc + 1 + insn.lo);
+        else if (insn.pseudo === Pseudo.MAP_IDX || insn.pseudo === Pseudo.MAP_IDX_VALUE) {
+          if (!program.maps[insn.lo]) return `instruction ${pc}: map index ${insn.lo} is not in the map table`;
+          if (insn.lo >= CACHE_MAPS) return `instruction ${pc}: map index ${insn.lo} beyond the compiled tier's ${CACHE_MAPS}`;
+        } else if (insn.pseudo !== Pseudo.IMM64) return `instruction ${pc}: lddw with pseudo source ${insn.pseudo}`;
+        break;
+      default:
+        break;
+    }
+  }
+  const sorted = [...starts].sort((a, b) => a - b);
+  for (const s of sorted) if (s < 0 || s >= code.length || code[s] === undefined) return `function start ${s} is not an instruction`;
+  const functions: FunctionPlan[] = [];
+  for (let k = 0; k < sorted.length; k++) {
+    const start = sorted[k]!;
+    const end = sorted[k + 1] ?? code.length;
+    const leaders = new Set<number>([start]);
+    for (let pc = start; pc < end; pc++) {
+      const insn = code[pc];
+      if (!insn) continue;
+      const t = jumpTarget(insn, pc);
+      if (t === undefined) continue;
+      if (t < start || t >= end || code[t] === undefined) return `instruction ${pc}: jump to ${t} leaves its function or lands inside an lddw`;
+      leaders.add(t);
+    }
+    functions.push({ start, end, leaders: [...leaders].sort((a, b) => a - b) });
+  }
+  return { functions, tailCalls };
+}
