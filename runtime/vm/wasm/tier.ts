@@ -19,8 +19,8 @@ import type { HelperLookup, TailCallLookup } from "../interpreter.js";
 const MAX_TAIL_CALLS = 33;
 
 export type Tier = "wasm" | "interp";
-/** The tier runs use when they do not choose one. */
-export const DEFAULT_TIER: Tier = "interp";
+/** The tier runs use when they do not choose one; TSBPF_VM_TIER=wasm|interp overrides it (to run whole suites on either). */
+export const DEFAULT_TIER: Tier = process.env.TSBPF_VM_TIER === "wasm" || process.env.TSBPF_VM_TIER === "interp" ? process.env.TSBPF_VM_TIER : "interp";
 
 /** What the tier needs from its caller: the helper table, tail-call lookup, bpf_tail_call's id. */
 export interface TierEnv {
