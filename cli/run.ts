@@ -22,6 +22,8 @@ export interface RunCommand {
   /** VM: the CPU the program runs on (default 0); kernel: pin the thread to it when given. */
   readonly cpu?: number;
   readonly cpus: number;
+  /** VM tier: wasm (compiled) or interp (default: the VM's default tier). */
+  readonly tier?: "wasm" | "interp";
 }
 
 export function runCommand(cmd: RunCommand): string {
@@ -31,7 +33,7 @@ export function runCommand(cmd: RunCommand): string {
   if (cmd.dataIn === undefined) throw new VmUsageError("give --data-in FILE or --pcap FILE");
   const frame = new Uint8Array(readFileSync(cmd.dataIn));
   const start = process.hrtime.bigint();
-  const result = runXdp(obj, cmd.prog, frame, { cpu: cmd.cpu, repeat: cmd.repeat });
+  const result = runXdp(obj, cmd.prog, frame, { cpu: cmd.cpu, repeat: cmd.repeat, ...(cmd.tier ? { tier: cmd.tier } : {}) });
   const average = (process.hrtime.bigint() - start) / BigInt(cmd.repeat);
   if (cmd.dataOut !== undefined) writeFileSync(cmd.dataOut, result.packet);
   const trace = result.trace.map((t) => `trace: ${t}\n`).join("");
@@ -47,7 +49,7 @@ function replay(cmd: RunCommand, obj: ReturnType<typeof loadObject>): string {
       refused++;
       continue;
     }
-    const action = xdpActionName(runXdp(obj, cmd.prog, p.data, { cpu: cmd.cpu }).retval);
+    const action = xdpActionName(runXdp(obj, cmd.prog, p.data, { cpu: cmd.cpu, ...(cmd.tier ? { tier: cmd.tier } : {}) }).retval);
     counts.set(action, (counts.get(action) ?? 0) + 1);
   }
   const lines = [`packets: ${packets.length}`];

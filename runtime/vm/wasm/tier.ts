@@ -7,7 +7,7 @@
 
 import { helperName } from "../../isa/helper-ids.js";
 import { RawFault, VmFault, type FaultKind } from "../errors.js";
-import { MAX_FRAMES, STACK_SIZE, type FunctionRef, type Machine } from "../machine.js";
+import { MAX_FRAMES, STACK_SIZE, type FunctionRef, type Invoke, type Machine } from "../machine.js";
 import { regionBase, type Region } from "../memory.js";
 import { sourceAt, type ExecProgram } from "../program.js";
 import { compileProgram, FaultCode } from "./codegen.js";
@@ -43,21 +43,28 @@ interface Session {
   /** The mirrored packet region and its table index, if the machine has one. */
   readonly packet: { readonly index: number; readonly region: Region } | undefined;
   readonly instances: Map<ExecProgram, Exports>;
+  /** m.invoke while a compiled run is on, by environment (made once, not per run). */
+  readonly invokers: Map<TierEnv, Invoke>;
+}
+
+interface Compiled {
+  readonly module: WasmModule;
+  readonly tailCalls: boolean;
 }
 
 /** Compiled modules by program (or why a program is not compiled); programs are immutable once loaded. */
-const modules = new WeakMap<ExecProgram, WasmModule | string>();
+const modules = new WeakMap<ExecProgram, Compiled | string>();
 /** One linear memory per machine (or why the machine cannot host compiled code). */
 const sessions = new WeakMap<Machine, Session | string>();
 
 const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 
 /** The compiled module of a program, or the reason it runs in the interpreter. */
-export function compiledModule(program: ExecProgram, tailCallHelper: number): WasmModule | string {
+export function compiledModule(program: ExecProgram, tailCallHelper: number): Compiled | string {
   let mod = modules.get(program);
   if (mod === undefined) {
     const plan = planProgram(program, tailCallHelper);
-    mod = typeof plan === "string" ? plan : new Wasm.Module(compileProgram(program, plan, tailCallHelper));
+    mod = typeof plan === "string" ? plan : { module: new Wasm.Module(compileProgram(program, plan, tailCallHelper)), tailCalls: plan.tailCalls };
     modules.set(program, mod);
   }
   return mod;
@@ -99,7 +106,7 @@ function session(m: Machine): Session | string {
       break;
     }
   }
-  s = { memory, budget: new Wasm.Global({ value: "i64", mutable: true }, 0n), u8, u32, i64: new BigInt64Array(memory.buffer), packet, instances: new Map() };
+  s = { memory, budget: new Wasm.Global({ value: "i64", mutable: true }, 0n), u8, u32, i64: new BigInt64Array(memory.buffer), packet, instances: new Map(), invokers: new Map() };
   sessions.set(m, s);
   return s;
 }
@@ -136,7 +143,7 @@ function tailTargetsCompile(program: ExecProgram, env: TierEnv, seen: Set<ExecPr
   seen.add(program);
   const mod = compiledModule(program, env.tailCallHelper);
   if (typeof mod === "string") return false;
-  if (!program.code.some((i) => i?.kind === "call" && i.target === "helper" && i.imm === env.tailCallHelper)) return true;
+  if (!mod.tailCalls) return true;
   for (const map of program.maps) {
     if (!map.getProgram) continue;
     for (let i = 0; i < map.def.maxEntries; i++) {
@@ -240,7 +247,7 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
       return m.valueAddress(map, value, (map.def.flags & 0x80) === 0);
     },
   };
-  const inst = new Wasm.Instance(mod, { env: imports });
+  const inst = new Wasm.Instance(mod.module, { env: imports });
   const exports = inst.exports as unknown as Exports;
   s.instances.set(program, exports);
   return exports;
@@ -261,25 +268,33 @@ export function runCompiled(m: Machine, program: ExecProgram, args: readonly big
   s.budget.value = BigInt(m.budgetLeft);
   const previous = m.invoke;
   const baseDepth = m.depth;
-  m.invoke = (fn: FunctionRef, cbArgs: readonly bigint[]): bigint => {
-    m.depth++;
-    try {
-      if (m.depth >= MAX_FRAMES) fail(fn.program, fn.slot, "call", `callbacks nested beyond ${MAX_FRAMES} frames`);
-      const a = [0, 1, 2, 3, 4].map((i) => cbArgs[i] ?? 0n);
-      return u64(instance(m, s, fn.program, env).start(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, fn.slot, m.depth));
-    } finally {
-      m.depth--;
-    }
-  };
+  m.invoke = invoker(m, s, env);
   try {
     if (baseDepth >= MAX_FRAMES) fail(program, 0, "call", `callbacks nested beyond ${MAX_FRAMES} frames`);
-    const a = [0, 1, 2, 3, 4].map((i) => args[i] ?? 0n);
-    return u64(entry.start(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, 0, baseDepth));
+    return u64(entry.start(args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n, 0, baseDepth));
   } finally {
     m.budgetLeft = Number(s.budget.value);
     m.invoke = previous;
     m.depth = baseDepth;
   }
+}
+
+/** Runs callbacks (bpf_loop, for_each_map_elem) on the compiled tier, above the caller's frame, as the interpreter does. */
+function invoker(m: Machine, s: Session, env: TierEnv): Invoke {
+  let f = s.invokers.get(env);
+  if (!f) {
+    f = (fn: FunctionRef, a: readonly bigint[]): bigint => {
+      m.depth++;
+      try {
+        if (m.depth >= MAX_FRAMES) fail(fn.program, fn.slot, "call", `callbacks nested beyond ${MAX_FRAMES} frames`);
+        return u64(instance(m, s, fn.program, env).start(a[0] ?? 0n, a[1] ?? 0n, a[2] ?? 0n, a[3] ?? 0n, a[4] ?? 0n, fn.slot, m.depth));
+      } finally {
+        m.depth--;
+      }
+    };
+    s.invokers.set(env, f);
+  }
+  return f;
 }
 
 /** Why a program would run in the interpreter, or undefined when it compiles. */
