@@ -47,7 +47,7 @@ const F = { fault: 0, ld: 1, wrapFault: 2, st: 3, helper: 4, tail: 5, callx: 6, 
 const FIRST_FUNC = IMPORTS.length;
 
 /** Fault codes of the `fault` import. */
-export const FaultCode = { budget: 0, depth: 1, pastEnd: 2 } as const;
+export const FaultCode = { budget: 0, depth: 1, pastEnd: 2, planned: 3 } as const;
 
 const loadOp = { 1: Op.i64_load8_u, 2: Op.i64_load16_u, 4: Op.i64_load32_u, 8: Op.i64_load } as const;
 const storeOp = { 1: Op.i64_store8, 2: Op.i64_store16, 4: Op.i64_store32, 8: Op.i64_store } as const;
@@ -136,11 +136,19 @@ class FunctionEmitter {
     return this.fn.leaders.indexOf(slot);
   }
 
-  private jump(target: number): void {
+  private jump(target: number, pc: number): void {
+    if (this.plan.faults.has(pc)) {
+      this.staticFault(pc);
+      return;
+    }
     const j = this.leaderIndex(target);
     const n = this.fn.leaders.length;
     if (j > this.block) this.c.idx(Op.br, j - this.block - 1 + this.extra);
     else this.c.i32(j).set(PC).idx(Op.br, n - 1 - this.block + this.extra);
+  }
+
+  private staticFault(pc: number): void {
+    this.c.i32(FaultCode.planned).i32(pc).idx(Op.call, F.fault).op(Op.unreachable);
   }
 
   private budget(pc: number): void {
@@ -169,6 +177,9 @@ class FunctionEmitter {
   private insn(insn: Instruction, pc: number): void {
     const c = this.c;
     this.budget(pc);
+    const isJump = insn.kind === "ja" || insn.kind === "jcond" || insn.kind === "may_goto";
+    const isLocalCall = insn.kind === "call" && insn.target === "local";
+    if (this.plan.faults.has(pc) && !isJump && !isLocalCall) return this.staticFault(pc);
     switch (insn.kind) {
       case "alu":
         return this.alu(insn);
@@ -203,24 +214,30 @@ class FunctionEmitter {
       case "atomic":
         return this.atomic(insn, pc);
       case "ja":
-        return this.jump(pc + 1 + insn.off);
+        return this.jump(pc + 1 + insn.off, pc);
       case "jcond":
         this.cond(insn);
         c.op(Op.if, EMPTY);
         this.extra++;
-        this.jump(pc + 1 + insn.off);
+        this.jump(pc + 1 + insn.off, pc);
         this.extra--;
         c.op(Op.end);
         return;
       case "may_goto":
         c.get(LOOPS).op(Op.i32_eqz, Op.if, EMPTY);
         this.extra++;
-        this.jump(pc + 1 + insn.off);
+        this.jump(pc + 1 + insn.off, pc);
         this.extra--;
         c.op(Op.else).get(LOOPS).i32(1).op(Op.i32_sub).set(LOOPS).op(Op.end);
         return;
       case "call":
-        if (insn.target === "local") return this.bpfCall(pc, () => c.idx(Op.call, this.funcIndex(pc + 1 + insn.imm)));
+        if (insn.target === "local") {
+          if (this.plan.faults.has(pc)) {
+            this.depthCheck(pc);
+            return this.staticFault(pc);
+          }
+          return this.bpfCall(pc, () => c.idx(Op.call, this.funcIndex(pc + 1 + insn.imm)));
+        }
         if (insn.imm === this.tailHelper) return this.tailCall(pc);
         this.syncOut();
         c.i32(insn.imm);
@@ -246,7 +263,8 @@ class FunctionEmitter {
         return;
       case "ldabs":
       case "ldind":
-        throw new Error("planner admitted LD_ABS/LD_IND");
+        // The planner gave every LD_ABS/LD_IND a static fault, emitted above.
+        return;
     }
   }
 
@@ -459,11 +477,15 @@ class FunctionEmitter {
     else if (insn.fetch) c.get(OLD).set(R(insn.src));
   }
 
+  private depthCheck(pc: number): void {
+    this.c.get(DEPTH).i32(1).op(Op.i32_add).i32(MAX_FRAMES).op(Op.i32_ge_s, Op.if, EMPTY);
+    this.c.i32(FaultCode.depth).i32(pc).idx(Op.call, F.fault).op(Op.unreachable, Op.end);
+  }
+
   /** A bpf-to-bpf call (or callx to a function, slot in I0): new frame, zeroed stack, fresh may_goto budget. */
   private bpfCall(pc: number, call: () => void, viaDispatch = false): void {
     const c = this.c;
-    c.get(DEPTH).i32(1).op(Op.i32_add).i32(MAX_FRAMES).op(Op.i32_ge_s, Op.if, EMPTY);
-    c.i32(FaultCode.depth).i32(pc).idx(Op.call, F.fault).op(Op.unreachable, Op.end);
+    this.depthCheck(pc);
     this.syncOut();
     c.get(DEPTH).i32(1).op(Op.i32_add).i32(9).op(Op.i32_shl).i32(STACKS).op(Op.i32_add).i32(0).i32(STACK_SIZE).memoryFill();
     if (viaDispatch) c.get(I0);

@@ -4,6 +4,7 @@
 // exactly as the interpreter does gets a reason instead, and runs in the interpreter whole.
 
 import { Pseudo, type Instruction } from "../../isa/index.js";
+import type { FaultKind } from "../errors.js";
 import type { ExecProgram } from "../program.js";
 import { CACHE_MAPS } from "./layout.js";
 
@@ -15,8 +16,16 @@ export interface FunctionPlan {
   readonly leaders: readonly number[];
 }
 
+/** A fault the interpreter raises when it executes this instruction (or takes this jump), whatever the state. */
+export interface StaticFault {
+  readonly kind: FaultKind;
+  readonly problem: string;
+}
+
 export interface ProgramPlan {
   readonly functions: readonly FunctionPlan[];
+  /** By slot: instructions that fault when executed (for jumps: when taken; for calls: after the depth check). */
+  readonly faults: ReadonlyMap<number, StaticFault>;
   /** Whether the program calls bpf_tail_call (its prog arrays must be compilable too). */
   readonly tailCalls: boolean;
 }
@@ -31,28 +40,43 @@ export function planProgram(program: ExecProgram, tailCallHelper: number): Progr
   const code = program.code;
   if (code.length === 0 || code[0] === undefined) return "the program is empty";
   const starts = new Set<number>([0]);
+  const faults = new Map<number, StaticFault>();
+  const valid = (t: number): boolean => t >= 0 && t < code.length && code[t] !== undefined;
   let tailCalls = false;
+  // The interpreter's messages for instructions that always fault, raised when they run.
   for (let pc = 0; pc < code.length; pc++) {
     const insn = code[pc];
     if (!insn) continue;
     switch (insn.kind) {
       case "ldabs":
       case "ldind":
-        return `instruction ${pc}: legacy packet access (LD_ABS/LD_IND)`;
+        faults.set(pc, { kind: "instruction", problem: "legacy packet access (LD_ABS/LD_IND) is for socket filters; XDP programs cannot use it" });
+        break;
       case "call":
-        if (insn.target === "kfunc") return `instruction ${pc}: kfunc call`;
-        if (insn.target === "local") starts.add(pc + 1 + insn.imm);
+        if (insn.target === "kfunc") faults.set(pc, { kind: "call", problem: `kfunc calls (BTF id ${insn.imm}) are not supported by the VM` });
+        if (insn.target === "local") {
+          const t = pc + 1 + insn.imm;
+          if (valid(t)) starts.add(t);
+          else faults.set(pc, { kind: "call", problem: `call target ${t} is not an instruction of ${program.name}` });
+        }
         if (insn.target === "helper" && insn.imm === tailCallHelper) tailCalls = true;
         break;
       case "lddw":
         if (insn.pseudo === Pseudo.FUNC) starts.add(pc + 1 + insn.lo);
         else if (insn.pseudo === Pseudo.MAP_IDX || insn.pseudo === Pseudo.MAP_IDX_VALUE) {
-          if (!program.maps[insn.lo]) return `instruction ${pc}: map index ${insn.lo} is not in the map table`;
-          if (insn.lo >= CACHE_MAPS) return `instruction ${pc}: map index ${insn.lo} beyond the compiled tier's ${CACHE_MAPS}`;
-        } else if (insn.pseudo !== Pseudo.IMM64) return `instruction ${pc}: lddw with pseudo source ${insn.pseudo}`;
+          if (!program.maps[insn.lo]) faults.set(pc, { kind: "instruction", problem: `map index ${insn.lo} is not in the program's map table` });
+          else if (insn.lo >= CACHE_MAPS) return `instruction ${pc}: map index ${insn.lo} beyond the compiled tier's ${CACHE_MAPS}`;
+        } else if (insn.pseudo !== Pseudo.IMM64) faults.set(pc, { kind: "instruction", problem: `lddw with pseudo source ${insn.pseudo} must be resolved by the loader` });
         break;
-      default:
-        break;
+      default: {
+        const t = jumpTarget(insn, pc);
+        if (t === undefined || valid(t)) break;
+        const off = t - pc - 1;
+        faults.set(pc, {
+          kind: "instruction",
+          problem: t < 0 || t >= code.length ? `jump by ${off} to instruction ${t}, outside the program (${code.length} slots)` : `jump by ${off} into the middle of the lddw at instruction ${t - 1}`,
+        });
+      }
     }
   }
   const sorted = [...starts].sort((a, b) => a - b);
@@ -66,11 +90,11 @@ export function planProgram(program: ExecProgram, tailCallHelper: number): Progr
       const insn = code[pc];
       if (!insn) continue;
       const t = jumpTarget(insn, pc);
-      if (t === undefined) continue;
-      if (t < start || t >= end || code[t] === undefined) return `instruction ${pc}: jump to ${t} leaves its function or lands inside an lddw`;
+      if (t === undefined || faults.has(pc)) continue;
+      if (t < start || t >= end) return `instruction ${pc}: jump to ${t} leaves its function`;
       leaders.add(t);
     }
     functions.push({ start, end, leaders: [...leaders].sort((a, b) => a - b) });
   }
-  return { functions, tailCalls };
+  return { functions, faults, tailCalls };
 }

@@ -12,7 +12,7 @@ import { regionBase, type Region } from "../memory.js";
 import { sourceAt, type ExecProgram } from "../program.js";
 import { compileProgram, FaultCode } from "./codegen.js";
 import { CACHE, CACHE_MAPS, PACKET, PACKET_MAX, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE, TABLE_ENTRIES } from "./layout.js";
-import { planProgram } from "./plan.js";
+import { planProgram, type ProgramPlan } from "./plan.js";
 import { Wasm, type WasmGlobal, type WasmMemory, type WasmModule } from "./wasm-api.js";
 import type { HelperLookup, TailCallLookup } from "../interpreter.js";
 
@@ -49,7 +49,7 @@ interface Session {
 
 interface Compiled {
   readonly module: WasmModule;
-  readonly tailCalls: boolean;
+  readonly plan: ProgramPlan;
 }
 
 /** Compiled modules by program (or why a program is not compiled); programs are immutable once loaded. */
@@ -64,7 +64,7 @@ export function compiledModule(program: ExecProgram, tailCallHelper: number): Co
   let mod = modules.get(program);
   if (mod === undefined) {
     const plan = planProgram(program, tailCallHelper);
-    mod = typeof plan === "string" ? plan : { module: new Wasm.Module(compileProgram(program, plan, tailCallHelper)), tailCalls: plan.tailCalls };
+    mod = typeof plan === "string" ? plan : { module: new Wasm.Module(compileProgram(program, plan, tailCallHelper)), plan };
     modules.set(program, mod);
   }
   return mod;
@@ -143,7 +143,7 @@ function tailTargetsCompile(program: ExecProgram, env: TierEnv, seen: Set<ExecPr
   seen.add(program);
   const mod = compiledModule(program, env.tailCallHelper);
   if (typeof mod === "string") return false;
-  if (!mod.tailCalls) return true;
+  if (!mod.plan.tailCalls) return true;
   for (const map of program.maps) {
     if (!map.getProgram) continue;
     for (let i = 0; i < map.def.maxEntries; i++) {
@@ -166,6 +166,8 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
     fault(code: number, pc: number): never {
       if (code === FaultCode.budget) return fail(program, pc, "budget", `instruction budget of ${m.config.budget} exhausted (runaway loop?)`);
       if (code === FaultCode.depth) return fail(program, pc, "call", `call depth exceeds ${MAX_FRAMES} frames`);
+      const planned = mod.plan.faults.get(pc);
+      if (code === FaultCode.planned && planned) return fail(program, pc, planned.kind, planned.problem);
       return fail(program, pc, "instruction", `execution ran past the end of the program (${program.code.length} slots) without exit`);
     },
     ld(index: number, offset: number, size: number, pc: number): number {
