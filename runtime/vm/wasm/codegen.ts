@@ -2,7 +2,7 @@
 // may_goto counter and the call depth as parameters, and r0..r5 as results (the interpreter
 // keeps the callee's r0..r5 and restores r6..r10 on return). Blocks follow the slot order in
 // nested Wasm blocks: forward jumps branch straight to their block, backward jumps go through
-// a br_table at the loop head. Every instruction decrements the shared budget first, as the
+// a br_table at the loop head. Every instruction decrements the shared budget (a word of linear memory, kept in a local between calls) first, as the
 // interpreter does. Loads and stores check the region table in linear memory (stacks and the
 // packet are mirrored there) and call the `ld`/`st` imports for anything else, which apply the
 // interpreter's own checks and messages.
@@ -11,7 +11,7 @@ import { Pseudo, type Instruction, type Operand } from "../../isa/index.js";
 import { MapType } from "../../object/map-types.js";
 import { MAX_FRAMES, STACK_SIZE } from "../machine.js";
 import type { ExecProgram } from "../program.js";
-import { CACHE, MAX_LOOPS, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE_ENTRIES } from "./layout.js";
+import { BUDGET, CACHE, MAX_LOOPS, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE_ENTRIES } from "./layout.js";
 import type { FunctionPlan, ProgramPlan } from "./plan.js";
 import { Code, EMPTY, I32, I32_BIN, I64, I64_BIN, Op, encodeModule, type FuncType } from "./wasm-binary.js";
 
@@ -77,7 +77,7 @@ class FunctionEmitter {
     const { c, fn } = this;
     const n = fn.leaders.length;
     const backward = this.hasBackwardJump();
-    c.idx(Op.global_get, 0).set(BUD);
+    this.syncIn();
     c.op(Op.loop, EMPTY);
     for (let i = 0; i < n; i++) c.op(Op.block, EMPTY);
     if (backward) {
@@ -102,7 +102,7 @@ class FunctionEmitter {
     // Falling off the function's last slot: into the next function's code in the same frame,
     // or past the end of the program.
     if (fn.end < this.program.code.length) {
-      c.get(BUD).idx(Op.global_set, 0);
+      this.syncOut();
       for (let r = 0; r <= 10; r++) c.get(R(r));
       c.get(LOOPS).get(DEPTH).idx(Op.call, this.funcIndex(fn.end)).op(Op.return);
     } else {
@@ -157,11 +157,11 @@ class FunctionEmitter {
   }
 
   private syncOut(): void {
-    this.c.get(BUD).idx(Op.global_set, 0);
+    this.c.i32(0).get(BUD).mem(Op.i64_store, 3, BUDGET);
   }
 
   private syncIn(): void {
-    this.c.idx(Op.global_get, 0).set(BUD);
+    this.c.i32(0).mem(Op.i64_load, 3, BUDGET).set(BUD);
   }
 
   private src64(s: Operand): void {

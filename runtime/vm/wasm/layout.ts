@@ -1,6 +1,6 @@
 // The compiled tier's linear memory (one 64 KiB page per machine, never grown, so views into it
 // stay valid): a region table the generated code checks accesses against, scratch words for
-// results the imports hand back, a per-run cache of map addresses, and the mirrored regions
+// results the imports hand back, the instruction budget, a per-run cache of map addresses, and the mirrored regions
 // (the 8 frame stacks and the XDP packet buffer), whose Region.bytes are views of this memory.
 //
 //   0      256      512          1536   2048             6144   8192          12288
@@ -17,6 +17,8 @@ export const SCRATCH_HI = 256;
 export const SCRATCH_R0 = 264;
 /** r0..r5 after a tail-called program returns. */
 export const SCRATCH_TAIL = 272;
+/** Instructions left in the run (i64), shared by every module of the machine. */
+export const BUDGET = 384;
 /** Per map index: its address (+0) and its element-0 value address (+8), 0 until first use in a run. */
 export const CACHE = 512;
 export const CACHE_MAPS = 64;

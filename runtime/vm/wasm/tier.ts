@@ -11,9 +11,9 @@ import { MAX_FRAMES, STACK_SIZE, type FunctionRef, type Invoke, type Machine } f
 import { regionBase, type Region } from "../memory.js";
 import { sourceAt, type ExecProgram } from "../program.js";
 import { compileProgram, FaultCode } from "./codegen.js";
-import { CACHE, CACHE_MAPS, PACKET, PACKET_MAX, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE, TABLE_ENTRIES } from "./layout.js";
+import { BUDGET, CACHE, CACHE_MAPS, PACKET, PACKET_MAX, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE, TABLE_ENTRIES } from "./layout.js";
 import { planProgram, type ProgramPlan } from "./plan.js";
-import { Wasm, type WasmGlobal, type WasmMemory, type WasmModule } from "./wasm-api.js";
+import { Wasm, type WasmMemory, type WasmModule } from "./wasm-api.js";
 import type { HelperLookup, TailCallLookup } from "../interpreter.js";
 
 const MAX_TAIL_CALLS = 33;
@@ -36,7 +36,6 @@ interface Exports {
 
 interface Session {
   readonly memory: WasmMemory;
-  readonly budget: WasmGlobal;
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
   readonly i64: BigInt64Array;
@@ -106,7 +105,7 @@ function session(m: Machine): Session | string {
       break;
     }
   }
-  s = { memory, budget: new Wasm.Global({ value: "i64", mutable: true }, 0n), u8, u32, i64: new BigInt64Array(memory.buffer), packet, instances: new Map(), invokers: new Map() };
+  s = { memory, u8, u32, i64: new BigInt64Array(memory.buffer), packet, instances: new Map(), invokers: new Map() };
   sessions.set(m, s);
   return s;
 }
@@ -162,7 +161,6 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
   const { u32, i64 } = s;
   const imports = {
     memory: s.memory,
-    budget: s.budget,
     fault(code: number, pc: number): never {
       if (code === FaultCode.budget) return fail(program, pc, "budget", `instruction budget of ${m.config.budget} exhausted (runaway loop?)`);
       if (code === FaultCode.depth) return fail(program, pc, "call", `call depth exceeds ${MAX_FRAMES} frames`);
@@ -222,7 +220,11 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
       if (!target) return 0;
       if (target.section !== "" && target.code.length === 0) fail(program, pc!, "call", `tail call target ${target.name} is empty`);
       m.tailCalls++;
+      // The address cache is by map index: a target with another map table must not share it.
+      const foreign = target.maps !== program.maps;
+      if (foreign) s.u8.fill(0, CACHE, CACHE + CACHE_MAPS * 16);
       const out = instance(m, s, target, env).dispatch(0, ...regs, loops!, depth!);
+      if (foreign) s.u8.fill(0, CACHE, CACHE + CACHE_MAPS * 16);
       for (let r = 0; r < 6; r++) i64[SCRATCH_TAIL / 8 + r] = out[r]!;
       return 1;
     },
@@ -263,11 +265,14 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
 export function runCompiled(m: Machine, program: ExecProgram, args: readonly bigint[], env: TierEnv): bigint | undefined {
   const s = session(m);
   if (typeof s === "string") return undefined;
-  if (!tailTargetsCompile(program, env, new Set())) return undefined;
+  const mod = compiledModule(program, env.tailCallHelper);
+  if (typeof mod === "string" || (mod.plan.tailCalls && !tailTargetsCompile(program, env, new Set()))) return undefined;
   const entry = instance(m, s, program, env);
   s.u8.fill(0, CACHE, CACHE + CACHE_MAPS * 16);
   syncPacket(s);
-  s.budget.value = BigInt(m.budgetLeft);
+  // The budget word, written and read as two u32 halves (budgets stay below 2^53).
+  s.u32[BUDGET / 4] = m.budgetLeft >>> 0;
+  s.u32[BUDGET / 4 + 1] = Math.floor(m.budgetLeft / 2 ** 32);
   const previous = m.invoke;
   const baseDepth = m.depth;
   m.invoke = invoker(m, s, env);
@@ -275,7 +280,7 @@ export function runCompiled(m: Machine, program: ExecProgram, args: readonly big
     if (baseDepth >= MAX_FRAMES) fail(program, 0, "call", `callbacks nested beyond ${MAX_FRAMES} frames`);
     return u64(entry.start(args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n, 0, baseDepth));
   } finally {
-    m.budgetLeft = Number(s.budget.value);
+    m.budgetLeft = s.u32[BUDGET / 4 + 1]! * 2 ** 32 + s.u32[BUDGET / 4]!;
     m.invoke = previous;
     m.depth = baseDepth;
   }

@@ -7,14 +7,10 @@ export interface WasmModule {
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
-export interface WasmGlobal {
-  value: bigint;
-}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (mod: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
   Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
-  Global: new (d: { value: "i64"; mutable: boolean }, v: bigint) => WasmGlobal;
 }
 
 export const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;

@@ -22,8 +22,6 @@ export const Op = {
   local_get: 0x20,
   local_set: 0x21,
   local_tee: 0x22,
-  global_get: 0x23,
-  global_set: 0x24,
   i32_load: 0x28,
   i64_load: 0x29,
   i64_load8_u: 0x31,
@@ -156,7 +154,7 @@ export interface FuncType {
 
 export interface ModuleSpec {
   readonly types: readonly FuncType[];
-  /** Imported functions ("env", name, type index), then the memory and the budget global. */
+  /** Imported functions ("env", name, type index), then the memory. */
   readonly importFuncs: readonly { readonly name: string; readonly type: number }[];
   readonly funcs: readonly { readonly type: number; readonly locals: readonly number[]; readonly code: Code }[];
   /** Exported functions by index in the function index space. */
@@ -185,7 +183,7 @@ function name(out: number[], s: string): void {
   for (const x of b) out.push(x);
 }
 
-/** Encodes a module importing env.memory (1 page, no growth) and env.budget (mutable i64). */
+/** Encodes a module importing env.memory (1 page, no growth). */
 export function encodeModule(spec: ModuleSpec): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
@@ -196,7 +194,7 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   });
   section(out, 1, types);
   const imports: number[] = [];
-  uleb(imports, spec.importFuncs.length + 2);
+  uleb(imports, spec.importFuncs.length + 1);
   for (const f of spec.importFuncs) {
     name(imports, "env");
     name(imports, f.name);
@@ -206,9 +204,6 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   name(imports, "env");
   name(imports, "memory");
   imports.push(0x02, 0x01, 0x01, 0x01);
-  name(imports, "env");
-  name(imports, "budget");
-  imports.push(0x03, I64, 0x01);
   section(out, 2, imports);
   const funcs: number[] = [];
   vec(funcs, spec.funcs, (o, f) => uleb(o, f.type));
