@@ -11,7 +11,7 @@ import { Pseudo, type Instruction, type Operand } from "../../isa/index.js";
 import { MapType } from "../../object/map-types.js";
 import { MAX_FRAMES, STACK_SIZE } from "../machine.js";
 import type { ExecProgram } from "../program.js";
-import { BUDGET, CACHE, MAX_LOOPS, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE_ENTRIES } from "./layout.js";
+import { BUDGET, CACHE, CACHE_MAPS, MAX_LOOPS, START_ARGS, START_R0, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE_ENTRIES } from "./layout.js";
 import type { FunctionPlan, ProgramPlan } from "./plan.js";
 import { Code, EMPTY, I32, I32_BIN, I64, I64_BIN, Op, encodeModule, type FuncType } from "./wasm-binary.js";
 
@@ -40,7 +40,7 @@ const TYPES: FuncType[] = [
   { params: [I64, I64, I64, I64, I64, I64, I32, I32, I32], results: [I32] }, // 7 callx(target, r1..r5, reg, pc, depth)
   { params: [I32, I32, I32], results: [I64] }, // 8 lddw(pseudo, lo, pc)
   { params: [I32, ...regs11, I32, I32], results: Array<number>(6).fill(I64) }, // 9 dispatch
-  { params: [I64, I64, I64, I64, I64, I32, I32], results: [I64] }, // 10 start(r1..r5, slot, depth)
+  { params: [I32, I32, I32], results: [] }, // 10 start(slot, depth, fresh): r1..r5 from START_ARGS, r0 to START_R0
 ];
 export const IMPORTS = ["fault", "ld", "wrapFault", "st", "helper", "tail", "callx", "lddw"] as const;
 const F = { fault: 0, ld: 1, wrapFault: 2, st: 3, helper: 4, tail: 5, callx: 6, lddw: 7 } as const;
@@ -521,14 +521,17 @@ function dispatchFunction(plan: ProgramPlan): Code {
 
 function startFunction(plan: ProgramPlan): Code {
   const c = new Code();
-  // params: r1..r5 (0..4), slot (5), depth (6)
-  c.get(6).i32(9).op(Op.i32_shl).i32(STACKS).op(Op.i32_add).i32(0).i32(STACK_SIZE).memoryFill();
-  c.get(5).i64(0n);
-  for (let i = 0; i < 5; i++) c.get(i);
+  // params: slot (0), depth (1), fresh (2): a new run, whose map address cache starts empty
+  c.get(2).op(Op.if, EMPTY).i32(CACHE).i32(0).i32(CACHE_MAPS * 16).memoryFill().op(Op.end);
+  c.get(1).i32(9).op(Op.i32_shl).i32(STACKS).op(Op.i32_add).i32(0).i32(STACK_SIZE).memoryFill();
+  c.i32(0); // address for the r0 store below
+  c.get(0).i64(0n);
+  for (let i = 0; i < 5; i++) c.i32(0).mem(Op.i64_load, 3, START_ARGS + 8 * i);
   for (let i = 0; i < 4; i++) c.i64(0n);
-  c.get(6).i32(1).op(Op.i32_add, Op.i64_extend_i32_u).i64(32n).op(Op.i64_shl).i64(BigInt(STACK_SIZE)).op(Op.i64_or);
-  c.i32(MAX_LOOPS).get(6).idx(Op.call, FIRST_FUNC + plan.functions.length);
-  return c.op(Op.drop, Op.drop, Op.drop, Op.drop, Op.drop);
+  c.get(1).i32(1).op(Op.i32_add, Op.i64_extend_i32_u).i64(32n).op(Op.i64_shl).i64(BigInt(STACK_SIZE)).op(Op.i64_or);
+  c.i32(MAX_LOOPS).get(1).idx(Op.call, FIRST_FUNC + plan.functions.length);
+  c.op(Op.drop, Op.drop, Op.drop, Op.drop, Op.drop);
+  return c.mem(Op.i64_store, 3, START_R0);
 }
 
 /** The module bytes of a planned program. */

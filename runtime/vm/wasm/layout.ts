@@ -17,6 +17,9 @@ export const SCRATCH_HI = 256;
 export const SCRATCH_R0 = 264;
 /** r0..r5 after a tail-called program returns. */
 export const SCRATCH_TAIL = 272;
+/** r1..r5 for the start export, and r0 it leaves (passed in memory: no BigInt at the boundary). */
+export const START_ARGS = 320;
+export const START_R0 = 360;
 /** Instructions left in the run (i64), shared by every module of the machine. */
 export const BUDGET = 384;
 /** Per map index: its address (+0) and its element-0 value address (+8), 0 until first use in a run. */

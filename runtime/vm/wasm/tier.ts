@@ -11,7 +11,7 @@ import { MAX_FRAMES, STACK_SIZE, type FunctionRef, type Invoke, type Machine } f
 import { regionBase, type Region } from "../memory.js";
 import { sourceAt, type ExecProgram } from "../program.js";
 import { compileProgram, FaultCode } from "./codegen.js";
-import { BUDGET, CACHE, CACHE_MAPS, PACKET, PACKET_MAX, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE, TABLE_ENTRIES } from "./layout.js";
+import { BUDGET, CACHE, CACHE_MAPS, START_ARGS, START_R0, PACKET, PACKET_MAX, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE, TABLE_ENTRIES } from "./layout.js";
 import { planProgram, type ProgramPlan } from "./plan.js";
 import { Wasm, type WasmMemory, type WasmModule } from "./wasm-api.js";
 import type { HelperLookup, TailCallLookup } from "../interpreter.js";
@@ -30,7 +30,7 @@ export interface TierEnv {
 }
 
 interface Exports {
-  start(r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint, slot: number, depth: number): bigint;
+  start(slot: number, depth: number, fresh: number): void;
   dispatch(slot: number, ...rest: (bigint | number)[]): bigint[];
 }
 
@@ -39,6 +39,7 @@ interface Session {
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
   readonly i64: BigInt64Array;
+  readonly u64: BigUint64Array;
   /** The mirrored packet region and its table index, if the machine has one. */
   readonly packet: { readonly index: number; readonly region: Region } | undefined;
   readonly instances: Map<ExecProgram, Exports>;
@@ -105,7 +106,7 @@ function session(m: Machine): Session | string {
       break;
     }
   }
-  s = { memory, u8, u32, i64: new BigInt64Array(memory.buffer), packet, instances: new Map(), invokers: new Map() };
+  s = { memory, u8, u32, i64: new BigInt64Array(memory.buffer), u64: new BigUint64Array(memory.buffer), packet, instances: new Map(), invokers: new Map() };
   sessions.set(m, s);
   return s;
 }
@@ -268,7 +269,6 @@ export function runCompiled(m: Machine, program: ExecProgram, args: readonly big
   const mod = compiledModule(program, env.tailCallHelper);
   if (typeof mod === "string" || (mod.plan.tailCalls && !tailTargetsCompile(program, env, new Set()))) return undefined;
   const entry = instance(m, s, program, env);
-  s.u8.fill(0, CACHE, CACHE + CACHE_MAPS * 16);
   syncPacket(s);
   // The budget word, written and read as two u32 halves (budgets stay below 2^53).
   s.u32[BUDGET / 4] = m.budgetLeft >>> 0;
@@ -278,12 +278,20 @@ export function runCompiled(m: Machine, program: ExecProgram, args: readonly big
   m.invoke = invoker(m, s, env);
   try {
     if (baseDepth >= MAX_FRAMES) fail(program, 0, "call", `callbacks nested beyond ${MAX_FRAMES} frames`);
-    return u64(entry.start(args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n, 0, baseDepth));
+    return start(s, entry, args, 0, baseDepth, 1);
   } finally {
     m.budgetLeft = s.u32[BUDGET / 4 + 1]! * 2 ** 32 + s.u32[BUDGET / 4]!;
     m.invoke = previous;
     m.depth = baseDepth;
   }
+}
+
+/** Enters a module at `slot` with r1..r5 = args (through memory), returning r0; `fresh` empties the per-run address cache. */
+function start(s: Session, e: Exports, args: readonly bigint[], slot: number, depth: number, fresh: 0 | 1): bigint {
+  const base = START_ARGS / 8;
+  for (let i = 0; i < 5; i++) s.i64[base + i] = i < args.length ? BigInt.asIntN(64, args[i]!) : 0n;
+  e.start(slot, depth, fresh);
+  return s.u64[START_R0 / 8]!;
 }
 
 /** Runs callbacks (bpf_loop, for_each_map_elem) on the compiled tier, above the caller's frame, as the interpreter does. */
@@ -294,7 +302,7 @@ function invoker(m: Machine, s: Session, env: TierEnv): Invoke {
       m.depth++;
       try {
         if (m.depth >= MAX_FRAMES) fail(fn.program, fn.slot, "call", `callbacks nested beyond ${MAX_FRAMES} frames`);
-        return u64(instance(m, s, fn.program, env).start(a[0] ?? 0n, a[1] ?? 0n, a[2] ?? 0n, a[3] ?? 0n, a[4] ?? 0n, fn.slot, m.depth));
+        return start(s, instance(m, s, fn.program, env), a, fn.slot, m.depth, 0);
       } finally {
         m.depth--;
       }
