@@ -177,7 +177,9 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
         u32[SCRATCH_HI / 4] = size === 8 ? v.getUint32(off + 4, true) : 0;
         return size === 1 ? v.getUint8(off) : size === 2 ? v.getUint16(off, true) : v.getUint32(off, true);
       }
-      const value = located(program, pc, () => m.mem.load((BigInt(index >>> 0) << 32n) | BigInt(off), size));
+      // The ctx's fields (xdp_md's data, data_end...) read as 64-bit values; anything else is the interpreter's fault.
+      const field = r?.readCtx && r.kind !== "map" && r.kind !== "func" && off >= r.lo && off + size <= r.hi ? r.readCtx(off, size) : undefined;
+      const value = field ?? located(program, pc, () => m.mem.load((BigInt(index >>> 0) << 32n) | BigInt(off), size));
       u32[SCRATCH_HI / 4] = Number((value >> 32n) & 0xffffffffn);
       return Number(value & 0xffffffffn);
     },
@@ -207,7 +209,10 @@ function instance(m: Machine, s: Session, program: ExecProgram, env: TierEnv): E
       const h = env.helpers(id);
       if (!h) return fail(program, pc, "call", `helper ${id} (${helperName(id)}) is not supported by the VM`);
       try {
-        return located(program, pc, () => h(m, u64(r1), u64(r2), u64(r3), u64(r4), u64(r5)));
+        return h(m, u64(r1), u64(r2), u64(r3), u64(r4), u64(r5));
+      } catch (e) {
+        if (e instanceof RawFault) throw new VmFault(e.kind, site(program, pc), e.message);
+        throw e;
       } finally {
         syncPacket(s);
       }
