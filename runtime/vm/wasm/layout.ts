@@ -1,7 +1,8 @@
 // The compiled tier's linear memory (one 64 KiB page per machine, never grown, so views into it
-// stay valid): a region table the generated code checks accesses against, scratch words for
-// results the imports hand back, the instruction budget, a per-run cache of map addresses, and the mirrored regions
-// (the 8 frame stacks and the XDP packet buffer), whose Region.bytes are views of this memory.
+// stay valid): a region table the generated code checks accesses against, scratch words (values
+// the imports hand back, run arguments and r0, the instruction budget), a per-run cache of map
+// addresses, and the mirrored regions (the 8 frame stacks and the XDP packet buffer), whose
+// Region.bytes are views of this memory.
 //
 //   0      256      512          1536   2048             6144   8192          12288
 //   +------+--------+------------+------+----------------+------+-------------+
