@@ -22,13 +22,15 @@ describe.skipIf(!present)("tsbpf run --tier", () => {
 
   it("wasm and interp print the same return value and frame (the kernel's when available)", () => {
     const obj = referenceObjectPath("xdp_vlan_pop.o");
-    const out = (tier: string): { value: string; frame: string } => {
+    const out = (tier: string): { value: string; action: string; frame: string } => {
       const file = join(dir, `${tier}.bin`);
       const r = tsbpf(["run", obj, "--prog", "xdp_vlan_pop", "--data-in", packet("vlan100_ipv4_udp_dns"), "--data-out", file, "--tier", tier]);
       expect(r.status, r.stderr).toBe(0);
-      const m = LINE.exec(r.stdout.trim());
+      // bpftool's line, then the action's name.
+      const [line, action] = r.stdout.trim().split("\n");
+      const m = LINE.exec(line!);
       expect(m, r.stdout).not.toBeNull();
-      return { value: m![1]!, frame: readFileSync(file).toString("hex") };
+      return { value: m![1]!, action: action!, frame: readFileSync(file).toString("hex") };
     };
     const wasm = out("wasm");
     expect(wasm).toEqual(out("interp"));
