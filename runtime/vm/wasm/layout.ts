@@ -9,7 +9,7 @@
 //   |table | scratch| map cache  |      | stacks 8 x 512 |      | packet 4096 |
 //   +------+--------+------------+------+----------------+------+-------------+
 
-/** Region table: entry i (16 bytes) = linear base, lo, hi of region index i; hi 0 = not mirrored. */
+/** Region table: entry i (16 bytes) = linear base, lo, hi of region index i (address bits 63..48); hi 0 = not mirrored. */
 export const TABLE = 0;
 export const TABLE_ENTRIES = 16;
 /** High word of a value loaded through the ld import. */
