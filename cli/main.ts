@@ -125,7 +125,11 @@ program
   .option("--cpu <n>", "CPU the program runs on (VM default 0; with --kernel the thread is pinned there)")
   .option("--cpus <n>", "possible CPUs, for per-CPU maps (VM only)", "1")
   .option("--no-verify", "VM: do not run the bundled verifier before running")
-  .action((file: string, o: { prog?: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; timing?: boolean; cpu?: string; cpus: string; verify: boolean }) =>
+  .option("--tier <tier>", "VM: wasm (compiled to WebAssembly; programs it does not handle run in the interpreter) or interp", (v: string) => {
+    if (v !== "wasm" && v !== "interp") throw new InvalidArgumentError("expected wasm or interp");
+    return v;
+  })
+  .action((file: string, o: { prog?: string; kernel?: boolean; dataIn?: string; dataOut?: string; repeat: string; pcap?: string; timing?: boolean; cpu?: string; cpus: string; verify: boolean; tier?: "wasm" | "interp" }) =>
     guarded(file, () => {
       if (!o.kernel && o.verify) {
         // The VM runs only what the verifier proves safe, as the kernel would.
@@ -145,6 +149,7 @@ program
         ...(o.cpu !== undefined ? { cpu: nonNegativeInt(o.cpu, "--cpu") } : {}),
         cpus: positiveInt(o.cpus, "--cpus"),
         timing: o.timing === true,
+        ...(o.tier !== undefined ? { tier: o.tier } : {}),
       });
     }),
   );

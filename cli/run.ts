@@ -27,6 +27,8 @@ export interface RunCommand {
   readonly cpus: number;
   /** --pcap: also print the replay's time and packets per second. */
   readonly timing?: boolean;
+  /** VM tier: wasm (compiled) or interp (default: the VM's default tier). */
+  readonly tier?: "wasm" | "interp";
 }
 
 export function runCommand(cmd: RunCommand): string {
@@ -37,7 +39,7 @@ export function runCommand(cmd: RunCommand): string {
   if (cmd.dataIn === undefined) throw new VmUsageError("give --data-in FILE or --pcap FILE");
   const frame = readInputFile(cmd.dataIn, "--data-in");
   const start = process.hrtime.bigint();
-  const result = runXdp(obj, prog, frame, { cpu: cmd.cpu, repeat: cmd.repeat });
+  const result = runXdp(obj, prog, frame, { cpu: cmd.cpu, repeat: cmd.repeat, ...(cmd.tier ? { tier: cmd.tier } : {}) });
   const average = (process.hrtime.bigint() - start) / BigInt(cmd.repeat);
   if (cmd.dataOut !== undefined) writeFileSync(cmd.dataOut, result.packet);
   const trace = result.trace.map((t) => `trace: ${t}\n`).join("");
@@ -72,7 +74,7 @@ export function replay(cmd: RunCommand, run: (data: Uint8Array) => number): stri
 function replayBatch(cmd: RunCommand, obj: ReturnType<typeof loadObject>, prog: string): string {
   const packets = readCaptureInput(cmd.pcap!);
   const start = process.hrtime.bigint();
-  const batch = runXdpBatch(obj, prog, packets.map((p) => p.data), { cpu: cmd.cpu });
+  const batch = runXdpBatch(obj, prog, packets.map((p) => p.data), { cpu: cmd.cpu, ...(cmd.tier ? { tier: cmd.tier } : {}) });
   const ns = Number(process.hrtime.bigint() - start);
   const lines = [`packets: ${packets.length}`];
   for (const [action, n] of [...batch.actions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);

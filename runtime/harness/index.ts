@@ -37,4 +37,5 @@ export function loadVerified(bytes: Uint8Array, options: VerifiedLoadOptions = {
 export { runXdp, type RunOptions, type XdpResult } from "../vm/xdp.js";
 export { runXdpBatch, type XdpBatchResult } from "../vm/xdp-batch.js";
 export type { VmObject } from "../vm/loader.js";
+export type { Tier } from "../vm/wasm/tier.js";
 export { VmFault } from "../vm/errors.js";

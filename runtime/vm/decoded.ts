@@ -51,8 +51,11 @@ export interface Decoded {
   readonly size: Uint8Array;
 }
 
+/** The fault of an instruction that writes r10 (both tiers raise it when the instruction runs). */
+export const WRITE_R10_PROBLEM = "writes r10, the read-only frame pointer (the kernel's verifier refuses it: frame pointer is read only)";
+
 /** Whether the instruction writes r10 (the kernel refuses it: "frame pointer is read only"). */
-function writesR10(insn: Instruction): boolean {
+export function writesR10(insn: Instruction): boolean {
   switch (insn.kind) {
     case "alu":
     case "neg":

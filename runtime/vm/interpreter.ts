@@ -18,7 +18,7 @@ import { regionBase } from "./memory.js";
 import { sourceAt, type ExecProgram } from "./program.js";
 import type { HelperFn } from "./helpers/registry.js";
 import { helperId, helperName } from "../isa/helper-ids.js";
-import { Op, decode, type Cond, type Decoded } from "./decoded.js";
+import { Op, WRITE_R10_PROBLEM, decode, type Cond, type Decoded } from "./decoded.js";
 import { arsh64, lsh64, rsh64, setBig, swap32, test, toBig } from "./halves.js";
 
 export const MAX_TAIL_CALLS = 33;
@@ -458,7 +458,7 @@ export class Interpreter {
             continue;
           }
           case Op.WRITE_R10:
-            throw this.fault(program, pc, "instruction", "writes r10, the read-only frame pointer (the kernel's verifier refuses it: frame pointer is read only)");
+            throw this.fault(program, pc, "instruction", WRITE_R10_PROBLEM);
           default:
             // PAST_END: the slot after the last instruction (or the second half of an lddw reached by falling through).
             throw this.fault(program, pc - 1, "instruction", `execution ran past the end of the program (${program.code.length} slots) without exit`);

@@ -51,7 +51,7 @@ export class Machine {
   private readonly mapRegions = new Map<BpfMap, bigint>();
   private readonly valueRegions = new Map<Uint8Array, bigint>();
   private readonly funcRegions = new Map<ExecProgram, Map<number, bigint>>();
-  private readonly stacks: { top: bigint; region: number; bytes: Uint8Array }[] = [];
+  private readonly stacks: { top: bigint; index: number; region: Region }[] = [];
   /** Register files (lo and hi halves of r0..r10) by the call depth an invocation starts at, reused across runs. */
   readonly registerFiles: readonly { readonly L: Int32Array; readonly H: Int32Array }[] = Array.from({ length: MAX_FRAMES }, () => ({ L: new Int32Array(11), H: new Int32Array(11) }));
   private sealed = 0;
@@ -61,7 +61,7 @@ export class Machine {
     for (let depth = 0; depth < MAX_FRAMES; depth++) {
       const bytes = new Uint8Array(STACK_SIZE);
       const base = this.mem.add({ kind: "stack", label: `stack of frame ${depth}`, bytes, lo: 0, hi: STACK_SIZE, writable: true });
-      this.stacks.push({ top: base + BigInt(STACK_SIZE), region: this.mem.size - 1, bytes });
+      this.stacks.push({ top: base + BigInt(STACK_SIZE), index: this.mem.size - 1, region: this.mem.region(base)! });
     }
     this.seal();
   }
@@ -141,16 +141,17 @@ export class Machine {
 
   /** The frame pointer (top of the zeroed 512-byte stack) for call depth `depth` < MAX_FRAMES. */
   stackTop(depth: number): bigint {
+    // The region's bytes, not the array it was made with: the compiled tier moves them into its memory.
     const s = this.stacks[depth]!;
-    s.bytes.fill(0);
+    s.region.bytes.fill(0);
     return s.top;
   }
 
   /** stackTop as the interpreter holds it: zeroes the stack and returns its region index. */
   stackRegion(depth: number): number {
     const s = this.stacks[depth]!;
-    s.bytes.fill(0);
-    return s.region;
+    s.region.bytes.fill(0);
+    return s.index;
   }
 
   /** Maps a scratch buffer (e.g. a ringbuf reservation) and returns its address. */

@@ -85,6 +85,11 @@ export class AddressSpace {
     return this.regions;
   }
 
+  /** The region with this index (bits 63..48 of its addresses). */
+  at(index: number): Region | undefined {
+    return this.regions[index];
+  }
+
   region(addr: bigint): Region | undefined {
     return (addr & GUARD_MASK) === 0n ? this.regions[Number(addr >> REGION_SHIFT)] : undefined;
   }

@@ -3,7 +3,8 @@
 // r10 = top of a 512-byte stack; helpers are the VM's (id 5, ktime_get_ns, returns normally).
 
 import { slotCount, type Instruction } from "../isa/index.js";
-import { Interpreter } from "./interpreter.js";
+import { HELPER_TAIL_CALL, Interpreter } from "./interpreter.js";
+import { DEFAULT_TIER, runCompiled, type Tier } from "./wasm/tier.js";
 import { Machine } from "./machine.js";
 import { helperTable } from "./helpers/registry.js";
 import type { ExecProgram } from "./program.js";
@@ -27,6 +28,8 @@ export interface RawResult {
   readonly r0: bigint;
   /** The input buffer after the run. */
   readonly memory: Uint8Array | undefined;
+  /** The tier that ran the program. */
+  readonly tier: Tier;
 }
 
 /**
@@ -58,6 +61,9 @@ export function runRaw(insns: readonly Instruction[], memory?: Uint8Array, optio
   const m = new Machine(vmConfig(options));
   const buf = memory?.slice();
   const args = buf ? [m.scratch("scratch", "input memory", buf), BigInt(buf.length)] : [0n, 0n];
-  const r0 = interpreter.run(m, toExecProgram("program", insns), args);
-  return { r0, memory: buf };
+  const program = toExecProgram("program", insns);
+  const env = { helpers: (id: number) => helperTable.get(id), tailCallTarget: () => undefined, tailCallHelper: HELPER_TAIL_CALL };
+  const compiled = (options.tier ?? DEFAULT_TIER) === "wasm" ? runCompiled(m, program, args, env) : undefined;
+  const r0 = compiled ?? interpreter.run(m, program, args);
+  return { r0, memory: buf, tier: compiled === undefined ? "interp" : "wasm" };
 }

@@ -9,6 +9,7 @@ import { VmUsageError } from "./errors.js";
 import { FIB_KEY } from "./helpers/fib-lookup.js";
 import type { VmObject } from "./loader.js";
 import { XdpInputError, runLoaded, vmConfig, xdpActionName, xdpProgram, xdpSession, type RunOptions } from "./xdp.js";
+import { DEFAULT_TIER, type Tier } from "./wasm/tier.js";
 import { ETH_HLEN, XDP_KEY, XDP_MAX_FRAME, loadFrame } from "./xdp-state.js";
 
 export interface XdpBatchResult {
@@ -22,6 +23,8 @@ export interface XdpBatchResult {
   readonly trace: readonly string[];
   /** Instructions executed over the batch. */
   readonly instructions: number;
+  /** The tier that ran the frames ("interp" when no frame ran). */
+  readonly tier: Tier;
 }
 
 /** Runs `program` of `obj` on every frame, in order; a fault stops the batch (a VmFault naming the frame's index). */
@@ -38,6 +41,8 @@ export function runXdpBatch(obj: VmObject, program: string, frames: readonly Uin
   const trace: string[] = [];
   const input = { frame: new Uint8Array(0) as Uint8Array, ingressIfindex: options.ingressIfindex ?? 0, rxQueueIndex: options.rxQueueIndex ?? 0 };
   let instructions = 0;
+  const compiled = (options.tier ?? DEFAULT_TIER) === "wasm";
+  const ran: { tier: Tier } = { tier: "interp" };
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
     if (frame.length < ETH_HLEN || frame.length > XDP_MAX_FRAME) {
@@ -50,7 +55,7 @@ export function runXdpBatch(obj: VmObject, program: string, frames: readonly Uin
     loadFrame(m, state, input);
     let retval: number;
     try {
-      retval = runLoaded(m, state, prog);
+      retval = runLoaded(m, state, prog, compiled, ran);
     } catch (e) {
       if (e instanceof Error) e.message = `frame ${i}: ${e.message}`;
       throw e;
@@ -64,5 +69,5 @@ export function runXdpBatch(obj: VmObject, program: string, frames: readonly Uin
   const actions = new Map<string, number>();
   known.forEach((n, a) => n > 0 && actions.set(xdpActionName(a), n));
   for (const [v, n] of other) actions.set(xdpActionName(v), n);
-  return { retvals, refused, actions, trace, instructions };
+  return { retvals, refused, actions, trace, instructions, tier: ran.tier };
 }

@@ -11,6 +11,8 @@ import type { ExecProgram } from "./program.js";
 import type { VmObject } from "./loader.js";
 import type { BpfMap } from "./maps/types.js";
 import { VmUsageError } from "./errors.js";
+import { DEFAULT_TIER, runCompiled, type Tier, type TierEnv } from "./wasm/tier.js";
+import { HELPER_TAIL_CALL } from "./interpreter.js";
 import { ETH_HLEN, XDP_MAX_FRAGS, XDP_MAX_FRAME, XDP_MAX_LINEAR, XDP_KEY, createXdpState, frameOut, loadFrame, type RedirectTarget, type XdpState } from "./xdp-state.js";
 
 export const XdpAction = { ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 } as const;
@@ -50,6 +52,11 @@ export interface RunOptions {
    * the frame is not reset between runs and the result is the last run's (default 1).
    */
   readonly repeat?: number;
+  /**
+   * "wasm" runs the program compiled to WebAssembly, "interp" in the interpreter (default
+   * DEFAULT_TIER). A program the compiled tier does not handle runs in the interpreter whole.
+   */
+  readonly tier?: Tier;
 }
 
 export interface XdpResult {
@@ -62,6 +69,8 @@ export interface XdpResult {
   readonly trace: readonly string[];
   /** Instructions executed, over all repeats. */
   readonly instructions: number;
+  /** The tier that ran the program. */
+  readonly tier: Tier;
 }
 
 /** xorshift32: a small deterministic generator for bpf_get_prandom_u32. */
@@ -80,6 +89,7 @@ function xorshift(seed: number): () => number {
 const lookupHelper: HelperLookup = (id) => helperTable.get(id);
 const tailCallTarget: TailCallLookup = (map, index) => (map as BpfMap).getProgram?.(Number(index)) as ExecProgram | undefined;
 const interpreter = new Interpreter(lookupHelper, tailCallTarget);
+const tierEnv: TierEnv = { helpers: lookupHelper, tailCallTarget, tailCallHelper: HELPER_TAIL_CALL };
 
 export function vmConfig(options: RunOptions): VmConfig {
   const clock = options.clock ?? (() => process.hrtime.bigint());
@@ -111,8 +121,19 @@ export function xdpProgram(obj: VmObject, program: string): ExecProgram {
   return prog;
 }
 
-/** Runs the program once on the frame already loaded in the session; returns test_run's retval (r0's low 32 bits). */
-export function runLoaded(m: Machine, state: XdpState, prog: ExecProgram): number {
+/**
+ * Runs the program once on the frame already loaded in the session, compiled when `compiled`
+ * and the compiled tier takes it; returns test_run's retval (r0's low 32 bits) and sets
+ * `ran.tier` to the tier that ran.
+ */
+export function runLoaded(m: Machine, state: XdpState, prog: ExecProgram, compiled = false, ran?: { tier: Tier }): number {
+  if (compiled) {
+    const out = runCompiled(m, prog, [state.ctxAddress], tierEnv);
+    if (out !== undefined) {
+      if (ran) ran.tier = "wasm";
+      return Number(out & 0xffffffffn);
+    }
+  }
   return interpreter.run32(m, prog, state.argHalves);
 }
 
@@ -129,6 +150,8 @@ export function runXdp(obj: VmObject, program: string, frame: Uint8Array, option
   if (!Number.isInteger(repeat) || repeat < 1) throw new VmUsageError(`repeat must be a positive integer, not ${repeat}`);
   let r0 = 0n;
   let executed = 0;
+  let ran: Tier = "interp";
+  const compiled = (options.tier ?? DEFAULT_TIER) === "wasm";
   for (let i = 0; i < repeat; i++) {
     if (i > 0) {
       // Later repeats run on the frame as the previous run left it, as in the kernel.
@@ -137,7 +160,9 @@ export function runXdp(obj: VmObject, program: string, frame: Uint8Array, option
       m.trace = trace;
       if (options.fib) m.extensions.set(FIB_KEY, options.fib);
     }
-    r0 = interpreter.run(m, prog, state.argHalves);
+    const out = compiled ? runCompiled(m, prog, [state.ctxAddress], tierEnv) : undefined;
+    if (out !== undefined) ran = "wasm";
+    r0 = out ?? interpreter.run(m, prog, state.argHalves);
     executed += config.budget - m.budgetLeft;
   }
   const retval = Number(r0 & 0xffffffffn);
@@ -149,5 +174,6 @@ export function runXdp(obj: VmObject, program: string, frame: Uint8Array, option
     // The machine's trace array is reused by the next run when it stayed empty.
     trace: m.trace.length > 0 ? m.trace : [],
     instructions: executed,
+    tier: ran,
   };
 }

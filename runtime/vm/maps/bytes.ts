@@ -17,12 +17,16 @@ export function keyBytes(s: string): Uint8Array {
   return out;
 }
 
-export function readU32(bytes: Uint8Array, offset = 0): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, true);
+// Byte arithmetic rather than a DataView per call: map keys are read on every lookup, and
+// making a DataView dominated the compiled tier's profile of a hash-map lookup. Reads past the
+// end throw the RangeError a DataView would.
+export function readI32(bytes: Uint8Array, offset = 0): number {
+  if (offset < 0 || offset + 4 > bytes.length) throw new RangeError(`offset ${offset} is outside the bounds of the ${bytes.length}-byte buffer`);
+  return bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24);
 }
 
-export function readI32(bytes: Uint8Array, offset = 0): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(offset, true);
+export function readU32(bytes: Uint8Array, offset = 0): number {
+  return readI32(bytes, offset) >>> 0;
 }
 
 export function u32Bytes(value: number): Uint8Array {
