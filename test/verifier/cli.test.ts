@@ -91,7 +91,7 @@ describe("tsbpf build verifies", () => {
     const out = join(dir, "long.o");
     const r = tsbpf(["build", longLoop, "-o", out]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${longLoop}:7:3 - error TS90501: the verifier rejects program 'xdp_long': BPF program is too large. Processed 1000001 insn`);
+    expect(r.stderr).toContain(`${longLoop}:7:37 - error TS90501: the verifier rejects program 'xdp_long': BPF program is too large. Processed 1000001 insn`);
     expect(r.stderr).toContain("for (let i: u32 = 0; i < 1000000; i++) {");
     expect(r.stderr).toContain("hint: the verifier walks every path one instruction at a time, up to 1,000,000 instructions in total");
     expect(existsSync(out)).toBe(false);
@@ -106,7 +106,7 @@ describe("tsbpf build verifies", () => {
     const v = tsbpf(["verify", out]);
     expect(v.status).toBe(1);
     expect(v.stdout).toContain("xdp_long: rejected: BPF program is too large. Processed 1000001 insn");
-    expect(v.stdout).toMatch(/at .*long-loop\.ts:7:3: for \(let i/);
+    expect(v.stdout).toMatch(/at .*long-loop\.ts:7:37: for \(let i/);
     const lines = v.stderr.split("\n").filter((l) => l !== "");
     expect(lines.length).toBeGreaterThan(0);
     const processed = lines.map((l) => Number(PROGRESS.exec(l)?.[1]));
