@@ -1,7 +1,7 @@
 // runXdpBatch and `tsbpf run --pcap`: many frames through one machine must give what one
 // run per frame gives (retvals, maps carried over), and the counts the kernel gives when
 // BPF_PROG_TEST_RUN runs the same frames in order on one loaded program (`--kernel --pcap`).
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,18 +11,14 @@ import { runXdp } from "../../runtime/vm/xdp.js";
 import { runXdpBatch } from "../../runtime/harness/index.js";
 import { tsbpf } from "../support/cli.js";
 import { kernelAccess } from "../support/kernel.js";
-import { haveShared, sharedDir } from "../support/shared.js";
+import { haveShared, referencePackets, sharedDir } from "../support/shared.js";
 
 const present = haveShared("reference/obj");
 const STATEFUL = ["xdp_proto_count", "xdp_blocklist", "xdp_globals", "xdp_lpm", "xdp_atomics"];
 
 /** Every reference frame three times, interleaved, so map state matters for later frames. */
 function frames(): Uint8Array[] {
-  const dir = join(sharedDir, "reference", "packets");
-  const one = readdirSync(dir)
-    .filter((f) => f.endsWith(".bin"))
-    .sort()
-    .map((f) => new Uint8Array(readFileSync(join(dir, f))));
+  const one = referencePackets().map((p) => p.bytes);
   return [...one, ...one, ...one];
 }
 

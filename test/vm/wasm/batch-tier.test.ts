@@ -1,23 +1,20 @@
 // runXdpBatch with tier "wasm" against tier "interp": the stateful reference programs over
 // every reference frame three times (so map state carries from frame to frame) give the same
 // retvals, refusals, trace, instruction count and maps, and the compiled tier really ran.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadObject } from "../../../runtime/vm/loader.js";
 import { runXdpBatch } from "../../../runtime/vm/xdp-batch.js";
-import { haveShared, sharedDir } from "../../support/shared.js";
+import { haveShared, referencePackets, sharedDir } from "../../support/shared.js";
 import { dumpMaps } from "./compare.js";
 
 const present = haveShared("reference/obj");
 const STATEFUL = ["xdp_proto_count", "xdp_blocklist", "xdp_globals", "xdp_lpm", "xdp_atomics", "xdp_udp53"];
 
+/** Every reference frame three times, interleaved, so map state matters for later frames. */
 function frames(): Uint8Array[] {
-  const dir = join(sharedDir, "reference", "packets");
-  const one = readdirSync(dir)
-    .filter((f) => f.endsWith(".bin"))
-    .sort()
-    .map((f) => new Uint8Array(readFileSync(join(dir, f))));
+  const one = referencePackets().map((p) => p.bytes);
   return [...one, ...one, ...one];
 }
 

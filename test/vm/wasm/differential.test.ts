@@ -10,17 +10,12 @@ import { describe, expect, it } from "vitest";
 import { loadObject, type VmObject } from "../../../runtime/vm/loader.js";
 import { compileExample, exampleFiles, examplesDir } from "../../support/examples.js";
 import { expectedCases, referenceObjectPath, referencePacket } from "../../support/reference-cases.js";
-import { haveShared, referenceObjects, sharedDir } from "../../support/shared.js";
+import { haveShared, referenceObjects, referencePackets } from "../../support/shared.js";
 import { bothTiers, dumpMaps } from "./compare.js";
 
 const CPUS = 2;
 const u32le = (v: number): Uint8Array => new Uint8Array(new Uint32Array([v]).buffer);
-const corpus = haveShared("reference/packets")
-  ? readdirSync(join(sharedDir, "reference", "packets"))
-      .filter((f) => f.endsWith(".bin"))
-      .sort()
-      .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(sharedDir, "reference", "packets", f))) }))
-  : [];
+const corpus = haveShared("reference/packets") ? referencePackets() : [];
 const examplePackets = readdirSync(join(examplesDir, "packets"))
   .filter((f) => f.endsWith(".bin"))
   .map((f) => ({ name: `examples/${f}`, bytes: new Uint8Array(readFileSync(join(examplesDir, "packets", f))) }));
