@@ -9,47 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { KernelObject, testRunXdp } from "tsbpf/kernel";
-import { buildSource } from "../../compiler/build.js";
 import { loadVerified, runXdp } from "../../runtime/harness/index.js";
 import { tsbpf } from "../support/cli.js";
 import { kernelBackendUsable } from "../support/kernel.js";
-import { projectRoot } from "../support/shared.js";
+import { COUNT, NODNS, buildBlocklist, buildProgram } from "../support/chain-programs.js";
 
 const usable = await kernelBackendUsable();
 const dir = mkdtempSync(join(tmpdir(), "tsbpf-chain-"));
-
-const COUNT = `import { HashMap, UpdateFlags, XdpAction, type XdpContext, type u32 } from "tsbpf";
-export const LICENSE = "GPL";
-const packets = new HashMap<u32, u32>(4);
-export function xdp_count(_ctx: XdpContext): XdpAction {
-  const k: u32 = 0;
-  const seen = packets.lookup(k);
-  if (!seen) {
-    packets.update(k, 1, UpdateFlags.ANY);
-    return XdpAction.PASS;
-  }
-  packets.update(k, seen.value + 1, UpdateFlags.ANY);
-  return XdpAction.PASS;
-}
-`;
-// Drops UDP to port 53.
-const DNS_DROP = `import { XdpAction, htons, type XdpContext } from "tsbpf";
-import { HeaderSize, type UdpHdr } from "tsbpf/net";
-export const LICENSE = "GPL";
-export function xdp_nodns(ctx: XdpContext): XdpAction {
-  const udp = ctx.header<UdpHdr>(HeaderSize.ETH + 20);
-  if (!udp) return XdpAction.PASS;
-  return udp.dest === htons(53) ? XdpAction.DROP : XdpAction.PASS;
-}
-`;
-
-function build(name: string, source: string): string {
-  const path = join(dir, `${name}.ts`);
-  writeFileSync(path, source);
-  const out = join(dir, `${name}.o`);
-  writeFileSync(out, buildSource(path, source).object);
-  return out;
-}
 
 /** Ethernet + IPv4 (source a.b.c.d) + UDP to `dport`. */
 function frame(src: number, dport: number): Uint8Array {
@@ -67,10 +33,9 @@ const num = (b: Uint8Array | undefined): number | undefined => (b ? new DataView
 
 describe.skipIf(!usable)("tsbpf link --chain", () => {
   afterAll(() => spawnSync("rm", ["-rf", dir]));
-  const blocklist = join(dir, "blocklist.o");
-  writeFileSync(blocklist, buildSource(join(projectRoot, "examples/blocklist.ts"), readFileSync(join(projectRoot, "examples/blocklist.ts"), "utf8")).object);
-  const count = build("count", COUNT);
-  const nodns = build("nodns", DNS_DROP);
+  const blocklist = buildBlocklist(dir);
+  const count = buildProgram(dir, "count", COUNT);
+  const nodns = buildProgram(dir, "nodns", NODNS);
 
   it.each([["called", []], ["inlined (--inline)", ["--inline"]]])("three TS programs %s: the rootlet = running them one after another (kernel and VM)", (_how, extra) => {
     const chained = join(dir, `chain${extra.length}.o`);

@@ -4,15 +4,14 @@
 // through and drops the rest: ping gets exactly two replies and the maps count what came.
 // libxdp itself (xdp-loader -v) reads our TypeScript run config as `tsbpf link --chain` does.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { attachXdp, interfaceIndex, KernelObject } from "tsbpf/kernel";
-import { buildSource } from "../../compiler/build.js";
 import { tsbpf } from "../support/cli.js";
 import { kernelBackendUsable } from "../support/kernel.js";
-import { projectRoot } from "../support/shared.js";
+import { COUNT, NODNS, buildBlocklist, buildProgram, withRunConfig } from "../support/chain-programs.js";
 import { findTool } from "../support/tools.js";
 
 const usable = (await kernelBackendUsable()) && findTool("ip") !== undefined && findTool("ping") !== undefined;
@@ -31,49 +30,17 @@ const must = (cmd: string, args: string[]): string => {
   return r.out;
 };
 
-function build(name: string, source: string): string {
-  const path = join(dir, `${name}.ts`);
-  writeFileSync(path, source);
-  const out = join(dir, `${name}.o`);
-  writeFileSync(out, buildSource(path, source).object);
-  return out;
-}
-
-const COUNT = `import { HashMap, UpdateFlags, XdpAction, xdpRunConfig, type XdpContext, type u32 } from "tsbpf";
-export const LICENSE = "GPL";
-const packets = new HashMap<u32, u32>(4);
-export function xdp_count(_ctx: XdpContext): XdpAction {
-  const k: u32 = 0;
-  const seen = packets.lookup(k);
-  if (!seen) {
-    packets.update(k, 1, UpdateFlags.ANY);
-    return XdpAction.PASS;
-  }
-  packets.update(k, seen.value + 1, UpdateFlags.ANY);
-  return XdpAction.PASS;
-}
-xdpRunConfig(xdp_count, { priority: 10, chainActions: [XdpAction.PASS] });
-`;
-const NODNS = `import { XdpAction, htons, xdpRunConfig, type XdpContext } from "tsbpf";
-import { HeaderSize, type UdpHdr } from "tsbpf/net";
-export const LICENSE = "GPL";
-export function xdp_nodns(ctx: XdpContext): XdpAction {
-  const udp = ctx.header<UdpHdr>(HeaderSize.ETH + 20);
-  if (!udp) return XdpAction.PASS;
-  return udp.dest === htons(53) ? XdpAction.DROP : XdpAction.PASS;
-}
-xdpRunConfig(xdp_nodns, { priority: 20, chainActions: [XdpAction.PASS, XdpAction.TX] });
-`;
+const COUNT_RC = withRunConfig(COUNT, "xdpRunConfig(xdp_count, { priority: 10, chainActions: [XdpAction.PASS] })");
+const NODNS_RC = withRunConfig(NODNS, "xdpRunConfig(xdp_nodns, { priority: 20, chainActions: [XdpAction.PASS, XdpAction.TX] })");
 
 describe.skipIf(!usable)("a chain attached to a veth pair", () => {
   afterAll(() => {
     sh("ip", ["netns", "del", ns]); // takes the veth pair with it
     spawnSync("rm", ["-rf", dir]);
   });
-  const count = build("count", COUNT);
-  const nodns = build("nodns", NODNS);
-  const blocklist = join(dir, "blocklist.o");
-  writeFileSync(blocklist, buildSource(join(projectRoot, "examples/blocklist.ts"), readFileSync(join(projectRoot, "examples/blocklist.ts"), "utf8")).object);
+  const count = buildProgram(dir, "count", COUNT_RC);
+  const nodns = buildProgram(dir, "nodns", NODNS_RC);
+  const blocklist = buildBlocklist(dir);
 
   it.skipIf(!haveXdpLoader)("libxdp reads the TypeScript run configs as tsbpf link --chain does", () => {
     must("ip", ["netns", "add", ns]);
