@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileSource } from "../../compiler/compile.js";
 import { CompileError } from "../../compiler/diagnostics/diagnostic.js";
+import { arbSourceMutation, mutateSource, type SourceMutation } from "../support/source-mutation.js";
 
 const BASE = `import { XdpAction, htons, type XdpContext, type u8, type be16, type u32 } from "tsbpf";
 export const LICENSE = "GPL";
@@ -64,37 +65,9 @@ const SNIPPETS = [
   "let z: u32 = 1.5; z++;",
 ];
 
-const arbMutation = fc.record({
-  kind: fc.constantFrom("delete", "duplicate", "swap", "char", "insert", "insert", "insert"),
-  a: fc.nat(),
-  b: fc.nat(),
-  ch: fc.constantFrom(";", "(", ")", "{", "}", ":", "!", "0", "x", " ", "?", "*"),
-});
+const arbMutation = arbSourceMutation(["delete", "duplicate", "swap", "char", "insert", "insert", "insert"], [";", "(", ")", "{", "}", ":", "!", "0", "x", " ", "?", "*"]);
 
-function mutate(m: { kind: string; a: number; b: number; ch: string }): string {
-  const lines = BASE.split("\n");
-  const i = m.a % lines.length;
-  const j = m.b % lines.length;
-  switch (m.kind) {
-    case "delete":
-      lines.splice(i, 1);
-      break;
-    case "duplicate":
-      lines.splice(i, 0, lines[i]!);
-      break;
-    case "swap":
-      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-      break;
-    case "char": {
-      const at = m.a % (BASE.length + 1);
-      return BASE.slice(0, at) + m.ch + BASE.slice(at + (m.b % 2));
-    }
-    case "insert":
-      lines.splice(i, 0, SNIPPETS[m.b % SNIPPETS.length]!);
-      break;
-  }
-  return lines.join("\n");
-}
+const mutate = (m: SourceMutation): string => mutateSource(BASE, m, SNIPPETS);
 
 describe("front-end fuzz", () => {
   it("the base program compiles", () => {
