@@ -54,20 +54,17 @@ export function resultLines(retval: number, duration: bigint | number, repeat: n
 /** Runs every packet of the capture (`run` gives the return value) and counts the actions. */
 export function replay(cmd: RunCommand, run: (data: Uint8Array) => number): string {
   const packets = readCaptureInput(cmd.pcap!);
-  const counts = new Map<string, number>();
-  let refused = 0;
+  const actions = new Map<string, number>();
+  let short = 0;
   for (const p of packets) {
     if (p.data.length < 14) {
-      refused++;
+      short++;
       continue;
     }
     const action = xdpActionName(run(p.data));
-    counts.set(action, (counts.get(action) ?? 0) + 1);
+    actions.set(action, (actions.get(action) ?? 0) + 1);
   }
-  const lines = [`packets: ${packets.length}`];
-  for (const [action, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
-  if (refused > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${refused}`);
-  return lines.join("\n") + "\n";
+  return replayLines({ packets: packets.length, actions, short, long: 0 });
 }
 
 /** The VM's replay: one batch (runXdpBatch), maps carried over from frame to frame. */
@@ -76,12 +73,16 @@ function replayBatch(cmd: RunCommand, obj: ReturnType<typeof loadObject>, prog: 
   const start = process.hrtime.bigint();
   const batch = runXdpBatch(obj, prog, packets.map((p) => p.data), { cpu: cmd.cpu, ...(cmd.tier ? { tier: cmd.tier } : {}) });
   const ns = Number(process.hrtime.bigint() - start);
-  const lines = [`packets: ${packets.length}`];
-  for (const [action, n] of [...batch.actions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
   const short = batch.refused.filter((r) => r.errno === "EINVAL").length;
-  const long = batch.refused.length - short;
-  if (short > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${short}`);
-  if (long > 0) lines.push(`refused (longer than a test run takes, ENOMEM in the kernel): ${long}`);
-  if (cmd.timing) lines.push(`time: ${(ns / 1e6).toFixed(1)} ms, ${Math.round(packets.length / (ns / 1e9))} packets/s`);
+  return replayLines({ packets: packets.length, actions: batch.actions, short, long: batch.refused.length - short, ...(cmd.timing ? { ns } : {}) });
+}
+
+/** A replay's summary: packets, each action's count, the frames a test run refuses, and the time when asked. */
+function replayLines(r: { packets: number; actions: ReadonlyMap<string, number>; short: number; long: number; ns?: number }): string {
+  const lines = [`packets: ${r.packets}`];
+  for (const [action, n] of [...r.actions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${action}: ${n}`);
+  if (r.short > 0) lines.push(`refused (shorter than 14 bytes, EINVAL in the kernel): ${r.short}`);
+  if (r.long > 0) lines.push(`refused (longer than a test run takes, ENOMEM in the kernel): ${r.long}`);
+  if (r.ns !== undefined) lines.push(`time: ${(r.ns / 1e6).toFixed(1)} ms, ${Math.round(r.packets / (r.ns / 1e9))} packets/s`);
   return lines.join("\n") + "\n";
 }
