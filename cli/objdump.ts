@@ -8,6 +8,7 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, STB_GLOBAL, STB_WEA
 import { relocationTypeName, symbolDisplayName } from "../runtime/object/elf/query.js";
 import type { ElfFile, ElfSection } from "../runtime/object/elf/types.js";
 import type { BtfExt, LineInfoRecord } from "../runtime/object/btf/ext-types.js";
+import { jumpTarget } from "../runtime/isa/instruction.js";
 
 export interface ObjdumpOptions {
   readonly sectionHeaders: boolean;
@@ -126,7 +127,7 @@ function disassembleSection(elf: ElfFile, index: number, ext: BtfExt | undefined
     const bytes = code.subarray(slot * SLOT_BYTES, (slot + n) * SLOT_BYTES);
     let text = insn ? formatInstruction(insn) : "<unknown>";
     if (insn && (insn.kind === "ja" || insn.kind === "jcond" || insn.kind === "may_goto")) {
-      text += annotation(labels, BigInt.asUintN(64, BigInt((slot + 1 + insn.off) * SLOT_BYTES)));
+      text += annotation(labels, BigInt.asUintN(64, BigInt(jumpTarget(slot, insn.off) * SLOT_BYTES)));
     }
     out.push(`${String(slot).padStart(8)}:\t${formatBytes(bytes)}\t${text}`);
     const end = BigInt((slot + n) * SLOT_BYTES);

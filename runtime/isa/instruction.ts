@@ -192,6 +192,11 @@ export function lddwHalves(value: bigint): { lo: number; hi: number } {
   return { lo: Number(BigInt.asIntN(32, v)), hi: Number(BigInt.asIntN(32, v >> 32n)) };
 }
 
+/** The slot a jump or call `off` slots from the instruction at `slot` lands on: offsets count from the next slot. */
+export function jumpTarget(slot: number, off: number): number {
+  return slot + 1 + off;
+}
+
 /** The jump offset of a branching instruction, or undefined for one that does not branch. */
 export function branchOffset(insn: Instruction): number | undefined {
   switch (insn.kind) {
@@ -202,6 +207,12 @@ export function branchOffset(insn: Instruction): number | undefined {
     default:
       return undefined;
   }
+}
+
+/** Where a branching instruction at `slot` jumps when taken, or undefined for one that does not branch. */
+export function branchTarget(slot: number, insn: Instruction): number | undefined {
+  const off = branchOffset(insn);
+  return off === undefined ? undefined : jumpTarget(slot, off);
 }
 
 export const reg = (r: Reg): Operand => ({ kind: "reg", reg: r });

@@ -14,6 +14,7 @@ import type { KfuncProto } from "./kernel-btf.js";
 import { kfuncTable, type KfuncTable } from "./kfuncs.js";
 import type { MapDefinition } from "./map-defs.js";
 import type { ObjectFile } from "./object-file.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 /** A function symbol of an executable section. */
 export interface ObjectFunction {
@@ -273,7 +274,7 @@ export function linkProgram(obj: ObjectFile, programName: string, maps: readonly
 }
 
 function callTarget(obj: ObjectFile, fn: ObjectFunction, slot: number, imm: number, reloc: ElfRelocation | undefined, where: { section: string; offset: number }): { sectionIndex: number; slot: number } {
-  if (!reloc) return { sectionIndex: fn.sectionIndex, slot: slot + 1 + imm };
+  if (!reloc) return { sectionIndex: fn.sectionIndex, slot: jumpTarget(slot, imm) };
   if (reloc.type !== R_BPF_64_32) throw new ObjectFormatError(where, `call relocated with type ${reloc.type}, expected R_BPF_64_32`);
   const sym = obj.elf.symbols[reloc.symbol];
   const section = sym === undefined ? undefined : obj.elf.sections[sym.shndx];

@@ -33,7 +33,7 @@
 // line_info are relocated by `spliceProgram`, each inserted instruction carrying the line of
 // its callx.
 
-import { formatInstruction, Pseudo, type Instruction, type Reg } from "../isa/index.js";
+import { formatInstruction, jumpTarget, Pseudo, type Instruction, type Reg } from "../isa/index.js";
 import type { LinkedProgram } from "./link.js";
 import { mayReadOnEntry } from "./entry-liveness.js";
 import { spliceProgram, type Splice, type SpliceItem } from "./splice.js";
@@ -65,7 +65,7 @@ const ARGUMENT_REGS: readonly Reg[] = [5, 4, 3, 2, 1];
 export function addressTakenFunctions(prog: LinkedProgram): { readonly name: string; readonly slot: number }[] {
   const slots = new Set<number>();
   prog.insns.forEach((insn, i) => {
-    if (insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC) slots.add(i + 1 + insn.lo);
+    if (insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC) slots.add(jumpTarget(i, insn.lo));
   });
   return [...slots]
     .sort((a, b) => a - b)

@@ -13,6 +13,7 @@
 
 import { Pseudo, slotCount, type Instruction } from "../isa/index.js";
 import type { LinkedProgram } from "./link.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 /** Where an inserted jump, call or function address points. */
 export type SpliceTarget =
@@ -47,11 +48,11 @@ export function targetSlot(insn: Instruction, slot: number): number | undefined 
     case "ja":
     case "jcond":
     case "may_goto":
-      return slot + 1 + insn.off;
+      return jumpTarget(slot, insn.off);
     case "call":
-      return insn.target === "local" ? slot + 1 + insn.imm : undefined;
+      return insn.target === "local" ? jumpTarget(slot, insn.imm) : undefined;
     case "lddw":
-      return insn.pseudo === Pseudo.FUNC ? slot + 1 + insn.lo : undefined;
+      return insn.pseudo === Pseudo.FUNC ? jumpTarget(slot, insn.lo) : undefined;
     case "alu":
     case "neg":
     case "movsx":

@@ -5,7 +5,7 @@
 // instruction graph is explored from slot 0 (calls and function addresses lead into their
 // callee); any slot left unvisited is dead code, which the kernel refuses.
 
-import { Pseudo, type Instruction } from "../isa/index.js";
+import { Pseudo, type Instruction, jumpTarget } from "../isa/index.js";
 import type { LinkedProgram } from "../object/link.js";
 import { Reject } from "./messages.js";
 import { helperProto } from "./helpers.js";
@@ -42,14 +42,14 @@ const BPF_FUNC_LOOP = 181;
 function target(insn: Instruction, at: number): number | undefined {
   switch (insn.kind) {
     case "ja":
-      return at + 1 + insn.off;
+      return jumpTarget(at, insn.off);
     case "jcond":
     case "may_goto":
-      return at + 1 + insn.off;
+      return jumpTarget(at, insn.off);
     case "call":
-      return insn.target === "local" ? at + 1 + insn.imm : undefined;
+      return insn.target === "local" ? jumpTarget(at, insn.imm) : undefined;
     case "lddw":
-      return insn.pseudo === Pseudo.FUNC ? at + 1 + insn.lo : undefined;
+      return insn.pseudo === Pseudo.FUNC ? jumpTarget(at, insn.lo) : undefined;
     default:
       return undefined;
   }

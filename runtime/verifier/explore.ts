@@ -25,6 +25,7 @@ import { scalarConst, scalarConstInt, scalarLoad, scalarUnknown } from "./scalar
 import { formatTnum } from "./tnum.js";
 import { emptySlot } from "./stack.js";
 import { copyState, newFrame, NOT_INIT, ZERO, type HistEntry, type RegState, type StoredState, type VerifierState } from "./state.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
 const MAX_JMP_SEQ = 8192;
@@ -338,7 +339,7 @@ export class Explorer {
         throw new RuleError("BPF_LD_[ABS|IND] instructions not allowed for this program type");
       case "ja":
         this.jmps++;
-        return pc + 1 + insn.off;
+        return jumpTarget(pc, insn.off);
       case "may_goto": {
         // The jump (budget exhausted) continues this path; the fall-through (another
         // iteration) is queued one level deeper, widened against the loop ancestor here.
@@ -349,7 +350,7 @@ export class Explorer {
         again.mayGotoDepth++;
         this.widenAtLoopHead(st, again, pc);
         this.push(again, pc + 1, pc);
-        return pc + 1 + insn.off;
+        return jumpTarget(pc, insn.off);
       }
       case "jcond": {
         this.jmps++;
@@ -357,7 +358,7 @@ export class Explorer {
         if (flags.srcStack || flags.dstStack) this.pushHist(st, pc, { srcStack: flags.srcStack, dstStack: flags.dstStack });
         this.mark(st, pc, condMarks(st, insn));
         const { fall, taken } = condJump(st, insn);
-        const target = pc + 1 + insn.off;
+        const target = jumpTarget(pc, insn.off);
         if (fall && taken) {
           if (flags.linked.length > 1) {
             // Both branches share the entry, as the kernel records it before copying.
@@ -384,7 +385,7 @@ export class Explorer {
           return pc + 1;
         }
         if (insn.target === "local") {
-          const sub = env.cfg.subprogAt.get(pc + 1 + insn.imm)!;
+          const sub = env.cfg.subprogAt.get(jumpTarget(pc, insn.imm))!;
           return enterSubprog(env, st, sub, pc);
         }
         const marks = helperMarks(env, st, insn.imm);
@@ -461,7 +462,7 @@ export class Explorer {
         return { type: "map_value", map: insn.lo, off: insn.hi, var: ZERO, id: 0 };
       }
       case Pseudo.FUNC:
-        return { type: "func", targets: [env.cfg.subprogAt.get(pc + 1 + insn.lo)!] };
+        return { type: "func", targets: [env.cfg.subprogAt.get(jumpTarget(pc, insn.lo))!] };
       default:
         throw new RuleError(`ld_imm64 with pseudo source ${insn.pseudo} is not supported by the bundled verifier`);
     }
@@ -495,7 +496,7 @@ function globalCalls(env: Env): Set<number> {
   const out = new Set<number>();
   if (!env.globals || env.globals.size === 0) return out;
   env.prog.insns.forEach((insn, i) => {
-    if (insn?.kind === "call" && insn.target === "local" && env.globals!.has(env.cfg.subprogAt.get(i + 1 + insn.imm)!)) out.add(i);
+    if (insn?.kind === "call" && insn.target === "local" && env.globals!.has(env.cfg.subprogAt.get(jumpTarget(i, insn.imm))!)) out.add(i);
   });
   return out;
 }

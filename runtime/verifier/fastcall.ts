@@ -13,6 +13,7 @@
 import { Pseudo, type Instruction } from "../isa/index.js";
 import type { Cfg } from "./cfg.js";
 import { helperProto } from "./helpers.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 const FP = 10;
 /** BPF_FUNC_get_smp_processor_id: allow_fastcall, and inlined by the verifier on x86-64 JITs. */
@@ -48,9 +49,9 @@ function jumpTargets(insns: readonly (Instruction | undefined)[]): Uint8Array {
   const out = new Uint8Array(insns.length + 1);
   insns.forEach((insn, i) => {
     if (!insn) return;
-    if (insn.kind === "ja" || insn.kind === "jcond" || insn.kind === "may_goto") out[i + 1 + insn.off] = 1;
-    else if (insn.kind === "call" && insn.target === "local") out[i + 1 + insn.imm] = 1;
-    else if (insn.kind === "lddw" && insn.pseudo === Pseudo.FUNC) out[i + 1 + insn.lo] = 1;
+    if (insn.kind === "ja" || insn.kind === "jcond" || insn.kind === "may_goto") out[jumpTarget(i, insn.off)] = 1;
+    else if (insn.kind === "call" && insn.target === "local") out[jumpTarget(i, insn.imm)] = 1;
+    else if (insn.kind === "lddw" && insn.pseudo === Pseudo.FUNC) out[jumpTarget(i, insn.lo)] = 1;
   });
   return out;
 }

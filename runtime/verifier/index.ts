@@ -7,7 +7,7 @@ import { ObjectFormatError } from "../object/format-error.js";
 import { linkProgram, objectPrograms, type LinkedProgram } from "../object/link.js";
 import { mapDefinitions, type MapDefinition } from "../object/map-defs.js";
 import { readObject, type ObjectFile } from "../object/object-file.js";
-import { Pseudo } from "../isa/index.js";
+import { Pseudo, jumpTarget } from "../isa/index.js";
 import type { Btf } from "../object/btf/types.js";
 import { buildCfg, type Cfg } from "./cfg.js";
 import { withInnerMaps, type Env, type Target } from "./env.js";
@@ -187,8 +187,8 @@ function checkMaxStackDepth(env: Env): Reject | undefined {
     const out: { callee: number; at: number }[] = [];
     for (let i = s.start; i < s.end; i++) {
       const insn = prog.insns[i];
-      if (insn?.kind === "call" && insn.target === "local") out.push({ callee: cfg.subprogAt.get(i + 1 + insn.imm)!, at: i });
-      if (insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC) out.push({ callee: cfg.subprogAt.get(i + 1 + insn.lo)!, at: i });
+      if (insn?.kind === "call" && insn.target === "local") out.push({ callee: cfg.subprogAt.get(jumpTarget(i, insn.imm))!, at: i });
+      if (insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC) out.push({ callee: cfg.subprogAt.get(jumpTarget(i, insn.lo))!, at: i });
     }
     return out;
   });

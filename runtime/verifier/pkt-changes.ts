@@ -3,7 +3,7 @@
 // a tail call, or a call of such a subprogram. A caller's packet pointers do not survive a call
 // of such a global subprogram (verified on its own, so its walk cannot invalidate them).
 
-import { Pseudo } from "../isa/index.js";
+import { Pseudo, jumpTarget } from "../isa/index.js";
 import type { Env } from "./env.js";
 import { helperProto } from "./helpers.js";
 
@@ -20,7 +20,7 @@ function compute(env: Env): boolean[] {
       const insn = insns[i];
       if (insn?.kind === "call" && insn.target === "helper" && (insn.imm === BPF_FUNC_TAIL_CALL || helperProto(insn.imm)?.changesPkt === true)) changes[k] = true;
       // Callbacks count as callees too (stricter than direct calls only, never unsafe).
-      const target = insn?.kind === "call" && insn.target === "local" ? i + 1 + insn.imm : insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC ? i + 1 + insn.lo : undefined;
+      const target = insn?.kind === "call" && insn.target === "local" ? jumpTarget(i, insn.imm) : insn?.kind === "lddw" && insn.pseudo === Pseudo.FUNC ? jumpTarget(i, insn.lo) : undefined;
       const callee = target === undefined ? undefined : subprogAt.get(target);
       if (callee !== undefined) callees[k]!.push(callee);
     }

@@ -4,6 +4,7 @@
 // have incomplete precision marks; explore.ts uses the component ids to know when.
 
 import type { Instruction } from "../isa/index.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 /**
  * The successors of every slot inside its subprogram (calls continue at the next slot), in two
@@ -27,12 +28,12 @@ export function successorTable(insns: readonly (Instruction | undefined)[]): Suc
       case "exit":
         break;
       case "ja":
-        first[i] = i + 1 + insn.off;
+        first[i] = jumpTarget(i, insn.off);
         break;
       case "jcond":
       case "may_goto":
         first[i] = next;
-        second[i] = i + 1 + insn.off;
+        second[i] = jumpTarget(i, insn.off);
         break;
       default:
         if (next < n) first[i] = next;

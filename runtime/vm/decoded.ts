@@ -7,6 +7,7 @@
 import { Pseudo, type AluOp, type Instruction, type JmpCond } from "../isa/index.js";
 import { helperId } from "../isa/helper-ids.js";
 import type { ExecProgram } from "./program.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 const HELPER_TAIL_CALL = helperId("tail_call");
 
@@ -151,7 +152,7 @@ export function decode(program: ExecProgram): Decoded {
         return;
       case "ja":
         d.op[pc] = Op.JA;
-        d.target[pc] = valid(pc + 1 + insn.off);
+        d.target[pc] = valid(jumpTarget(pc, insn.off));
         return;
       case "jcond":
         d.op[pc] = insn.width === 64 ? Op.JCOND64 : Op.JCOND32;
@@ -159,17 +160,17 @@ export function decode(program: ExecProgram): Decoded {
         if (insn.src.kind === "reg") d.src[pc] = insn.src.reg;
         else d.imm[pc] = insn.src.imm;
         d.aux[pc] = conds[insn.cond];
-        d.target[pc] = valid(pc + 1 + insn.off);
+        d.target[pc] = valid(jumpTarget(pc, insn.off));
         return;
       case "may_goto":
         d.op[pc] = Op.MAY_GOTO;
-        d.target[pc] = valid(pc + 1 + insn.off);
+        d.target[pc] = valid(jumpTarget(pc, insn.off));
         return;
       case "call":
         d.imm[pc] = insn.imm;
         if (insn.target === "local") {
           d.op[pc] = Op.CALL_LOCAL;
-          d.target[pc] = valid(pc + 1 + insn.imm);
+          d.target[pc] = valid(jumpTarget(pc, insn.imm));
         } else if (insn.target === "kfunc") d.op[pc] = Op.CALL_KFUNC;
         else d.op[pc] = insn.imm === HELPER_TAIL_CALL ? Op.CALL_TAIL : Op.CALL_HELPER;
         return;

@@ -20,6 +20,7 @@ import type { HelperFn } from "./helpers/registry.js";
 import { helperId, helperName } from "../isa/helper-ids.js";
 import { Op, WRITE_R10_PROBLEM, decode, type Cond, type Decoded } from "./decoded.js";
 import { arsh64, lsh64, rsh64, setBig, swap32, test, toBig } from "./halves.js";
+import { jumpTarget } from "../isa/instruction.js";
 
 export const MAX_TAIL_CALLS = 33;
 export const HELPER_TAIL_CALL = helperId("tail_call");
@@ -130,7 +131,7 @@ export class Interpreter {
   /** The fault of a taken jump whose target is not an instruction. */
   private jumpFault(program: ExecProgram, pc: number): VmFault {
     const off = (program.code[pc] as { off: number }).off;
-    const target = pc + 1 + off;
+    const target = jumpTarget(pc, off);
     if (target < 0 || target >= program.code.length) return this.fault(program, pc, "instruction", `jump by ${off} to instruction ${target}, outside the program (${program.code.length} slots)`);
     return this.fault(program, pc, "instruction", `jump by ${off} into the middle of the lddw at instruction ${target - 1}`);
   }
@@ -395,7 +396,7 @@ export class Interpreter {
             if (op[pc] === Op.CALL_LOCAL) {
               to = target[pc]!;
               if (baseDepth + frames.length + 1 >= MAX_CALL_FRAMES) throw this.fault(program, pc, "call", `call depth exceeds ${MAX_CALL_FRAMES} frames`);
-              if (to < 0) throw this.fault(program, pc, "call", `call target ${pc + 1 + imm[pc]!} is not an instruction of ${program.name}`);
+              if (to < 0) throw this.fault(program, pc, "call", `call target ${jumpTarget(pc, imm[pc]!)} is not an instruction of ${program.name}`);
             } else {
               const addr = toBig(bl, bh);
               const region = m.mem.region(addr);
@@ -495,7 +496,7 @@ export class Interpreter {
         return m.valueAddress(map, value, !readOnly) + BigInt(insn.hi >>> 0);
       }
       case Pseudo.FUNC:
-        return m.funcAddress(program, pc + 1 + insn.lo);
+        return m.funcAddress(program, jumpTarget(pc, insn.lo));
       default:
         return fault("instruction", `lddw with pseudo source ${insn.pseudo} must be resolved by the loader`);
     }

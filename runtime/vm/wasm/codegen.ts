@@ -15,6 +15,7 @@ import type { ExecProgram } from "../program.js";
 import { BUDGET, CACHE, CACHE_MAPS, MAX_LOOPS, START_ARGS, START_R0, SCRATCH_HI, SCRATCH_R0, SCRATCH_TAIL, STACKS, TABLE_ENTRIES } from "./layout.js";
 import type { FunctionPlan, ProgramPlan } from "./plan.js";
 import { Code, EMPTY, I32, I32_BIN, I64, I64_BIN, Op, encodeModule, type FuncType } from "./wasm-binary.js";
+import { jumpTarget } from "../../isa/instruction.js";
 
 const R = (n: number): number => n;
 const LOOPS = 11;
@@ -128,7 +129,7 @@ class FunctionEmitter {
     for (let pc = fn.start; pc < fn.end; pc++) {
       const insn = this.program.code[pc];
       if (!insn || (insn.kind !== "ja" && insn.kind !== "jcond" && insn.kind !== "may_goto")) continue;
-      if (pc + 1 + insn.off <= pc) return true;
+      if (jumpTarget(pc, insn.off) <= pc) return true;
     }
     return false;
   }
@@ -215,19 +216,19 @@ class FunctionEmitter {
       case "atomic":
         return this.atomic(insn, pc);
       case "ja":
-        return this.jump(pc + 1 + insn.off, pc);
+        return this.jump(jumpTarget(pc, insn.off), pc);
       case "jcond":
         this.cond(insn);
         c.op(Op.if, EMPTY);
         this.extra++;
-        this.jump(pc + 1 + insn.off, pc);
+        this.jump(jumpTarget(pc, insn.off), pc);
         this.extra--;
         c.op(Op.end);
         return;
       case "may_goto":
         c.get(LOOPS).op(Op.i32_eqz, Op.if, EMPTY);
         this.extra++;
-        this.jump(pc + 1 + insn.off, pc);
+        this.jump(jumpTarget(pc, insn.off), pc);
         this.extra--;
         c.op(Op.else).get(LOOPS).i32(1).op(Op.i32_sub).set(LOOPS).op(Op.end);
         return;
@@ -237,7 +238,7 @@ class FunctionEmitter {
             this.depthCheck(pc);
             return this.staticFault(pc);
           }
-          return this.bpfCall(pc, () => c.idx(Op.call, this.funcIndex(pc + 1 + insn.imm)));
+          return this.bpfCall(pc, () => c.idx(Op.call, this.funcIndex(jumpTarget(pc, insn.imm))));
         }
         if (insn.imm === this.tailHelper) return this.tailCall(pc);
         this.syncOut();
@@ -377,7 +378,7 @@ class FunctionEmitter {
         return;
       case Pseudo.FUNC:
         this.syncOut();
-        c.i32(Pseudo.FUNC).i32(pc + 1 + insn.lo).i32(pc).idx(Op.call, F.lddw).set(d);
+        c.i32(Pseudo.FUNC).i32(jumpTarget(pc, insn.lo)).i32(pc).idx(Op.call, F.lddw).set(d);
         return;
       case Pseudo.MAP_IDX:
         this.cachedAddress(Pseudo.MAP_IDX, insn.lo, pc, CACHE + insn.lo * 16);

@@ -3,11 +3,12 @@
 // function's slot range and its basic-block leaders. A program the compiled tier cannot run
 // exactly as the interpreter does gets a reason instead, and runs in the interpreter whole.
 
-import { Pseudo, type Instruction } from "../../isa/index.js";
+import { Pseudo } from "../../isa/index.js";
 import type { FaultKind } from "../errors.js";
 import type { ExecProgram } from "../program.js";
 import { CACHE_MAPS } from "./layout.js";
 import { WRITE_R10_PROBLEM, writesR10 } from "../decoded.js";
+import { branchTarget, jumpTarget } from "../../isa/instruction.js";
 
 export interface FunctionPlan {
   readonly start: number;
@@ -29,11 +30,6 @@ export interface ProgramPlan {
   readonly faults: ReadonlyMap<number, StaticFault>;
   /** Whether the program calls bpf_tail_call (its prog arrays must be compilable too). */
   readonly tailCalls: boolean;
-}
-
-export function jumpTarget(insn: Instruction, pc: number): number | undefined {
-  if (insn.kind === "ja" || insn.kind === "jcond" || insn.kind === "may_goto") return pc + 1 + insn.off;
-  return undefined;
 }
 
 /** The plan, or why the program stays in the interpreter. */
@@ -61,21 +57,21 @@ export function planProgram(program: ExecProgram, tailCallHelper: number): Progr
       case "call":
         if (insn.target === "kfunc") faults.set(pc, { kind: "call", problem: `kfunc calls (BTF id ${insn.imm}) are not supported by the VM` });
         if (insn.target === "local") {
-          const t = pc + 1 + insn.imm;
+          const t = jumpTarget(pc, insn.imm);
           if (valid(t)) starts.add(t);
           else faults.set(pc, { kind: "call", problem: `call target ${t} is not an instruction of ${program.name}` });
         }
         if (insn.target === "helper" && insn.imm === tailCallHelper) tailCalls = true;
         break;
       case "lddw":
-        if (insn.pseudo === Pseudo.FUNC) starts.add(pc + 1 + insn.lo);
+        if (insn.pseudo === Pseudo.FUNC) starts.add(jumpTarget(pc, insn.lo));
         else if (insn.pseudo === Pseudo.MAP_IDX || insn.pseudo === Pseudo.MAP_IDX_VALUE) {
           if (!program.maps[insn.lo]) faults.set(pc, { kind: "instruction", problem: `map index ${insn.lo} is not in the program's map table` });
           else if (insn.lo >= CACHE_MAPS) return `instruction ${pc}: map index ${insn.lo} beyond the compiled tier's ${CACHE_MAPS}`;
         } else if (insn.pseudo !== Pseudo.IMM64) faults.set(pc, { kind: "instruction", problem: `lddw with pseudo source ${insn.pseudo} must be resolved by the loader` });
         break;
       default: {
-        const t = jumpTarget(insn, pc);
+        const t = branchTarget(pc, insn);
         if (t === undefined || valid(t)) break;
         const off = t - pc - 1;
         faults.set(pc, {
@@ -95,7 +91,7 @@ export function planProgram(program: ExecProgram, tailCallHelper: number): Progr
     for (let pc = start; pc < end; pc++) {
       const insn = code[pc];
       if (!insn) continue;
-      const t = jumpTarget(insn, pc);
+      const t = branchTarget(pc, insn);
       if (t === undefined || faults.has(pc)) continue;
       if (t < start || t >= end) return `instruction ${pc}: jump to ${t} leaves its function`;
       leaders.add(t);
